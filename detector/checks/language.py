@@ -1,0 +1,109 @@
+"""Language checks: articles detector cannot judge, and sentences left in another language."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from detector.article import Document
+from detector.checks import register
+from detector.checks.base import Check, Rule
+from detector.findings import Category, Finding, Severity
+from detector.language import detect_languages, english_share, script_of
+
+UNSUPPORTED = Rule(
+    id="Language.Unsupported",
+    category=Category.LANGUAGE,
+    severity=Severity.INFO,
+    summary="The article is not in English; English-only checks were skipped.",
+    doc=(
+        "detector's date, transliteration, boilerplate and machine-translation checks are written "
+        "for English text. When langdetect (seeded, so deterministic) finds another main language, "
+        "the article gets this one finding on its first line and only language-independent checks "
+        "run. It lowers nothing in the score by itself; it says the score is based on less evidence."
+    ),
+)
+FOREIGN_SEGMENT = Rule(
+    id="Language.ForeignSegment",
+    category=Category.LANGUAGE,
+    severity=Severity.WARNING,
+    summary="A whole sentence in another language inside an English article.",
+    doc=(
+        "Machine-translated republications sometimes leave a sentence untranslated (a quote, a "
+        "caption, a source-language paragraph). A sentence is flagged when it is long enough "
+        "(default 6+ words and 40+ characters) and either written mostly in a non-Latin script, or "
+        "in Latin script with almost no English function words and langdetect at least 95% sure of "
+        "another language. Names, headlines (mostly capitalised words) and short quotes are skipped. "
+        "Single words left untranslated are `MT.Untranslated`."
+    ),
+)
+
+LANGUAGE_NAMES = {
+    "uk": "Ukrainian", "ru": "Russian", "be": "Belarusian", "pl": "Polish", "fr": "French",
+    "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
+    "ro": "Romanian", "tr": "Turkish", "cs": "Czech", "sk": "Slovak", "bg": "Bulgarian",
+    "hu": "Hungarian", "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ar": "Arabic",
+    "ca": "Catalan", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+@register
+class LanguageCheck(Check):
+    """Flags non-English articles and foreign-language sentences in English ones."""
+
+    name = "language"
+    rules = (UNSUPPORTED, FOREIGN_SEGMENT)
+    english_only = False
+    defaults = {"min_words": 6, "min_chars": 40, "min_probability": 0.95, "max_english_share": 0.08}
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if doc.language not in (None, "en"):
+            first = doc.lines[0] if doc.lines else doc.span(0, 0)
+            yield UNSUPPORTED.finding(
+                doc,
+                first.start,
+                first.end,
+                f"The article is in {language_name(doc.language)}, not English: "
+                "only language-independent checks ran.",
+                data={"language": doc.language},
+            )
+            return
+        for sentence in doc.sentences:
+            found = self._foreign(doc, sentence.text)
+            if found:
+                lang, prob = found
+                yield FOREIGN_SEGMENT.finding(
+                    doc,
+                    sentence.start,
+                    sentence.end,
+                    f"This sentence is in {language_name(lang)}, not English (untranslated text).",
+                    confidence=prob,
+                    data={"language": lang},
+                )
+
+    def _foreign(self, doc: Document, sentence: str) -> tuple[str, float] | None:
+        s = self.settings
+        words = [w for w in sentence.split() if any(c.isalpha() for c in w)]
+        if len(words) < s["min_words"] or len(sentence) < s["min_chars"]:
+            return None
+        capitalised = sum(w.lstrip("\"'“‘«(")[:1].isupper() for w in words)
+        script = script_of(sentence)
+        if script == "latin":
+            if capitalised / len(words) > 0.5:
+                return None  # a headline, a list of names, a title
+            if english_share(sentence) > s["max_english_share"]:
+                return None
+        elif script == "none":
+            return None
+        candidates = detect_languages(sentence)
+        if not candidates:
+            return None
+        lang, prob = candidates[0]
+        if lang == "en":
+            return None
+        if script == "latin" and prob < s["min_probability"]:
+            return None
+        return lang, prob

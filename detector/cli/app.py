@@ -1,0 +1,90 @@
+"""The Typer application and the error discipline every command shares.
+
+Exit codes follow linters: 0 clean (below --fail-on), 1 findings at or above --fail-on, 2 usage or
+input errors. Errors are one line on stderr, never a traceback; a closed pipe exits quietly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+import typer
+
+from detector import __version__
+
+app = typer.Typer(
+    name="detector",
+    help="Flag machine-translation artefacts, transliteration inconsistencies, mistyped dates and "
+    "boilerplate in news articles; score each outlet's reliability.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 2."""
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"detector: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"detector: {message}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"detector {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """detector: a model-backed scanner for translated and scraped news."""
+
+
+def main() -> None:
+    """Console entry point: run the app with one-line errors and quiet broken pipes."""
+    from detector.config import ConfigError
+    from detector.io.readers import InputError
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        rc = app(standalone_mode=False)  # click returns Exit's code instead of raising it here
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        _quiet_pipe()
+    except (UsageError, InputError, ConfigError, ValueError, FileExistsError, FileNotFoundError) as exc:
+        typer.echo(f"detector: error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("detector: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click's own usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        typer.echo(f"detector: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+        sys.exit(2)
+    sys.exit(rc if isinstance(rc, int) else 0)
+
+
+def _quiet_pipe() -> NoReturn:
+    # Python flushes stdout at exit; point it at devnull so that flush cannot raise again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)

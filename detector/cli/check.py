@@ -1,0 +1,119 @@
+"""``detector check``: scan articles and print findings like a linter."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import IO, Iterator, Optional
+
+import typer
+
+from detector.article import Article
+from detector.cli.app import UsageError, app, warn
+from detector.findings import Severity
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def load_effective_config(config: Optional[Path], overrides: dict) -> "Config":  # noqa: F821
+    from detector.config import load_config
+
+    return load_config(config).with_overrides(overrides)
+
+
+def open_output(path: Optional[Path], force: bool) -> IO[str]:
+    """stdout, or a new file; an existing file is never overwritten without --force."""
+    if path is None or str(path) == "-":
+        return sys.stdout
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; choose another --output or pass --force to overwrite it")
+    return path.open("w", encoding="utf-8", newline="")
+
+
+def articles_only(items: Iterator, errors: list) -> Iterator[Article]:
+    """Pass articles through; report broken records on stderr and count them."""
+    for item in items:
+        if isinstance(item, Article):
+            yield item
+        else:
+            errors.append(item)
+            warn(f"skipped {item}")
+
+
+@app.command()
+def check(
+    paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin (.txt .jsonl[.gz] .json .csv .parquet .html)."),
+    format: str = typer.Option("text", "--format", "-f", help="text | json | jsonl | csv | sarif"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (never overwrites without --force)."),
+    force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at least this severe: error | warning | info | never."),
+    select: Optional[list[str]] = typer.Option(None, "--select", help="Only these rule-id prefixes or categories (repeatable, or comma-separated)."),
+    ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="Skip these rule-id prefixes or categories."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml (default: found from the working directory)."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet of plain files and of records without one."),
+    glob: str = typer.Option("**/*", "--glob", help="Which files to read inside folders."),
+    text_key: str = typer.Option("text", "--text-key", help="Record field holding the text."),
+    id_key: str = typer.Option("id", "--id-key", help="Record field holding the id."),
+    outlet_key: str = typer.Option("outlet", "--outlet-key", help="Record field holding the outlet."),
+    html_text: str = typer.Option("main", "--html-text", help="HTML pages: main (article text) or full (every visible line)."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
+) -> None:
+    """Check articles and report their defects."""
+    from detector.checks import all_rules
+    from detector.io.readers import ReaderOptions, iter_articles
+    from detector.io.writers import FORMATS, make_writer
+    from detector.scanner import Scanner
+
+    if format not in FORMATS:
+        raise UsageError(f"unknown --format {format!r} (use one of {', '.join(FORMATS)})")
+    if html_text not in ("main", "full"):
+        raise UsageError("--html-text must be main or full")
+    overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on, "batch_size": batch_size}
+    cfg = load_effective_config(config, overrides)
+    threshold = str(cfg.get("fail_on")).lower()
+    if threshold not in FAIL_ON:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {threshold!r}")
+    opts = ReaderOptions(text_key=text_key, id_key=id_key, outlet_key=outlet_key, outlet=outlet, glob=glob, html_text=html_text)
+    items = iter_articles(paths, opts)  # validates paths lazily: force the first look now
+    scanner = Scanner(cfg)
+    errors: list = []
+    first = _peek(items)
+    out = open_output(output, force)
+    color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
+    worst = 0
+    try:
+        for report in scanner.scan(articles_only(first, errors), batch_size=cfg.get("batch_size")):
+            writer.write(report)
+            sev = report.max_severity()
+            worst = max(worst, sev.rank if sev else 0)
+        writer.close()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if errors:
+        warn(f"{len(errors)} record(s) could not be read and were skipped")
+        raise typer.Exit(2)
+    if threshold != "never" and worst >= Severity.parse(threshold).rank:
+        raise typer.Exit(1)
+
+
+def _peek(items: Iterator) -> Iterator:
+    """Start the generator so missing inputs raise before any output is opened."""
+    try:
+        head = next(items)
+    except StopIteration:
+        return iter(())
+
+    def chained() -> Iterator:
+        yield head
+        yield from items
+
+    return chained()
+
+
+def _split(values: Optional[list[str]]) -> Optional[list[str]]:
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]

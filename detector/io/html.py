@@ -1,0 +1,105 @@
+"""HTML pages → article text: trafilatura's main text, or every visible line (with furniture).
+
+The "full" variant keeps page furniture (headers, related-post widgets, share prompts) so the
+boilerplate check can see and flag it; the "main" variant is what a reader of the article sees.
+Whichever is not the article text is kept in ``Article.meta`` for later use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from detector.article import Article
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"}
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "td", "th", "ul", "title",
+    "caption", "summary", "details", "label", "option", "button",
+}
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+def visible_text(html: bytes | str) -> str:
+    """Every visible text line of a page, one block element per line, in document order."""
+    import lxml.html
+    from lxml import etree
+
+    if not html or not html.strip():
+        return ""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    parts: list[str] = []
+
+    def walk(el) -> None:  # noqa: ANN001 - lxml element
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag.lower() in _SKIP or not isinstance(el.tag, str):
+            if el.tail:
+                parts.append(el.tail)
+            return
+        block = tag.lower() in _BLOCK
+        if block:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    body = root.find(".//body")
+    walk(body if body is not None else root)
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def main_text(html: bytes | str) -> tuple[str, dict[str, str | None]]:
+    """trafilatura's article text (paragraphs kept as lines) and the page's title/date/url."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=False) or ""
+    meta: dict[str, str | None] = {"title": None, "date": None, "url": None}
+    try:
+        md = trafilatura.extract_metadata(html if isinstance(html, str) else html.decode("utf-8", "replace"))
+    except Exception:  # noqa: BLE001 - metadata is a bonus; a page without it is still an article
+        md = None
+    if md is not None:
+        meta = {"title": md.title, "date": md.date, "url": md.url}
+    return text, meta
+
+
+def html_to_article(
+    raw: bytes | str, *, id: str, source: str, outlet: str | None = None, mode: str = "main"
+) -> Article:
+    """An Article from a page; ``mode`` picks "main" (trafilatura) or "full" (all visible text)."""
+    from detector.io.readers import parse_date
+
+    main, meta = main_text(raw)
+    full = visible_text(raw)
+    try:
+        published = parse_date(meta.get("date"))
+    except ValueError:
+        published = None
+    text, other = (main, full) if mode == "main" else (full, main)
+    return Article(
+        id=id,
+        text=text,
+        outlet=outlet or _domain(meta.get("url")) or "unknown",
+        url=meta.get("url"),
+        title=meta.get("title"),
+        published=published,
+        source=source,
+        meta={"html_text": mode, "html_other_text": other},
+    )
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    m = re.match(r"^[a-z]+://(?:www\.)?([^/:]+)", url)
+    return m.group(1) if m else None

@@ -1,0 +1,199 @@
+"""Phase 1: run the enabled checks over batches of documents and build ArticleReports.
+
+The scanner owns everything a single check should not: choosing rules (select/ignore), severity
+overrides, failure isolation (one check failing on one article becomes an ``Internal.CheckFailed``
+finding there, and the run goes on), merging overlapping findings, and the article score.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections import Counter
+from itertools import islice
+from typing import Iterable, Iterator, Sequence
+
+from detector.article import Article, Document
+from detector.checks import CHECK_FAILED, Check, CheckStats, Rule, all_checks, all_rules
+from detector.checks.base import Result
+from detector.config import Config, load_config
+from detector.findings import ArticleReport, Finding, Severity
+from detector.language import detect_language
+from detector.scoring import article_score
+
+
+def rule_matches(rule: Rule, patterns: Sequence[str]) -> bool:
+    """A pattern selects a rule by id prefix ("Date", "Date.Future") or by category ("date")."""
+    return any(rule.id.startswith(p) or rule.category.value == p for p in patterns)
+
+
+class Scanner:
+    """Runs checks over articles; build once per process and reuse (checks load lazily)."""
+
+    def __init__(self, config: Config | None = None, checks: Sequence[Check] | None = None) -> None:
+        self.config = config if config is not None else load_config()
+        select = list(self.config.get("select") or [])
+        ignore = list(self.config.get("ignore") or [])
+        rules = all_rules()
+        self.enabled_rules = {
+            rid for rid, r in rules.items() if (not select or rule_matches(r, select)) and not rule_matches(r, ignore)
+        }
+        self.enabled_rules.add(CHECK_FAILED.id)
+        self.severity_overrides = {
+            rid: Severity.parse(sev) for rid, sev in (self.config.get("severity") or {}).items()
+        }
+        unknown = set(self.severity_overrides) - set(rules)
+        if unknown:
+            raise ValueError(f"severity set for unknown rule(s): {', '.join(sorted(unknown))}")
+        if checks is None:
+            checks = [
+                cls(self.config.check_settings(name))
+                for name, cls in all_checks().items()
+                if any(r.id in self.enabled_rules for r in cls.rules if not r.outlet_level)
+            ]
+        self.checks: list[Check] = list(checks)
+        self.stats: dict[str, CheckStats] = {c.name: CheckStats() for c in self.checks}
+        self._supporting = {rid for rid, r in rules.items() if r.supporting}
+
+    # -- public ----------------------------------------------------------------------------
+    def scan(self, articles: Iterable[Article], batch_size: int | None = None) -> Iterator[ArticleReport]:
+        """Reports in input order, computed batch by batch (constant memory on any input size)."""
+        size = int(batch_size or self.config.get("batch_size") or 32)
+        it = iter(articles)
+        while batch := list(islice(it, size)):
+            yield from self.check_articles(batch)
+
+    def check_articles(self, articles: Sequence[Article]) -> list[ArticleReport]:
+        t0 = time.perf_counter()
+        docs = [Document(a, language=detect_language(a.text)) for a in articles]
+        parse_s = (time.perf_counter() - t0) / max(len(docs), 1)
+        per_doc: list[list[Finding]] = [[] for _ in docs]
+        metrics: list[dict[str, float]] = [{} for _ in docs]
+        timings: list[dict[str, float]] = [{"parse": parse_s} for _ in docs]
+        for check in self.checks:
+            idx = [i for i, d in enumerate(docs) if not check.english_only or d.language in (None, "en")]
+            if not idx:
+                continue
+            t0 = time.perf_counter()
+            results = self._run_check(check, [docs[i] for i in idx])
+            elapsed = time.perf_counter() - t0
+            stats = self.stats[check.name]
+            stats.documents += len(idx)
+            stats.seconds += elapsed
+            for i, result in zip(idx, results):
+                timings[i][check.name] = elapsed / len(idx)
+                found = result.findings
+                metrics[i].update(result.metrics)
+                kept = [self._finalize(f) for f in found if f.rule in self.enabled_rules]
+                stats.findings += len(kept)
+                stats.failures += sum(f.rule == CHECK_FAILED.id for f in kept)
+                for f in kept:
+                    stats.by_rule[f.rule] = stats.by_rule.get(f.rule, 0) + 1
+                per_doc[i].extend(kept)
+        reports = []
+        scoring = self.config.get("scoring")
+        for doc, found, m, t in zip(docs, per_doc, metrics, timings):
+            merged = merge_findings(found, self._supporting)
+            reports.append(
+                ArticleReport(
+                    article=doc.article,
+                    findings=merged,
+                    score=article_score(merged, doc.words, scoring),
+                    mt_probability=m.get("mt_probability"),
+                    language=doc.language,
+                    words=doc.words,
+                    timings=t,
+                )
+            )
+        return reports
+
+    # -- internals -------------------------------------------------------------------------
+    def _run_check(self, check: Check, docs: list[Document]) -> list[Result]:
+        try:
+            check.ensure_setup()
+            results = check.check_batch(docs)
+            if len(results) != len(docs):
+                raise RuntimeError(f"check_batch returned {len(results)} results for {len(docs)} documents")
+            return [_as_result(check, d, r) for d, r in zip(docs, results)]
+        except Exception:  # noqa: BLE001 - isolate: retry one by one to blame the right article
+            if len(docs) == 1:
+                return [_failure(check, docs[0])]
+            out = []
+            for d in docs:
+                try:
+                    check.ensure_setup()
+                    got = check.check_batch([d])[0]
+                    out.append(_as_result(check, d, got))
+                except Exception:  # noqa: BLE001
+                    out.append(_failure(check, d))
+            return out
+
+    def _finalize(self, f: Finding) -> Finding:
+        sev = self.severity_overrides.get(f.rule)
+        if sev is not None:
+            f.severity = sev
+        return f
+
+
+def _as_result(check: Check, doc: Document, got: "list[Finding] | Result | Iterable[Finding]") -> Result:
+    result = got if isinstance(got, Result) else Result(list(got))
+    own = {r.id for r in check.rules}
+    for f in result.findings:
+        if f.rule not in own:
+            raise ValueError(f"check {check.name} emitted rule {f.rule} it does not declare")
+        if doc.text[f.start:f.end] != f.text:
+            raise ValueError(f"{f.rule}: finding text does not match offsets {f.start}:{f.end}")
+    return result
+
+
+def _failure(check: Check, doc: Document) -> Result:
+    tb = traceback.format_exc(limit=-3)
+    last = tb.strip().splitlines()[-1] if tb.strip() else "unknown error"
+    return Result(
+        [
+            CHECK_FAILED.finding(
+                doc,
+                0,
+                0,
+                f"Check '{check.name}' failed on this article ({last}); its findings are missing.",
+                data={"check": check.name, "error": last, "traceback": tb},
+            )
+        ]
+    )
+
+
+def merge_findings(findings: list[Finding], supporting: set[str] = frozenset()) -> list[Finding]:  # type: ignore[assignment]
+    """Drop overlapping duplicates; fold supporting (model) findings into explainable ones.
+
+    Two findings of the same rule whose spans overlap are one defect: the more severe (then more
+    confident, then longer) is kept. A finding of a supporting rule overlapping a finding of
+    another rule in the same category is folded into it (``data["supported_by"]``, confidence
+    raised), so a model span and a rule on the same words are reported once, with the rule's
+    explanation.
+    """
+    order = sorted(findings, key=lambda f: (f.start, -f.end, f.rule))
+    kept: list[Finding] = []
+    for f in sorted(order, key=lambda f: (f.rule in supporting, -f.severity.rank, -f.confidence, f.start)):
+        twin = next((k for k in kept if _overlaps(k, f) and (k.rule == f.rule or (
+            f.rule in supporting and k.category == f.category))), None)
+        if twin is None:
+            kept.append(f)
+        elif twin.rule != f.rule:
+            twin.data.setdefault("supported_by", []).append({"rule": f.rule, "confidence": round(f.confidence, 4)})
+            twin.confidence = max(twin.confidence, f.confidence)
+    kept.sort(key=lambda f: (f.start, f.end, f.rule))
+    return kept
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    if a.start == a.end or b.start == b.end:
+        return a.start == b.start and a.end == b.end
+    return a.start < b.end and b.start < a.end
+
+
+def summarize(reports: Iterable[ArticleReport]) -> Counter[str]:
+    """Findings per category over reports."""
+    c: Counter[str] = Counter()
+    for r in reports:
+        c.update(f.category.value for f in r.findings)
+    return c
