@@ -105,6 +105,9 @@ class ArticleReport:
     language: str | None = None
     words: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    #: Facts checks pass to phase 2 (outlet analysis), keyed by check name; stored, not in jsonl.
+    annotations: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The report in the stable jsonl contract (see README, "Output contract")."""

@@ -69,6 +69,7 @@ class Scanner:
         parse_s = (time.perf_counter() - t0) / max(len(docs), 1)
         per_doc: list[list[Finding]] = [[] for _ in docs]
         metrics: list[dict[str, float]] = [{} for _ in docs]
+        annotations: list[dict[str, object]] = [{} for _ in docs]
         timings: list[dict[str, float]] = [{"parse": parse_s} for _ in docs]
         for check in self.checks:
             idx = [i for i, d in enumerate(docs) if not check.english_only or d.language in (None, "en")]
@@ -84,6 +85,8 @@ class Scanner:
                 timings[i][check.name] = elapsed / len(idx)
                 found = result.findings
                 metrics[i].update(result.metrics)
+                if result.annotations:
+                    annotations[i][check.name] = result.annotations
                 kept = [self._finalize(f) for f in found if f.rule in self.enabled_rules]
                 stats.findings += len(kept)
                 stats.failures += sum(f.rule == CHECK_FAILED.id for f in kept)
@@ -92,7 +95,7 @@ class Scanner:
                 per_doc[i].extend(kept)
         reports = []
         scoring = self.config.get("scoring")
-        for doc, found, m, t in zip(docs, per_doc, metrics, timings):
+        for doc, found, m, t, ann in zip(docs, per_doc, metrics, timings, annotations):
             merged = merge_findings(found, self._supporting)
             reports.append(
                 ArticleReport(
@@ -103,6 +106,8 @@ class Scanner:
                     language=doc.language,
                     words=doc.words,
                     timings=t,
+                    metrics=m,
+                    annotations=ann,
                 )
             )
         return reports

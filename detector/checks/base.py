@@ -70,6 +70,9 @@ class Result:
 
     findings: list[Finding] = field(default_factory=list)
     metrics: dict[str, float] = field(default_factory=dict)
+    #: JSON-serialisable facts for phase 2 (e.g. the entity mentions the outlet analysis compares
+    #: across articles), stored with the report but not part of the jsonl contract.
+    annotations: dict[str, Any] = field(default_factory=dict)
 
 
 class Check:
