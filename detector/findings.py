@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from detector.article import Article
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How much a finding should worry a reader; ordered info < warning < error."""
 
     INFO = "info"
@@ -36,7 +36,7 @@ class Severity(str, enum.Enum):
 _SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
-class Category(str, enum.Enum):
+class Category(enum.StrEnum):
     """Defect families; the values are part of the output contract."""
 
     MT = "mt"

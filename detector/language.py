@@ -49,14 +49,16 @@ def detect_languages(text: str) -> list[tuple[str, float]]:
 
 
 def detect_language(text: str, sample_chars: int = 3000) -> str | None:
-    """The article's main language (ISO 639-1), from the start of the text."""
+    """The article's main language (ISO 639-1), from the start of the text; None when unsure."""
     sample = text[:sample_chars]
-    if len(_WORD.findall(sample)) < 3:
-        return None
+    if len(_WORD.findall(sample)) < 8:
+        return None  # too short to tell; None lets every check run
     if english_share(sample) >= 0.25:
         return "en"  # plenty of English function words: skip the slow detector
     found = detect_languages(sample)
-    return found[0][0] if found else None
+    if not found or found[0][1] < 0.8:
+        return None
+    return found[0][0]
 
 
 def english_share(text: str) -> float:

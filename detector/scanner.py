@@ -35,6 +35,8 @@ class Scanner:
         select = list(self.config.get("select") or [])
         ignore = list(self.config.get("ignore") or [])
         rules = all_rules()
+        for c in checks or ():
+            rules.update({r.id: r for r in c.rules})
         self.enabled_rules = {
             rid for rid, r in rules.items() if (not select or rule_matches(r, select)) and not rule_matches(r, ignore)
         }

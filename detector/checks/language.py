@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from detector.article import Document
@@ -75,28 +76,25 @@ class LanguageCheck(Check):
             found = self._foreign(doc, sentence.text)
             if found:
                 lang, prob = found
+                start, end = _script_run(sentence.text)
                 yield FOREIGN_SEGMENT.finding(
                     doc,
-                    sentence.start,
-                    sentence.end,
-                    f"This sentence is in {language_name(lang)}, not English (untranslated text).",
+                    sentence.start + start,
+                    sentence.start + end,
+                    f"This passage is in {language_name(lang)}, not English (left untranslated).",
                     confidence=prob,
                     data={"language": lang},
                 )
 
     def _foreign(self, doc: Document, sentence: str) -> tuple[str, float] | None:
         s = self.settings
-        words = [w for w in sentence.split() if any(c.isalpha() for c in w)]
+        words = _ALPHA.findall(sentence)
         if len(words) < s["min_words"] or len(sentence) < s["min_chars"]:
             return None
-        capitalised = sum(w.lstrip("\"'“‘«(")[:1].isupper() for w in words)
         script = script_of(sentence)
-        if script == "latin":
-            if capitalised / len(words) > 0.5:
-                return None  # a headline, a list of names, a title
-            if english_share(sentence) > s["max_english_share"]:
-                return None
-        elif script == "none":
+        if script == "none":
+            return None
+        if script == "latin" and not self._latin_candidate(sentence, words):
             return None
         candidates = detect_languages(sentence)
         if not candidates:
@@ -104,6 +102,63 @@ class LanguageCheck(Check):
         lang, prob = candidates[0]
         if lang == "en":
             return None
-        if script == "latin" and prob < s["min_probability"]:
+        if script == "latin" and (prob < s["min_probability"] or _favoured_share(words, lang) < 0.5):
             return None
         return lang, prob
+
+    def _latin_candidate(self, sentence: str, words: list[str]) -> bool:
+        """Cheap filters before langdetect, which is unreliable on short English fragments."""
+        tokens = sentence.split()
+        if len(words) / max(len(tokens), 1) < 0.7:
+            return False  # code, tables, measurements
+        capitalised = sum(w[:1].isupper() for w in words)
+        if capitalised / len(words) > 0.5:
+            return False  # a headline, a list of names, a title
+        if english_share(sentence) > self.settings["max_english_share"]:
+            return False
+        return _english_word_share(words) < 0.5
+
+
+_ALPHA = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word, lang)
+    except LookupError:
+        return 0.0
+
+
+def _english_word_share(words: list[str]) -> float:
+    """Share of words common in English (Zipf ≥ 3, i.e. at least once per million words)."""
+    return sum(_zipf(w.lower(), "en") >= 3.0 for w in words) / len(words)
+
+
+def _favoured_share(words: list[str], lang: str) -> float:
+    """Share of words clearly more frequent in ``lang`` than in English (wordfreq Zipf + 1).
+
+    Confirms langdetect, which guesses confidently on short English fragments; for a language
+    wordfreq does not know, langdetect's answer stands.
+    """
+    code = lang.split("-")[0]
+    try:
+        from wordfreq import available_languages
+
+        if code not in available_languages():
+            return 1.0
+    except ImportError:
+        return 1.0
+    lowered = [w.lower() for w in words]
+    return sum(_zipf(w, code) > _zipf(w, "en") + 1.0 for w in lowered) / len(lowered)
+
+
+def _script_run(sentence: str) -> tuple[int, int]:
+    """The part of a sentence written in its dominant script: a Cyrillic quote inside an English
+    sentence is flagged without the English words around it."""
+    script = script_of(sentence)
+    if script == "latin":
+        return 0, len(sentence)
+    idx = [i for i, ch in enumerate(sentence) if ch.isalpha() and script_of(ch) == script]
+    return idx[0], idx[-1] + 1

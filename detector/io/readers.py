@@ -76,7 +76,7 @@ def parse_date(value: Any) -> dt.date | None:
         return value
     if isinstance(value, (int, float)):  # epoch seconds or milliseconds
         seconds = value / 1000 if value > 1e11 else value
-        return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
     s = str(value).strip()
     if not s:
         return None
