@@ -58,12 +58,13 @@ def check(
     outlet_key: str = typer.Option("outlet", "--outlet-key", help="Record field holding the outlet."),
     html_text: str = typer.Option("main", "--html-text", help="HTML pages: main (article text) or full (every visible line)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes on this machine."),
+    ray: Optional[str] = typer.Option(None, "--ray", help="Scan on Ray: a cluster address ('auto', 'ray://host:10001') or 'local'."),
 ) -> None:
     """Check articles and report their defects."""
     from detector.checks import all_rules
     from detector.io.readers import ReaderOptions, iter_articles
     from detector.io.writers import FORMATS, make_writer
-    from detector.scanner import Scanner
 
     if format not in FORMATS:
         raise UsageError(f"unknown --format {format!r} (use one of {', '.join(FORMATS)})")
@@ -76,7 +77,6 @@ def check(
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {threshold!r}")
     opts = ReaderOptions(text_key=text_key, id_key=id_key, outlet_key=outlet_key, outlet=outlet, glob=glob, html_text=html_text)
     items = iter_articles(paths, opts)  # validates paths lazily: force the first look now
-    scanner = Scanner(cfg)
     errors: list = []
     first = _peek(items)
     out = open_output(output, force)
@@ -84,7 +84,7 @@ def check(
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
     worst = 0
     try:
-        for report in scanner.scan(articles_only(first, errors), batch_size=cfg.get("batch_size")):
+        for report in run_scan(articles_only(first, errors), cfg, jobs=jobs, ray=ray):
             writer.write(report)
             sev = report.max_severity()
             worst = max(worst, sev.rank if sev else 0)
@@ -97,6 +97,22 @@ def check(
         raise typer.Exit(2)
     if threshold != "never" and worst >= Severity.parse(threshold).rank:
         raise typer.Exit(1)
+
+
+def run_scan(articles: Iterator[Article], cfg, jobs: int = 1, ray: Optional[str] = None) -> Iterator:
+    """Reports in input order: in this process, on worker processes, or on Ray."""
+    batch = int(cfg.get("batch_size"))
+    if ray is not None:
+        from detector.parallel import scan_ray
+
+        return scan_ray(articles, cfg, address=ray, workers=jobs if jobs > 1 else None, batch_size=batch)
+    if jobs > 1:
+        from detector.parallel import scan_processes
+
+        return scan_processes(articles, cfg, jobs=jobs, batch_size=batch)
+    from detector.scanner import Scanner
+
+    return Scanner(cfg).scan(articles, batch_size=batch)
 
 
 def _peek(items: Iterator) -> Iterator:
