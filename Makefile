@@ -28,7 +28,7 @@ install: $(VENV)/.installed
 dev: $(VENV)/.dev
 
 demo: $(VENV)/.installed
-	$(BIN)/detector check seeds/ --fail-on never
+	$(BIN)/detector check seeds/articles.jsonl --fail-on never
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
@@ -38,3 +38,6 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/speed.py --n 300
