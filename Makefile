@@ -41,3 +41,6 @@ clean:
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/speed.py --n 300
+
+docs: $(VENV)/.installed
+	$(BIN)/python -m detector.docgen
