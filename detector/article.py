@@ -140,7 +140,7 @@ class Document:
 
     @cached_property
     def words(self) -> int:
-        return sum(1 for _ in _WORD_RE.finditer(self.text))
+        return len(_WORD_RE.findall(self.text))
 
     # -- lookups ---------------------------------------------------------------------------
     @cached_property

@@ -69,8 +69,13 @@ def english_share(text: str) -> float:
     return sum(w in ENGLISH_FUNCTION_WORDS for w in words) / len(words)
 
 
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024F]")
+
+
 def script_of(text: str) -> str:
     """The dominant script of the letters: latin, cyrillic, greek, arabic, cjk or other."""
+    if not _NON_LATIN_LETTER.search(text):  # the common case, at C speed
+        return "latin" if any(ch.isalpha() for ch in text) else "none"
     counts: dict[str, int] = {}
     for ch in text:
         if not ch.isalpha():

@@ -94,7 +94,9 @@ class LanguageCheck(Check):
         script = script_of(sentence)
         if script == "none":
             return None
-        if script == "latin" and not self._latin_candidate(sentence, words):
+        if script == "latin" and (
+            english_share(sentence) > s["max_english_share"] or not self._latin_candidate(sentence, words)
+        ):
             return None
         candidates = detect_languages(sentence)
         if not candidates:
@@ -114,8 +116,6 @@ class LanguageCheck(Check):
         capitalised = sum(w[:1].isupper() for w in words)
         if capitalised / len(words) > 0.5:
             return False  # a headline, a list of names, a title
-        if english_share(sentence) > self.settings["max_english_share"]:
-            return False
         return _english_word_share(words) < 0.5
 
 
