@@ -1,0 +1,170 @@
+"""What the words around a date say about it: publication date, year, and reasons not to judge it.
+
+A date is only wrong relative to something: the publication date, the year the paragraph is
+talking about, the weekday written beside it. These helpers establish those references from the
+text, and recognise the contexts where a date after publication is not a mistake (announced
+events, anniversaries and named days, datelines, live-blog updates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from detector.dates_extract import DateMention, valid_day
+
+#: Words that announce a future event ("will", "scheduled", "set for", "next", "until", "due",
+#: "expected" — the issue's list) and their close relatives in news prose.
+FUTURE_CUE = re.compile(
+    r"\b(?:will|won['’]t|shall|would|scheduled|rescheduled|set\s+(?:for|to)|next|until|till|due|expected|expects?"
+    r"|upcoming|forthcoming|slated|plans?|planned|planning|intends?|aims?|ahead\s+of|deadline|expires?|expiry"
+    r"|valid|through|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
+    r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?|on\s+sale|available|register"
+    r"|tickets?|agenda|calendar|event|conference|summit|meeting|vote|referendum|elections?|trial|hearing|festival"
+    r"|effective|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|before|by|tonight|tomorrow|coming|soon)\b",
+    re.IGNORECASE,
+)
+#: Anniversaries, commemorations and named days: "Victory Day on May 9", "marks the anniversary".
+NAMED_DAY = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:['’]s)?\s+Day|Christmas|Easter|New\s+Year|Hanukkah|Ramadan|Eid|Thanksgiving|Halloween"
+    r"|anniversary|anniversaries|commemorat\w*|celebrat\w*|holiday|annual(?:ly)?|every\s+year|each\s+year"
+    r"|observed|marks?|marked|birthday|on\s+this\s+day)\b"
+)
+#: Nouns a date modifies in "the Feb. 24 invasion", "the March 16 referendum" (a name, not an event date).
+_FUNCTION_WORDS = frozenset(
+    """and or to at in on of when as after before the a an was is were will would with by from for through until
+    till that which amid during but last this he she it they we i his her their its said says had has have while
+    where against since than there""".split()
+)
+#: "KYIV, March 5 (Reuters) -", "MINSK, 20 June": place in capitals at a line start, a comma, the date.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'’-]{2,40}(?:\([^)\n]{1,30}\))?,\s*$")
+_STAMP_BEFORE = re.compile(r"\b(?:[Uu]pdated|UPDATED|[Pp]osted|[Pp]ublished|[Ll]ast\s+updated)(?:\s+on)?:?\s*$")
+_TIME_NEAR = re.compile(r"^[\s,–—-]*(?:at\s+)?\d{1,2}[:.]\d{2}\b|^[\s,–—-]*\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
+_LIVE = re.compile(r"\blive\b(?:\s*(?:updates?|blog|coverage|news|:))|as it happened|\bLIVE\b", re.IGNORECASE)
+
+
+@dataclass
+class Publication:
+    """The article's reference date: given in the record, or inferred from the text."""
+
+    date: dt.date | None
+    source: str  # "record", "dateline", "latest explicit date", "none"
+    latest: dt.date | None = None  # the latest update stamp after publication (live blogs)
+
+    @property
+    def inferred(self) -> bool:
+        return self.source != "record"
+
+    @property
+    def effective(self) -> dt.date | None:
+        """Publication or the latest update, whichever is later."""
+        if self.date and self.latest:
+            return max(self.date, self.latest)
+        return self.date or self.latest
+
+
+def sentence_bounds(text: str, m: DateMention) -> tuple[int, int]:
+    """The sentence around a mention, cheaply: from the previous terminal stop to the next."""
+    left = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start), text.rfind("? ", 0, m.start),
+               text.rfind("! ", 0, m.start))
+    right_candidates = [i for i in (text.find(". ", m.end), text.find("\n", m.end), text.find("? ", m.end)) if i >= 0]
+    return left + 1, min(right_candidates) if right_candidates else len(text)
+
+
+def has_future_cue(text: str, m: DateMention) -> bool:
+    s, e = sentence_bounds(text, m)
+    return bool(FUTURE_CUE.search(text, s, e))
+
+
+def is_named_or_anniversary(text: str, m: DateMention) -> bool:
+    s, e = sentence_bounds(text, m)
+    return bool(NAMED_DAY.search(text, s, e))
+
+
+def is_attributive(text: str, m: DateMention) -> bool:
+    """"the Feb. 24 invasion": the date names an event rather than dating the sentence."""
+    before = text[max(0, m.start - 12):m.start].lower()
+    if not re.search(r"\b(?:the|a|an|this|that|its|their|his|her|our)\s+$", before) and not before.endswith(("’s ", "'s ")):
+        return False
+    after = re.match(r"[\s-]+([a-z]+)", text[m.end:m.end + 30])
+    return bool(after) and after.group(1) not in _FUNCTION_WORDS
+
+
+def is_dateline(text: str, m: DateMention) -> bool:
+    return bool(_DATELINE_BEFORE.search(text[max(0, m.start - 60):m.start])) or (
+        (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:])
+        is not None
+    )
+
+
+def is_stamp(text: str, m: DateMention) -> bool:
+    """An update or post stamp: "Updated March 3", "March 3, 10:15 GMT", a date alone on its line."""
+    if _STAMP_BEFORE.search(text[max(0, m.start - 25):m.start]) or _TIME_NEAR.match(text[m.end:m.end + 16]):
+        return True
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return len(line.strip()) <= len(m.text) + 12
+
+
+def is_live(text: str, title: str | None) -> bool:
+    head = (title or "") + "\n" + text[:200]
+    return bool(_LIVE.search(head))
+
+
+def paragraph_year(text: str, mentions: list[DateMention], i: int) -> int | None:
+    """The latest year written before mention ``i`` in its paragraph ("In 2014 ... on March 16")."""
+    m = mentions[i]
+    para_start = text.rfind("\n\n", 0, m.start)
+    for prev in reversed(mentions[:i]):
+        if prev.start < para_start:
+            break
+        if prev.year is not None and prev.kind != "weekday":
+            return prev.year
+    return None
+
+
+def infer_publication(text: str, mentions: list[DateMention], published: dt.date | None) -> Publication:
+    """The record's date; else a dateline; else the latest explicit date outside future contexts."""
+    stamps = [m.value for m in mentions if m.value and is_stamp(text, m)]
+    if published is not None:
+        later = [d for d in stamps if d > published]
+        return Publication(published, "record", max(later) if later else None)
+    for m in mentions[:3]:
+        if m.value and is_dateline(text, m):
+            return Publication(m.value, "dateline")
+    explicit = [m.value for m in mentions if m.value and not m.ambiguous and not has_future_cue(text, m)]
+    if explicit:
+        return Publication(max(explicit), "latest explicit date")
+    return Publication(None, "none")
+
+
+def reading_cost(d: dt.date, ref: dt.date) -> int:
+    """How unlikely a year-less date is to mean ``d`` in an article of ``ref``: news looks back more
+    than forward, so a day ahead costs three days behind."""
+    delta = (d - ref).days
+    return -delta if delta <= 0 else 3 * delta
+
+
+def candidate_readings(month: int, day: int, ref: dt.date) -> list[dt.date]:
+    """The existing dates with this month and day in the years around ``ref``, likeliest first."""
+    out = [dt.date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if valid_day(y, month, day)]
+    return sorted(out, key=lambda d: reading_cost(d, ref))
+
+
+def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tuple[dt.date | None, bool]:
+    """The reading of a year-less date, and whether a stated weekday agrees with it.
+
+    The likeliest reading by ``reading_cost`` wins, unless only another reading within a year of
+    ``ref`` has the stated weekday (then the weekday decides).
+    """
+    readings = candidate_readings(month, day, ref)
+    if not readings:
+        return None, True
+    if weekday is None or readings[0].weekday() == weekday:
+        return readings[0], True
+    for r in readings[1:]:
+        if r.weekday() == weekday and abs((r - ref).days) <= 366:
+            return r, True
+    return readings[0], False
