@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from detector.article import split_sentences
 from detector.dates_extract import DateMention, valid_day
 
 #: Words that announce a future event ("will", "scheduled", "set for", "next", "until", "due",
@@ -22,9 +23,12 @@ FUTURE_CUE = re.compile(
     r"|valid|through|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
     r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?|on\s+sale|available|register"
     r"|tickets?|agenda|calendar|event|conference|summit|meeting|vote|referendum|elections?|trial|hearing|festival"
-    r"|effective|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|before|by|tonight|tomorrow|coming|soon)\b",
+    r"|effective|you|your|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|tonight|tomorrow|coming|soon"
+    r"|(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing|['’]re\s+\w+ing)\b",
     re.IGNORECASE,
 )
+#: "The deadline is April 15", "the vote falls on June 2": a present-tense schedule.
+_SCHEDULE_BEFORE = re.compile(r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$")
 #: Anniversaries, commemorations and named days: "Victory Day on May 9", "marks the anniversary".
 NAMED_DAY = re.compile(
     r"\b(?:[A-Z][a-z]+(?:['’]s)?\s+Day|Christmas|Easter|New\s+Year|Hanukkah|Ramadan|Eid|Thanksgiving|Halloween"
@@ -39,7 +43,11 @@ _FUNCTION_WORDS = frozenset(
 )
 #: "KYIV, March 5 (Reuters) -", "MINSK, 20 June": place in capitals at a line start, a comma, the date.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'’-]{2,40}(?:\([^)\n]{1,30}\))?,\s*$")
-_STAMP_BEFORE = re.compile(r"\b(?:[Uu]pdated|UPDATED|[Pp]osted|[Pp]ublished|[Ll]ast\s+updated)(?:\s+on)?:?\s*$")
+_STAMP_BEFORE = re.compile(
+    r"\b(?:[Uu]pdate[sd]?|UPDATED?|[Mm]odified|[Rr]evised|[Cc]orrected|[Ee]ditor['’]s\s+[Nn]ote|[Aa]s\s+of|[Rr]etrieved|[Aa]ccessed)(?:\s+on)?[:,]?\s*$"
+)
+#: A changelog heading: dates listed under it are revisions, not events.
+_LOG_HEADING = re.compile(r"(?im)^\W*(?:updates?|update history|change\s?log|revision history|revisions|edits)\W*$")
 _TIME_NEAR = re.compile(r"^[\s,–—-]*(?:at\s+)?\d{1,2}[:.]\d{2}\b|^[\s,–—-]*\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
 _LIVE = re.compile(r"\blive\b(?:\s*(?:updates?|blog|coverage|news|:))|as it happened|\bLIVE\b", re.IGNORECASE)
 
@@ -65,16 +73,19 @@ class Publication:
 
 
 def sentence_bounds(text: str, m: DateMention) -> tuple[int, int]:
-    """The sentence around a mention, cheaply: from the previous terminal stop to the next."""
-    left = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start), text.rfind("? ", 0, m.start),
-               text.rfind("! ", 0, m.start))
-    right_candidates = [i for i in (text.find(". ", m.end), text.find("\n", m.end), text.find("? ", m.end)) if i >= 0]
-    return left + 1, min(right_candidates) if right_candidates else len(text)
+    """The sentence around a mention (the shared splitter: "U.S." and "E. Washington" do not end one)."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    for span in split_sentences(text, line_start, line_end if line_end >= 0 else len(text)):
+        if span.start <= m.start < span.end:
+            return span.start, span.end
+    return line_start, line_end if line_end >= 0 else len(text)
 
 
 def has_future_cue(text: str, m: DateMention) -> bool:
+    """A future word in the sentence, or a present-tense copula right before the date ("is April 15")."""
     s, e = sentence_bounds(text, m)
-    return bool(FUTURE_CUE.search(text, s, e))
+    return bool(FUTURE_CUE.search(text, s, e) or _SCHEDULE_BEFORE.search(text[max(s, m.start - 20):m.start]))
 
 
 def is_named_or_anniversary(text: str, m: DateMention) -> bool:
@@ -98,9 +109,16 @@ def is_dateline(text: str, m: DateMention) -> bool:
     )
 
 
-def is_stamp(text: str, m: DateMention) -> bool:
-    """An update or post stamp: "Updated March 3", "March 3, 10:15 GMT", a date alone on its line."""
-    if _STAMP_BEFORE.search(text[max(0, m.start - 25):m.start]) or _TIME_NEAR.match(text[m.end:m.end + 16]):
+def is_update_stamp(text: str, m: DateMention) -> bool:
+    """"Updated March 3", "Editor's note, March 3:", a changelog entry: a later revision, legitimately
+    after publication."""
+    return bool(_STAMP_BEFORE.search(text[max(0, m.start - 25):m.start])
+                or _LOG_HEADING.search(text, max(0, m.start - 300), m.start))
+
+
+def is_entry_stamp(text: str, m: DateMention) -> bool:
+    """A live-blog entry header: a date with a time ("March 3, 10:15 GMT") or alone on its line."""
+    if _TIME_NEAR.match(text[m.end:m.end + 16]):
         return True
     line_start = text.rfind("\n", 0, m.start) + 1
     line_end = text.find("\n", m.end)
@@ -111,6 +129,17 @@ def is_stamp(text: str, m: DateMention) -> bool:
 def is_live(text: str, title: str | None) -> bool:
     head = (title or "") + "\n" + text[:200]
     return bool(_LIVE.search(head))
+
+
+_RELATIVE_YEAR = re.compile(r"^,?\s+(?:of\s+)?(last|this|next)\s+year\b")
+
+
+def relative_year(text: str, m: DateMention, ref: dt.date | None) -> int | None:
+    """"January 10 last year", "June 5 this year": the year stated in words after the date."""
+    got = _RELATIVE_YEAR.match(text[m.end:m.end + 20])
+    if got is None or ref is None:
+        return None
+    return ref.year + {"last": -1, "this": 0, "next": 1}[got.group(1)]
 
 
 def paragraph_year(text: str, mentions: list[DateMention], i: int) -> int | None:
@@ -125,9 +154,12 @@ def paragraph_year(text: str, mentions: list[DateMention], i: int) -> int | None
     return None
 
 
-def infer_publication(text: str, mentions: list[DateMention], published: dt.date | None) -> Publication:
-    """The record's date; else a dateline; else the latest explicit date outside future contexts."""
-    stamps = [m.value for m in mentions if m.value and is_stamp(text, m)]
+def infer_publication(text: str, mentions: list[DateMention], published: dt.date | None, live: bool = False) -> Publication:
+    """The record's date; else a dateline; else the latest explicit date outside future contexts.
+
+    Update stamps ("Updated March 3"), and in live blogs entry headers, move the effective date on.
+    """
+    stamps = [m.value for m in mentions if m.value and (is_update_stamp(text, m) or live and is_entry_stamp(text, m))]
     if published is not None:
         later = [d for d in stamps if d > published]
         return Publication(published, "record", max(later) if later else None)
@@ -157,7 +189,7 @@ def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tup
     """The reading of a year-less date, and whether a stated weekday agrees with it.
 
     The likeliest reading by ``reading_cost`` wins, unless only another reading within a year of
-    ``ref`` has the stated weekday (then the weekday decides).
+    ``ref`` has the stated weekday and lies within half a year of it (then the weekday decides).
     """
     readings = candidate_readings(month, day, ref)
     if not readings:
@@ -165,6 +197,6 @@ def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tup
     if weekday is None or readings[0].weekday() == weekday:
         return readings[0], True
     for r in readings[1:]:
-        if r.weekday() == weekday and abs((r - ref).days) <= 366:
+        if r.weekday() == weekday and abs((r - ref).days) <= 183:
             return r, True
     return readings[0], False

@@ -17,7 +17,7 @@ from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.dates_context import (
     Publication, has_future_cue, infer_publication, is_attributive, is_dateline, is_live, is_named_or_anniversary,
-    is_stamp, paragraph_year, resolve_year,
+    is_entry_stamp, is_update_stamp, paragraph_year, relative_year, resolve_year,
 )
 from detector.dates_extract import (
     MONTH_NAMES, WEEKDAY_NAMES, DateMention, days_in_month, extract_dates, format_date, valid_day,
@@ -94,6 +94,8 @@ class DatesCheck(Check):
     defaults = {
         "future_tolerance_days": 2,
         "live_tolerance_days": 7,
+        "future_max_days": 400,
+        "forward_looking_min": 3,
         "outlier_days": 120,
         "outlier_cluster_days": 45,
         "outlier_min_cluster": 3,
@@ -102,8 +104,8 @@ class DatesCheck(Check):
     def check(self, doc: Document) -> Result:
         text = doc.text
         mentions = extract_dates(text)
-        pub = infer_publication(text, mentions, doc.article.published)
         live = is_live(text, doc.article.title)
+        pub = infer_publication(text, mentions, doc.article.published, live)
         ctx = {"publication": pub.date.isoformat() if pub.date else None, "publication_source": pub.source}
         if pub.inferred:
             ctx["publication_inferred"] = True
@@ -112,7 +114,7 @@ class DatesCheck(Check):
         for i, m in enumerate(mentions):
             if not m.is_day:
                 continue
-            year = m.year or paragraph_year(text, mentions, i)
+            year = m.year or relative_year(text, m, pub.date) or paragraph_year(text, mentions, i)
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
                 findings.append(self._impossible(doc, m, year, ctx))
                 continue
@@ -177,9 +179,11 @@ class DatesCheck(Check):
         nearest = min((reading - dt.timedelta(days=back), reading + dt.timedelta(days=7 - back)),
                       key=lambda d: abs((d - reading).days))
         written_year = "" if m.year else f" (read as {reading.year})"
+        published = ctx.get("publication")
+        tense = "is" if published and reading.isoformat() > published else "was"
         return WEEKDAY_MISMATCH.finding(
             doc, m.start, m.end,
-            f"{format_date(reading.day, reading.month, reading.year)} was a {WEEKDAY_NAMES[actual]}, "
+            f"{format_date(reading.day, reading.month, reading.year)} {tense} a {WEEKDAY_NAMES[actual]}, "
             f"not a {WEEKDAY_NAMES[stated]}{written_year}.",
             suggestion=_rewrite_weekday(m, actual),
             confidence=confidence,
@@ -197,12 +201,14 @@ class DatesCheck(Check):
         text = doc.text
         tolerance = self.settings["live_tolerance_days" if live else "future_tolerance_days"]
         limit = ref + dt.timedelta(days=tolerance)
+        horizon = ref + dt.timedelta(days=self.settings["future_max_days"])
+        late = [(m, r) for m, r, _ in resolved if limit < r <= horizon]
+        if len({r for _, r in late}) >= self.settings["forward_looking_min"]:
+            return []  # an agenda, a release calendar: the article is about the future
         out = []
-        for m, reading, _ in resolved:
-            if reading <= limit or m.kind not in ("date", "numeric", "iso"):
-                continue
+        for m, reading in late:
             if (has_future_cue(text, m) or is_attributive(text, m) or is_named_or_anniversary(text, m)
-                    or is_dateline(text, m) or is_stamp(text, m)):
+                    or is_dateline(text, m) or is_update_stamp(text, m) or live and is_entry_stamp(text, m)):
                 continue
             days = (reading - pub.date).days if pub.date else (reading - ref).days
             since = "inferred publication date" if pub.inferred else "publication date"
