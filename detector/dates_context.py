@@ -23,12 +23,14 @@ FUTURE_CUE = re.compile(
     r"|valid|through|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
     r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?|on\s+sale|available|register"
     r"|tickets?|agenda|calendar|event|conference|summit|meeting|vote|referendum|elections?|trial|hearing|festival"
-    r"|effective|you|your|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|tonight|tomorrow|coming|soon"
-    r"|(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing|['’]re\s+\w+ing)\b",
+    r"|effective|you|your|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|tonight|tomorrow|coming|soon)\b",
     re.IGNORECASE,
 )
 #: "The deadline is April 15", "the vote falls on June 2": a present-tense schedule.
-_SCHEDULE_BEFORE = re.compile(r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$")
+#: "We are reducing prices ... on January 1": a present progressive before the date plans it.
+_SCHEDULE_BEFORE = re.compile(
+    r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$|\b(?:is|are|am|['’]re)\s+(?:\w+ly\s+)?\w+ing\b[^.;:]{0,60}$"
+)
 #: Anniversaries, commemorations and named days: "Victory Day on May 9", "marks the anniversary".
 NAMED_DAY = re.compile(
     r"\b(?:[A-Z][a-z]+(?:['’]s)?\s+Day|Christmas|Easter|New\s+Year|Hanukkah|Ramadan|Eid|Thanksgiving|Halloween"
@@ -85,7 +87,7 @@ def sentence_bounds(text: str, m: DateMention) -> tuple[int, int]:
 def has_future_cue(text: str, m: DateMention) -> bool:
     """A future word in the sentence, or a present-tense copula right before the date ("is April 15")."""
     s, e = sentence_bounds(text, m)
-    return bool(FUTURE_CUE.search(text, s, e) or _SCHEDULE_BEFORE.search(text[max(s, m.start - 20):m.start]))
+    return bool(FUTURE_CUE.search(text, s, e) or _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]))
 
 
 def is_named_or_anniversary(text: str, m: DateMention) -> bool:
@@ -124,6 +126,21 @@ def is_entry_stamp(text: str, m: DateMention) -> bool:
     line_end = text.find("\n", m.end)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
     return len(line.strip()) <= len(m.text) + 12
+
+
+_POSTED_BEFORE = re.compile(r"\b(?:[Pp]osted|[Pp]ublished|PUBLISHED|POSTED)(?:\s+on)?(?:\s+the)?:?\s*$")
+
+
+def is_byline(text: str, m: DateMention) -> bool:
+    """The article's own date: "Posted on March 3", or a date alone on a line at the top or bottom."""
+    if _POSTED_BEFORE.search(text[max(0, m.start - 25):m.start]):
+        return True
+    if 500 < m.start < len(text) - 300:
+        return False
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return line.strip(" \t·•|-–—,.:📅🗓") == m.text or bool(_TIME_NEAR.match(text[m.end:m.end + 16]))
 
 
 def is_live(text: str, title: str | None) -> bool:

@@ -75,7 +75,8 @@ MONTH_YEAR = re.compile(rf"(?<![\w.])(?P<mon>{MONTH_RE})\s+(?:of\s+)?(?P<year>1[
 #: A bare year, 1800-2099, not an amount or part of a longer number.
 YEAR = re.compile(r"(?<![\w$£€.,/:-])(?P<year>1[89]\d\d|20\d\d)(?![\w%]|[.,:/-]\d)")
 
-# Words after which a bare "Month NN" is a count, not a day ("In March 30 people died").
+# Words after which a bare "Month NN" is a count, not a day ("In March 30 people died"); at a
+# sentence start too ("May 5 people ...").
 _COUNT_BEFORE = re.compile(r"(?:\b[Ii]n|\b[Dd]uring|\b[Ss]ince|\b[Bb]y|^|[.!?]\s)\s*$")
 _FUNCTION_AFTER = frozenset(
     """and or to at in on of when as after before the a an was is were will would with by from for
@@ -149,7 +150,7 @@ def _is_count(text: str, m: re.Match) -> bool:
     if not after or after.group(1) in _FUNCTION_AFTER:
         return False
     before = text[max(0, m.start() - 12):m.start()]
-    return bool(_COUNT_BEFORE.search(before)) or m.group("mon").upper() == "MAY"
+    return bool(_COUNT_BEFORE.search(before))
 
 
 def _named_day(text: str, start: int) -> bool:

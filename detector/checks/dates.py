@@ -17,7 +17,7 @@ from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.dates_context import (
     Publication, has_future_cue, infer_publication, is_attributive, is_dateline, is_live, is_named_or_anniversary,
-    is_entry_stamp, is_update_stamp, paragraph_year, relative_year, resolve_year,
+    is_byline, is_entry_stamp, is_update_stamp, paragraph_year, relative_year, resolve_year,
 )
 from detector.dates_extract import (
     MONTH_NAMES, WEEKDAY_NAMES, DateMention, days_in_month, extract_dates, format_date, valid_day,
@@ -64,13 +64,15 @@ FUTURE = Rule(
 )
 OUTLIER = Rule(
     id="Date.Outlier", category=Category.DATE, severity=Severity.WARNING,
-    summary="A year-less date far outside the article's tight cluster of dates, one typo away from it.",
+    summary="A year-less date that can only be read far outside the article's tight cluster of dates.",
     doc=(
         "When an article's other dates sit within a few weeks (at least `outlier_min_cluster` of them, "
-        "spanning at most `outlier_cluster_days`) and a year-less date reads more than `outlier_days` away "
-        "from them, yet a one-keystroke change (month one off, day digits swapped) would put it inside the "
-        "cluster, that change is suggested. Anniversaries, named days, event names and paragraphs with their "
-        "own year are skipped."
+        "spanning at most `outlier_cluster_days`, default 3 and 45) and a year-less date, read in the year "
+        "nearest publication, falls more than `outlier_days` (default 120) before them, it is probably a "
+        "mistyped month or day. When a one-keystroke change (month one off, day digits swapped) puts it "
+        "inside the cluster, that date is the suggestion. Dates with a written year, dates in a paragraph "
+        "that names its own year, anniversaries, named days, event names (\"the Feb. 24 invasion\") and "
+        "sentences about the future are skipped."
     ),
 )
 MIXED_FORMAT = Rule(
@@ -116,7 +118,7 @@ class DatesCheck(Check):
                 continue
             year = m.year or relative_year(text, m, pub.date) or paragraph_year(text, mentions, i)
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
-                findings.append(self._impossible(doc, m, year, ctx))
+                findings.append(self._impossible(doc, m, year or (pub.date.year if pub.date else None), ctx))
                 continue
             if year is not None:
                 reading = dt.date(year, m.month, m.day)
@@ -125,9 +127,7 @@ class DatesCheck(Check):
                     continue
             elif pub.date is not None:
                 reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date)
-                if reading is None:
-                    continue
-                if m.month == 2 and m.day == 29 and reading.year != pub.date.year:
+                if reading is None:  # February 29 with no leap year around publication
                     findings.append(self._impossible(doc, m, pub.date.year, ctx))
                     continue
                 if not agrees:
@@ -137,7 +137,7 @@ class DatesCheck(Check):
                 continue
             resolved.append((m, reading, m.year is not None or year is not None))
         findings += self._future(doc, mentions, resolved, pub, live, ctx)
-        findings += self._outliers(doc, resolved, ctx)
+        findings += self._outliers(doc, resolved, pub, ctx)
         findings += self._mixed(doc, mentions)
         annotations = {
             "publication": ctx["publication"],
@@ -203,11 +203,17 @@ class DatesCheck(Check):
         limit = ref + dt.timedelta(days=tolerance)
         horizon = ref + dt.timedelta(days=self.settings["future_max_days"])
         late = [(m, r) for m, r, _ in resolved if limit < r <= horizon]
-        if len({r for _, r in late}) >= self.settings["forward_looking_min"]:
-            return []  # an agenda, a release calendar: the article is about the future
+        # A byline (a date alone on its line, outside live blogs) contradicts the record whatever the
+        # article is about; other late dates in an agenda or a release calendar are its subject.
+        bylines = [(m, r) for m, r in late if not live and is_byline(text, m) and not is_update_stamp(text, m)]
+        events = [x for x in late if x not in bylines]
+        if len({r for _, r in events}) >= self.settings["forward_looking_min"]:
+            late = bylines
         out = []
         for m, reading in late:
-            if (has_future_cue(text, m) or is_attributive(text, m) or is_named_or_anniversary(text, m)
+            if (m, reading) in bylines:
+                pass
+            elif (has_future_cue(text, m) or is_attributive(text, m) or is_named_or_anniversary(text, m)
                     or is_dateline(text, m) or is_update_stamp(text, m) or live and is_entry_stamp(text, m)):
                 continue
             days = (reading - pub.date).days if pub.date else (reading - ref).days
@@ -228,32 +234,36 @@ class DatesCheck(Check):
             ))
         return out
 
-    def _outliers(self, doc: Document, resolved: list[tuple[DateMention, dt.date, bool]], ctx: dict[str, Any]) -> list[Finding]:
+    def _outliers(
+        self, doc: Document, resolved: list[tuple[DateMention, dt.date, bool]], pub: Publication, ctx: dict[str, Any],
+    ) -> list[Finding]:
+        """Year-less past dates far from a tight cluster of the article's other dates."""
         s = self.settings
+        text = doc.text
         out = []
         for m, reading, year_known in resolved:
-            if year_known or m.kind != "date":
-                continue
+            if year_known or m.kind != "date" or (pub.effective and reading > pub.effective):
+                continue  # written years are deliberate; later dates are Date.Future's
             others = sorted(r for mm, r, _ in resolved if mm is not m)
             if len(others) < s["outlier_min_cluster"] or (others[-1] - others[0]).days > s["outlier_cluster_days"]:
                 continue
             centre = others[len(others) // 2]
-            if abs((reading - centre).days) <= s["outlier_days"]:
+            distance = abs((reading - centre).days)
+            if distance <= s["outlier_days"]:
                 continue
-            text = doc.text
             if is_attributive(text, m) or is_named_or_anniversary(text, m) or has_future_cue(text, m):
                 continue
             lo, hi = others[0] - dt.timedelta(days=7), others[-1] + dt.timedelta(days=7)
             fix = next((d for d in _one_typo_away(m, reading) if lo <= d <= hi), None)
-            if fix is None:
-                continue
+            hint = f"; {MONTH_NAMES[fix.month]} {fix.day} would fit" if fix else ""
             out.append(OUTLIER.finding(
                 doc, m.start, m.end,
-                f"{m.text} reads as {format_date(reading.day, reading.month, reading.year)}, "
-                f"{abs((reading - centre).days)} days from the article's other dates "
-                f"({others[0].isoformat()} to {others[-1].isoformat()}); {MONTH_NAMES[fix.month]} {fix.day} would fit.",
-                suggestion=format_date(fix.day, fix.month, None, weekday=m.weekday, order=m.order or "md"),
-                confidence=0.6, data={**ctx, "date": reading.isoformat(), "intended": fix.isoformat()},
+                f"“{m.text}” can only be {format_date(reading.day, reading.month, reading.year)}, {distance} days from "
+                f"the article's other dates ({_span(others[0], others[-1])}){hint}.",
+                suggestion=format_date(fix.day, fix.month, None, weekday=m.weekday, order=m.order or "md") if fix else None,
+                confidence=0.7 if fix else 0.5,
+                data={**ctx, "date": reading.isoformat(), "cluster": [others[0].isoformat(), others[-1].isoformat()],
+                      "intended": fix.isoformat() if fix else None},
             ))
         return out
 
@@ -286,6 +296,10 @@ class DatesCheck(Check):
                     data={"readings": ["dmy", "mdy"]},
                 ))
         return out
+
+
+def _span(a: dt.date, b: dt.date) -> str:
+    return f"{format_date(a.day, a.month, a.year)} to {format_date(b.day, b.month, b.year)}"
 
 
 def _rewrite_weekday(m: DateMention, weekday: int) -> str:

@@ -27,12 +27,15 @@ from pathlib import Path
 
 from detector.article import Article, Document
 from detector.checks.dates import DatesCheck
-from detector.dates_context import is_update_stamp, resolve_year
+from detector.dates_context import is_update_stamp, resolve_year, sentence_bounds
 from detector.dates_extract import MONTH_NAMES, MONTH_RE, WEEKDAY_NAMES, DateMention, days_in_month, extract_dates, valid_day
 from detector.datasets import iter_wcxb, iter_wmt22, wmt22_english_sources
 from detector.findings import Severity
 from detector.language import detect_language
 
+#: The future cues the issue names; an injected future date in such a sentence is not an error
+#: the rule can be asked to see.
+ISSUE_FUTURE_CUES = re.compile(r"\b(?:will|scheduled|set for|next|until|due|expected)\b", re.IGNORECASE)
 TYPES = ("weekday", "future", "impossible", "year+1", "year-1")
 
 
@@ -135,7 +138,10 @@ def inject(s: Sample, kind: str, rng: random.Random) -> Sample | None:
                     mon_start, mon_end = _month_span(m)
                     if y != true.year:
                         break  # the year would roll over: a written year stays, a missing one reads as last year
-                    return _replace(s, mon_start, mon_end, new, kind, true)
+                    # Detectable unless the sentence announces the future in the issue's own words.
+                    sa, sb = sentence_bounds(s.text, m)
+                    cue = ISSUE_FUTURE_CUES.search(s.text, sa, sb) is not None
+                    return _replace(s, mon_start, mon_end, new, kind, true, detectable=not cue)
         if kind == "impossible":
             last = days_in_month(true.year, true.month)
             d0, d1 = (x - m.start for x in _day_digits(m))
