@@ -38,3 +38,8 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# Dates: injected-error recall, clean-document flag rate and speed vs dateparser -> bench/results/dates.json
+.PHONY: eval-dates
+eval-dates: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.dates --out bench/results/dates.json

@@ -20,8 +20,8 @@ from detector.dates_extract import DateMention, valid_day
 FUTURE_CUE = re.compile(
     r"\b(?:will|won['’]t|shall|would|scheduled|rescheduled|set\s+(?:for|to)|next|until|till|due|expected|expects?"
     r"|upcoming|forthcoming|slated|plans?|planned|planning|intends?|aims?|ahead\s+of|deadline|expires?|expiry"
-    r"|valid|through|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
-    r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?|on\s+sale|available|register"
+    r"|valid|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
+    r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?\s+(?:from|through|until|till)|on\s+sale|available|register"
     r"|tickets?|agenda|calendar|event|conference|summit|meeting|vote|referendum|elections?|trial|hearing|festival"
     r"|effective|you|your|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|tonight|tomorrow|coming|soon)\b",
     re.IGNORECASE,
@@ -51,7 +51,7 @@ _STAMP_BEFORE = re.compile(
 #: A changelog heading: dates listed under it are revisions, not events.
 _LOG_HEADING = re.compile(r"(?im)^\W*(?:updates?|update history|change\s?log|revision history|revisions|edits)\W*$")
 _TIME_NEAR = re.compile(r"^[\s,–—-]*(?:at\s+)?\d{1,2}[:.]\d{2}\b|^[\s,–—-]*\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
-_LIVE = re.compile(r"\blive\b(?:\s*(?:updates?|blog|coverage|news|:))|as it happened|\bLIVE\b", re.IGNORECASE)
+_LIVE = re.compile(r"(?i:\blive\b\s*(?:updates?|blog|coverage|news|:)|as it happened)|\bLIVE\b")
 
 
 @dataclass

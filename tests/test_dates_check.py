@@ -182,3 +182,21 @@ def test_seed_002_through_the_public_api():
     report = detector.check(rec["text"], published=rec["published"], id=rec["id"])
     dates = [f for f in report.findings if f.category.value == "date"]
     assert [(f.rule, f.suggestion) for f in dates] == [("Date.Future", "Monday, February 28")]
+
+
+def test_the_word_live_does_not_make_a_live_blog():
+    from detector.dates_context import is_live
+
+    assert is_live("Live updates: Russia invades Ukraine", None)
+    assert is_live("LIVE: shelling in Kharkiv", None)
+    assert not is_live("the way we live and work", None)
+
+
+def test_a_byline_after_publication_is_flagged_even_in_an_agenda():
+    text = ("November 13, 2025\n\nThe year's events:\n\nCES - January 6, 2026\nMWC - March 2, 2026\n"
+            "Computex - June 2, 2026\n")
+    assert rules(text, published=dt.date(2025, 10, 13)) == [("Date.Future", "November 13, 2025")]
+
+
+def test_state_run_is_not_a_future_cue():
+    assert rules("He ate a rabbit on March 20, according to the state-run agency.") == [("Date.Future", "March 20")]

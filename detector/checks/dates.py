@@ -16,11 +16,28 @@ from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.dates_context import (
-    Publication, has_future_cue, infer_publication, is_attributive, is_dateline, is_live, is_named_or_anniversary,
-    is_byline, is_entry_stamp, is_update_stamp, paragraph_year, relative_year, resolve_year,
+    Publication,
+    has_future_cue,
+    infer_publication,
+    is_attributive,
+    is_byline,
+    is_dateline,
+    is_entry_stamp,
+    is_live,
+    is_named_or_anniversary,
+    is_update_stamp,
+    paragraph_year,
+    relative_year,
+    resolve_year,
 )
 from detector.dates_extract import (
-    MONTH_NAMES, WEEKDAY_NAMES, DateMention, days_in_month, extract_dates, format_date, valid_day,
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    DateMention,
+    days_in_month,
+    extract_dates,
+    format_date,
+    valid_day,
 )
 from detector.findings import Category, Finding, Severity
 
@@ -221,10 +238,11 @@ class DatesCheck(Check):
             intended = _earlier_twin(m, reading, ref)
             out.append(FUTURE.finding(
                 doc, m.start, m.end,
-                f"{format_date(reading.day, reading.month, reading.year)} is {days} days after the article's "
-                f"{since}, {format_date(ref.day, ref.month, ref.year)}, and nothing announces a future event."
-                + (f" {WEEKDAY_NAMES[intended.weekday()]}, {MONTH_NAMES[intended.month]} {intended.day} fits."
-                   if intended and m.weekday is not None else ""),
+                f"“{m.text}” reads as {format_date(reading.day, reading.month, reading.year)}, {days} days after "
+                f"the article's {since} ({format_date(ref.day, ref.month, ref.year)}), and nothing here announces "
+                "a future event."
+                + (f" {format_date(intended.day, intended.month, weekday=m.weekday)} has the same weekday and "
+                   "precedes publication." if intended and m.weekday is not None else ""),
                 suggestion=format_date(intended.day, intended.month, intended.year if m.year else None,
                                        weekday=m.weekday, order=m.order if m.order in ("md", "dm") else "md")
                 if intended else None,
