@@ -74,14 +74,19 @@ class Publication:
         return self.date or self.latest
 
 
+def line_bounds(text: str, m: DateMention) -> tuple[int, int]:
+    """The line holding a mention."""
+    end = text.find("\n", m.end)
+    return text.rfind("\n", 0, m.start) + 1, len(text) if end < 0 else end
+
+
 def sentence_bounds(text: str, m: DateMention) -> tuple[int, int]:
     """The sentence around a mention (the shared splitter: "U.S." and "E. Washington" do not end one)."""
-    line_start = text.rfind("\n", 0, m.start) + 1
-    line_end = text.find("\n", m.end)
-    for span in split_sentences(text, line_start, line_end if line_end >= 0 else len(text)):
+    line_start, line_end = line_bounds(text, m)
+    for span in split_sentences(text, line_start, line_end):
         if span.start <= m.start < span.end:
             return span.start, span.end
-    return line_start, line_end if line_end >= 0 else len(text)
+    return line_start, line_end
 
 
 def has_future_cue(text: str, m: DateMention) -> bool:
@@ -122,9 +127,7 @@ def is_entry_stamp(text: str, m: DateMention) -> bool:
     """A live-blog entry header: a date with a time ("March 3, 10:15 GMT") or alone on its line."""
     if _TIME_NEAR.match(text[m.end:m.end + 16]):
         return True
-    line_start = text.rfind("\n", 0, m.start) + 1
-    line_end = text.find("\n", m.end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    line = text[slice(*line_bounds(text, m))]
     return len(line.strip()) <= len(m.text) + 12
 
 
@@ -137,9 +140,7 @@ def is_byline(text: str, m: DateMention) -> bool:
         return True
     if 500 < m.start < len(text) - 300:
         return False
-    line_start = text.rfind("\n", 0, m.start) + 1
-    line_end = text.find("\n", m.end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    line = text[slice(*line_bounds(text, m))]
     return line.strip(" \t·•|-–—,.:📅🗓") == m.text or bool(_TIME_NEAR.match(text[m.end:m.end + 16]))
 
 

@@ -95,6 +95,10 @@ def test_trap_historical_date_after_a_year_in_the_paragraph():
     assert rules(text) == []
 
 
+def test_a_stated_weekday_overrules_an_unrelated_year_in_the_paragraph():
+    assert rules("Russia has occupied Crimea since 2014. Its troops crossed on Thursday, February 24.") == []
+
+
 def test_trap_anniversaries_and_named_days():
     assert rules("Since the Feb. 24 invasion, prices doubled.", published=dt.date(2023, 1, 10)) == []
     assert rules("Moscow prepares to mark Victory Day on May 9.") == []

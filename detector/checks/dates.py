@@ -137,6 +137,12 @@ class DatesCheck(Check):
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
                 findings.append(self._impossible(doc, m, year or (pub.date.year if pub.date else None), ctx))
                 continue
+            if year is not None and not m.year and m.weekday is not None and pub.date is not None \
+                    and dt.date(year, m.month, m.day).weekday() != m.weekday:
+                # "Crimea since 2014 ... on Thursday, February 24": the weekday overrules the paragraph's year.
+                near, agrees = resolve_year(m.month, m.day, m.weekday, pub.date)
+                if near is not None and agrees:
+                    year = near.year
             if year is not None:
                 reading = dt.date(year, m.month, m.day)
                 if m.weekday is not None and reading.weekday() != m.weekday:
@@ -153,7 +159,7 @@ class DatesCheck(Check):
             else:
                 continue
             resolved.append((m, reading, m.year is not None or year is not None))
-        findings += self._future(doc, mentions, resolved, pub, live, ctx)
+        findings += self._future(doc, resolved, pub, live, ctx)
         findings += self._outliers(doc, resolved, pub, ctx)
         findings += self._mixed(doc, mentions)
         annotations = {
@@ -209,8 +215,8 @@ class DatesCheck(Check):
         )
 
     def _future(
-        self, doc: Document, mentions: list[DateMention], resolved: list[tuple[DateMention, dt.date, bool]],
-        pub: Publication, live: bool, ctx: dict[str, Any],
+        self, doc: Document, resolved: list[tuple[DateMention, dt.date, bool]], pub: Publication, live: bool,
+        ctx: dict[str, Any],
     ) -> list[Finding]:
         ref = pub.effective
         if ref is None:

@@ -264,7 +264,8 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         samples += injected
         for s, fs in zip(injected, run_ours(injected)[0], strict=True):
             hits = flagged(fs, s.span)
-            held = per_type[f"{s.injected}@held-out"] if s.source == "scrapinghub" else Counter()
+            # ScrapingHub news (URL-dated) was kept out of tuning: its rows show how the rules generalise.
+            held = per_type[f"{s.injected}@scrapinghub"] if s.source == "scrapinghub" else Counter()
             held["injected"] += 1
             held["detectable"] += s.detectable
             held["detected"] += bool(hits)
@@ -298,7 +299,7 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
                 "recall_detectable": round(c["detected_detectable"] / c["detectable"], 4) if c["detectable"] else None,
                 "caught_by": dict(by_rule[t]),
             }
-            for t in [*TYPES, *(f"{t}@held-out" for t in TYPES)] if (c := per_type.get(t))
+            for t in [*TYPES, *(f"{t}@scrapinghub" for t in TYPES)] if (c := per_type.get(t))
         },
         "clean": {"documents": n_clean, "flagged_warning_plus": n_flag,
                   "share_flagged": round(n_flag / n_clean, 4) if n_clean else None,
@@ -322,11 +323,11 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
 def print_table(r: dict) -> None:
     print(f"documents {r['documents']} ({r['sources']}), with a date: {r['with_dates']}; "
           f"{r['rounds']} rounds of injecting one error into half of those")
-    print(f"{'error type':<12}{'injected':>9}{'detected':>9}{'recall':>8}{'detectable':>11}{'recall(det)':>12}  caught by")
+    print(f"{'error type':<22}{'injected':>9}{'detected':>9}{'recall':>8}{'detectable':>11}{'recall(det)':>12}  caught by")
     for t, v in r["recall"].items():
         rec = "-" if v["recall"] is None else f"{v['recall']:.1%}"
         rd = "-" if v["recall_detectable"] is None else f"{v['recall_detectable']:.1%}"
-        print(f"{t:<12}{v['injected']:>9}{v['detected']:>9}{rec:>8}{v['detectable']:>11}{rd:>12}  {v['caught_by']}")
+        print(f"{t:<22}{v['injected']:>9}{v['detected']:>9}{rec:>8}{v['detectable']:>11}{rd:>12}  {v['caught_by'] or ''}")
     c = r["clean"]
     print(f"clean documents flagged at warning+: {c['flagged_warning_plus']}/{c['documents']} = {c['share_flagged']:.2%}")
     sp, p = r["speed"], r["dateparser_peer"]
