@@ -44,3 +44,8 @@ bench: $(VENV)/.dev
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m detector.docgen
+
+# Dates: injected-error recall, clean-document flag rate and speed vs dateparser -> bench/results/dates.json
+.PHONY: eval-dates
+eval-dates: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.dates --out bench/results/dates.json

@@ -1,0 +1,220 @@
+"""What the words around a date say about it: publication date, year, and reasons not to judge it.
+
+A date is only wrong relative to something: the publication date, the year the paragraph is
+talking about, the weekday written beside it. These helpers establish those references from the
+text, and recognise the contexts where a date after publication is not a mistake (announced
+events, anniversaries and named days, datelines, live-blog updates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from detector.article import split_sentences
+from detector.dates_extract import DateMention, valid_day
+
+#: Words that announce a future event ("will", "scheduled", "set for", "next", "until", "due",
+#: "expected" — the issue's list) and their close relatives in news prose.
+FUTURE_CUE = re.compile(
+    r"\b(?:will|won['’]t|shall|would|scheduled|rescheduled|set\s+(?:for|to)|next|until|till|due|expected|expects?"
+    r"|upcoming|forthcoming|slated|plans?|planned|planning|intends?|aims?|ahead\s+of|deadline|expires?|expiry"
+    r"|valid|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
+    r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?\s+(?:from|through|until|till)|on\s+sale|available|register"
+    r"|tickets?|agenda|calendar|event|conference|summit|meeting|vote|referendum|elections?|trial|hearing|festival"
+    r"|effective|you|your|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|tonight|tomorrow|coming|soon)\b",
+    re.IGNORECASE,
+)
+#: "The deadline is April 15", "the vote falls on June 2": a present-tense schedule.
+#: "We are reducing prices ... on January 1": a present progressive before the date plans it.
+_SCHEDULE_BEFORE = re.compile(
+    r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$|\b(?:is|are|am|['’]re)\s+(?:\w+ly\s+)?\w+ing\b[^.;:]{0,60}$"
+)
+#: Anniversaries, commemorations and named days: "Victory Day on May 9", "marks the anniversary".
+NAMED_DAY = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:['’]s)?\s+Day|Christmas|Easter|New\s+Year|Hanukkah|Ramadan|Eid|Thanksgiving|Halloween"
+    r"|anniversary|anniversaries|commemorat\w*|celebrat\w*|holiday|annual(?:ly)?|every\s+year|each\s+year"
+    r"|observed|marks?|marked|birthday|on\s+this\s+day)\b"
+)
+#: Nouns a date modifies in "the Feb. 24 invasion", "the March 16 referendum" (a name, not an event date).
+_FUNCTION_WORDS = frozenset(
+    """and or to at in on of when as after before the a an was is were will would with by from for through until
+    till that which amid during but last this he she it they we i his her their its said says had has have while
+    where against since than there""".split()
+)
+#: "KYIV, March 5 (Reuters) -", "MINSK, 20 June": place in capitals at a line start, a comma, the date.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'’-]{2,40}(?:\([^)\n]{1,30}\))?,\s*$")
+_STAMP_BEFORE = re.compile(
+    r"\b(?:[Uu]pdate[sd]?|UPDATED?|[Mm]odified|[Rr]evised|[Cc]orrected|[Ee]ditor['’]s\s+[Nn]ote|[Aa]s\s+of|[Rr]etrieved|[Aa]ccessed)(?:\s+on)?[:,]?\s*$"
+)
+#: A changelog heading: dates listed under it are revisions, not events.
+_LOG_HEADING = re.compile(r"(?im)^\W*(?:updates?|update history|change\s?log|revision history|revisions|edits)\W*$")
+_TIME_NEAR = re.compile(r"^[\s,–—-]*(?:at\s+)?\d{1,2}[:.]\d{2}\b|^[\s,–—-]*\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
+_LIVE = re.compile(r"(?i:\blive\b\s*(?:updates?|blog|coverage|news|:)|as it happened)|\bLIVE\b")
+
+
+@dataclass
+class Publication:
+    """The article's reference date: given in the record, or inferred from the text."""
+
+    date: dt.date | None
+    source: str  # "record", "dateline", "latest explicit date", "none"
+    latest: dt.date | None = None  # the latest update stamp after publication (live blogs)
+
+    @property
+    def inferred(self) -> bool:
+        return self.source != "record"
+
+    @property
+    def effective(self) -> dt.date | None:
+        """Publication or the latest update, whichever is later."""
+        if self.date and self.latest:
+            return max(self.date, self.latest)
+        return self.date or self.latest
+
+
+def line_bounds(text: str, m: DateMention) -> tuple[int, int]:
+    """The line holding a mention."""
+    end = text.find("\n", m.end)
+    return text.rfind("\n", 0, m.start) + 1, len(text) if end < 0 else end
+
+
+def sentence_bounds(text: str, m: DateMention) -> tuple[int, int]:
+    """The sentence around a mention (the shared splitter: "U.S." and "E. Washington" do not end one)."""
+    line_start, line_end = line_bounds(text, m)
+    for span in split_sentences(text, line_start, line_end):
+        if span.start <= m.start < span.end:
+            return span.start, span.end
+    return line_start, line_end
+
+
+def has_future_cue(text: str, m: DateMention) -> bool:
+    """A future word in the sentence, or a present-tense copula right before the date ("is April 15")."""
+    s, e = sentence_bounds(text, m)
+    return bool(FUTURE_CUE.search(text, s, e) or _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]))
+
+
+def is_named_or_anniversary(text: str, m: DateMention) -> bool:
+    s, e = sentence_bounds(text, m)
+    return bool(NAMED_DAY.search(text, s, e))
+
+
+def is_attributive(text: str, m: DateMention) -> bool:
+    """"the Feb. 24 invasion": the date names an event rather than dating the sentence."""
+    before = text[max(0, m.start - 12):m.start].lower()
+    if not re.search(r"\b(?:the|a|an|this|that|its|their|his|her|our)\s+$", before) and not before.endswith(("’s ", "'s ")):
+        return False
+    after = re.match(r"[\s-]+([a-z]+)", text[m.end:m.end + 30])
+    return bool(after) and after.group(1) not in _FUNCTION_WORDS
+
+
+def is_dateline(text: str, m: DateMention) -> bool:
+    return bool(_DATELINE_BEFORE.search(text[max(0, m.start - 60):m.start])) or (
+        (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:])
+        is not None
+    )
+
+
+def is_update_stamp(text: str, m: DateMention) -> bool:
+    """"Updated March 3", "Editor's note, March 3:", a changelog entry: a later revision, legitimately
+    after publication."""
+    return bool(_STAMP_BEFORE.search(text[max(0, m.start - 25):m.start])
+                or _LOG_HEADING.search(text, max(0, m.start - 300), m.start))
+
+
+def is_entry_stamp(text: str, m: DateMention) -> bool:
+    """A live-blog entry header: a date with a time ("March 3, 10:15 GMT") or alone on its line."""
+    if _TIME_NEAR.match(text[m.end:m.end + 16]):
+        return True
+    line = text[slice(*line_bounds(text, m))]
+    return len(line.strip()) <= len(m.text) + 12
+
+
+_POSTED_BEFORE = re.compile(r"\b(?:[Pp]osted|[Pp]ublished|PUBLISHED|POSTED)(?:\s+on)?(?:\s+the)?:?\s*$")
+
+
+def is_byline(text: str, m: DateMention) -> bool:
+    """The article's own date: "Posted on March 3", or a date alone on a line at the top or bottom."""
+    if _POSTED_BEFORE.search(text[max(0, m.start - 25):m.start]):
+        return True
+    if 500 < m.start < len(text) - 300:
+        return False
+    line = text[slice(*line_bounds(text, m))]
+    return line.strip(" \t·•|-–—,.:📅🗓") == m.text or bool(_TIME_NEAR.match(text[m.end:m.end + 16]))
+
+
+def is_live(text: str, title: str | None) -> bool:
+    head = (title or "") + "\n" + text[:200]
+    return bool(_LIVE.search(head))
+
+
+_RELATIVE_YEAR = re.compile(r"^,?\s+(?:of\s+)?(last|this|next)\s+year\b")
+
+
+def relative_year(text: str, m: DateMention, ref: dt.date | None) -> int | None:
+    """"January 10 last year", "June 5 this year": the year stated in words after the date."""
+    got = _RELATIVE_YEAR.match(text[m.end:m.end + 20])
+    if got is None or ref is None:
+        return None
+    return ref.year + {"last": -1, "this": 0, "next": 1}[got.group(1)]
+
+
+def paragraph_year(text: str, mentions: list[DateMention], i: int) -> int | None:
+    """The latest year written before mention ``i`` in its paragraph ("In 2014 ... on March 16")."""
+    m = mentions[i]
+    para_start = text.rfind("\n\n", 0, m.start)
+    for prev in reversed(mentions[:i]):
+        if prev.start < para_start:
+            break
+        if prev.year is not None and prev.kind != "weekday":
+            return prev.year
+    return None
+
+
+def infer_publication(text: str, mentions: list[DateMention], published: dt.date | None, live: bool = False) -> Publication:
+    """The record's date; else a dateline; else the latest explicit date outside future contexts.
+
+    Update stamps ("Updated March 3"), and in live blogs entry headers, move the effective date on.
+    """
+    stamps = [m.value for m in mentions if m.value and (is_update_stamp(text, m) or live and is_entry_stamp(text, m))]
+    if published is not None:
+        later = [d for d in stamps if d > published]
+        return Publication(published, "record", max(later) if later else None)
+    for m in mentions[:3]:
+        if m.value and is_dateline(text, m):
+            return Publication(m.value, "dateline")
+    explicit = [m.value for m in mentions if m.value and not m.ambiguous and not has_future_cue(text, m)]
+    if explicit:
+        return Publication(max(explicit), "latest explicit date")
+    return Publication(None, "none")
+
+
+def reading_cost(d: dt.date, ref: dt.date) -> int:
+    """How unlikely a year-less date is to mean ``d`` in an article of ``ref``: news looks back more
+    than forward, so a day ahead costs three days behind."""
+    delta = (d - ref).days
+    return -delta if delta <= 0 else 3 * delta
+
+
+def candidate_readings(month: int, day: int, ref: dt.date) -> list[dt.date]:
+    """The existing dates with this month and day in the years around ``ref``, likeliest first."""
+    out = [dt.date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if valid_day(y, month, day)]
+    return sorted(out, key=lambda d: reading_cost(d, ref))
+
+
+def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tuple[dt.date | None, bool]:
+    """The reading of a year-less date, and whether a stated weekday agrees with it.
+
+    The likeliest reading by ``reading_cost`` wins, unless only another reading within a year of
+    ``ref`` has the stated weekday and lies within half a year of it (then the weekday decides).
+    """
+    readings = candidate_readings(month, day, ref)
+    if not readings:
+        return None, True
+    if weekday is None or readings[0].weekday() == weekday:
+        return readings[0], True
+    for r in readings[1:]:
+        if r.weekday() == weekday and abs((r - ref).days) <= 183:
+            return r, True
+    return readings[0], False
