@@ -67,7 +67,9 @@ PERSON_SHIFT = Rule(
     "marks or an impersonal form was mistranslated. Quotes (also unbalanced ones that run to the end of "
     "a paragraph, and the paragraph after \"he said:\"), unquoted attribution (\"..., he said\"), interview "
     "transcripts (\"Q:\", \"Name:\") and Roman numerals (\"World War I\") are spared. An article with more "
-    "than two such sentences is a first-person piece (a column, a blog, reportage) and gets no findings.",
+    "than two such sentences (or 10% of its sentences) is a first-person piece (a column, a blog, "
+    "reportage) and gets no findings; in an article without news cues (fewer than two of said/says/told/"
+    "according to/reported/\"on Tuesday\") the finding is info.",
 )
 UNTRANSLATED = Rule(
     "MT.Untranslated", Category.MT, W,
@@ -89,7 +91,7 @@ CALQUE = Rule(
 )
 
 #: Hit kinds reported below the rule's default severity (weaker evidence; see each rule's doc).
-INFO_KINDS = frozenset({"common-word", "foreign-words", "inflected-name"})
+INFO_KINDS = frozenset({"common-word", "foreign-words", "inflected-name", "unreported"})
 
 
 @register
@@ -112,7 +114,7 @@ class MTRulesCheck(Check):
         capitals = list(find_capitals(doc, ctx, self._zipf, self._known_name, s["min_zipf"], s["min_zipf_common"]))
         yield from self._emit(doc, MID_SENTENCE_CAPITAL, (h for h in capitals if h.kind != "date-break"))
         yield from self._emit(doc, MISSING_SENTENCE_BREAK, (h for h in capitals if h.kind == "date-break"))
-        yield from self._emit(doc, REPEATED_PUNCTUATION, find_repeated_punctuation(doc))
+        yield from self._emit(doc, REPEATED_PUNCTUATION, find_repeated_punctuation(doc, self._zipf))
         yield from self._emit(doc, DANGLING_FRAGMENT, find_dangling_fragments(doc, ctx, self._zipf))
         yield from self._emit(doc, PERSON_SHIFT, find_person_shifts(doc, ctx, s["max_first_person"]))
         yield from self._emit(doc, UNTRANSLATED, find_untranslated(doc, ctx, self._zipf))

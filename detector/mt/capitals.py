@@ -33,7 +33,10 @@ FUNCTION_WORDS = frozenset(
     must not also very just only even still already there then""".split()
 )
 #: Words that join the parts of a multi-word name ("Sea of Azov", "Rostov-on-Don", "Bank of America").
-NAME_JOINERS = frozenset("of de da del della di du la le von van der den al el bin ibn and for the on upon y".split())
+NAME_JOINERS = frozenset("of de da del della di du la le von van der den al el bin ibn and or for the on upon y".split())
+#: Small words inside a title-case title ("How to Live Stream on Facebook", "Gone with the Wind");
+#: not "a" or "by", which follow verbs and nouns in running text ("Throw a Molotov cocktail").
+TITLE_SMALL = NAME_JOINERS | frozenset(("to", "with"))
 MONTHS = ("January February March April May June July August September October November December "
           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
 #: "... February 24 Faced", "... March 1st Verification", "... 1 March Prices", "... May 2021 Prices": a
@@ -118,12 +121,17 @@ def _running_text(text: str, words: list[Word], i: int) -> bool:
     gap = text[words[i - 1].end:words[i].start]
     if any(c in _CLAUSE_START for c in gap) or _after_sentence_end(gap) or " - " in f" {gap} ":
         return False
+    if _FOOTNOTE_BEFORE.search(text, max(0, words[i].start - 6), words[i].start):
+        return False  # "...as of mid-October.1 As income tax season...": a footnote mark ends the sentence
     return words[i - 1].text.lower() not in _OPENING_WORDS
 
 
 def _after_sentence_end(gap: str) -> bool:
     """A sentence end the splitter missed ("stationed.As", "said. Then")."""
     return any(c in ".!?…" for c in gap)
+
+
+_FOOTNOTE_BEFORE = re.compile(r"[.!?]\d{1,2}\s+$")
 
 
 def _in_name(words: list[Word], i: int) -> bool:
@@ -137,7 +145,10 @@ def _in_name(words: list[Word], i: int) -> bool:
         return True
     if i > 1 and words[i - 1].text in NAME_JOINERS and cap(i - 2) and i - 2 > 0:
         return True
-    return i + 2 < len(words) and words[i + 1].text in NAME_JOINERS and cap(i + 2)
+    j = i + 1
+    while j < len(words) and j <= i + 2 and words[j].text in TITLE_SMALL:
+        j += 1
+    return j > i + 1 and cap(j)
 
 
 def _short_quote(ctx: ArticleContext, offset: int, text: str) -> bool:

@@ -16,19 +16,22 @@ from detector.article import Document
 from detector.article import ABBREVIATIONS
 from detector.mt.context import SPEECH_VERBS, ArticleContext, Hit, sentences_by_line
 
-#: Two marks where English has one: "..", ",,", ",.", ".,", ";;", "::", ";.", ".;", ":.", ",;".
-_DOUBLED = re.compile(r"(?<=[^\W\d_])(?<!\.)(\.\.|,,|[,;:]\.|\.[,;:]|;;|::|,;|;,)(?![.\w/])")
+#: Two marks where English has one: "..", ",,", ";;", ",.", ".,", ";.", ".;". ("::" is left out: it
+#: is markup and emoticon syntax more often than a slip.)
+_DOUBLED = re.compile(r"(?<=[^\W\d_])(?<!\.)(\.\.|,,|;;|[,;]\.|\.[,;])(?![.\w/])")
+_ENTITY_BEFORE = re.compile(r"&#?\w+$")
 _SPEAKER_END = re.compile(r"(?:[”\"’]\s*|,\s*)?\b(\w+)\s+(" + "|".join(sorted(SPEECH_VERBS)) + r")\.[”\"’]?$")
 
 
-def find_repeated_punctuation(doc: Document) -> Iterator[Hit]:
+def find_repeated_punctuation(doc: Document, zipf: Callable[[str], float]) -> Iterator[Hit]:
     text = doc.text
     for m in _DOUBLED.finditer(text):
-        # Abbreviation then full stop ("U.S..", "etc..") is still one mark too many; URLs and
-        # ranges never get here because a word character must precede and none may follow.
+        # URLs and ranges never get here: a letter must precede and no word character may follow.
         mark = m.group(1)
-        if mark[0] == "." and _abbreviation(text, m.start(1)):
-            continue  # "R.D., co-owner", "e.g., Canvas", "Inc.." are abbreviations, not doubled marks
+        if mark[0] == "." and _abbreviation(text, m.start(1), zipf):
+            continue  # "R.D., co-owner", "e.g., Canvas", "incl., box" are abbreviations, not doubled marks
+        if mark[0] == ";" and _ENTITY_BEFORE.search(text, max(0, m.start(1) - 10), m.start(1)):
+            continue  # "&gt;," is an HTML entity followed by a comma
         keep = "." if mark in ("..", ",.", ";.", ":.") else mark[0] if mark[0] != "." else mark[1]
         yield Hit(
             m.start(1), m.end(1),
@@ -67,10 +70,13 @@ def find_dangling_fragments(
             )
 
 
-def _abbreviation(text: str, dot: int) -> bool:
-    """The word before ``dot`` is an abbreviation: dotted ("e.g", "R.D.N"), known, or all capitals."""
+def _abbreviation(text: str, dot: int, zipf: Callable[[str], float]) -> bool:
+    """The word before ``dot`` is an abbreviation: dotted ("e.g", "R.D.N"), known, all capitals,
+    short, or not an English word ("incl", "Div", "tsv")."""
     start = dot
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "."):
         start -= 1
     word = text[start:dot]
-    return "." in word or word.lower() in ABBREVIATIONS or word.isupper() or len(word) <= 2
+    if "." in word or word.lower() in ABBREVIATIONS or word.isupper() or len(word) <= 2:
+        return True
+    return text[dot + 1] != "." and zipf(word.lower()) < 3.0
