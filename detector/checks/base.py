@@ -87,6 +87,9 @@ class Check:
     rules: ClassVar[tuple[Rule, ...]]
     defaults: ClassVar[Mapping[str, Any]] = {}
     english_only: ClassVar[bool] = True
+    #: One line for the user about the check's state, set in ``setup`` (e.g. "grammar checks are off:
+    #: no LanguageTool configured"); ``detector check`` prints it once on stderr.
+    notice: str | None = None
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         unknown = set(settings or {}) - set(self.defaults)

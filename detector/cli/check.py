@@ -83,8 +83,13 @@ def check(
     color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
     worst = 0
+    notices_due = True
     try:
         for report in scanner.scan(articles_only(first, errors), batch_size=cfg.get("batch_size")):
+            if notices_due:  # checks have run their setup now: say once what is switched off
+                notices_due = False
+                for note in {c.notice for c in scanner.checks if c.notice}:
+                    warn(note)
             writer.write(report)
             sev = report.max_severity()
             worst = max(worst, sev.rank if sev else 0)

@@ -1,0 +1,85 @@
+"""Grammar evidence from LanguageTool (optional backend; category ``grammar``).
+
+LanguageTool has thousands of rules whose ids change between releases, while detector's rule ids
+must be declared and stable; so its matches are grouped by LanguageTool category into five rules
+and LanguageTool's own rule id, category, message and replacements travel in the finding's
+message, suggestion and ``data``. All five are info by default: LanguageTool's precision on names
+and transliterations in news text is not measured here (raise them with ``[tool.detector.severity]``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from detector.article import Document
+from detector.checks import register
+from detector.checks.base import Check, Rule
+from detector.findings import Category, Finding, Severity
+from detector.grammar.languagetool import GrammarBackend, GrammarMatch, Unavailable, open_backend
+
+_DOC_TAIL = (
+    " Runs only when LanguageTool is configured: `server` (a LanguageTool server URL, e.g. "
+    "http://localhost:8081) or `path` (an unpacked LanguageTool folder; needs Java) in "
+    "[tool.detector.checks.grammar]. LanguageTool's rule id, category and replacements are in the "
+    "finding's data."
+)
+
+
+def _rule(name: str, summary: str, categories: str) -> Rule:
+    return Rule(f"Grammar.{name}", Category.GRAMMAR, Severity.INFO, summary,
+                f"{summary} LanguageTool categories: {categories}.{_DOC_TAIL}")
+
+
+SYNTAX = _rule("Syntax", "A grammar error found by LanguageTool (agreement, verb form, article, confused word).",
+               "GRAMMAR, CONFUSED_WORDS, COLLOCATIONS, SEMANTICS, NONSTANDARD_PHRASES")
+SPELLING = _rule("Spelling", "A possible misspelling or wrong capitalisation found by LanguageTool.",
+                 "TYPOS, CASING, COMPOUNDING")
+PUNCTUATION = _rule("Punctuation", "A punctuation or typography problem found by LanguageTool.",
+                    "PUNCTUATION, TYPOGRAPHY")
+STYLE = _rule("Style", "A style problem found by LanguageTool (redundancy, repetition, wordiness).",
+              "STYLE, REDUNDANCY, REPETITIONS, REPETITIONS_STYLE, PLAIN_ENGLISH, WIKIPEDIA, MISC")
+OTHER = _rule("Other", "Any other LanguageTool match (a category detector does not group).", "all others")
+
+#: LanguageTool category id -> rule; issue types decide for unknown categories.
+BY_CATEGORY: dict[str, Rule] = {
+    **dict.fromkeys(("GRAMMAR", "CONFUSED_WORDS", "COLLOCATIONS", "SEMANTICS", "NONSTANDARD_PHRASES"), SYNTAX),
+    **dict.fromkeys(("TYPOS", "CASING", "COMPOUNDING"), SPELLING),
+    **dict.fromkeys(("PUNCTUATION", "TYPOGRAPHY"), PUNCTUATION),
+    **dict.fromkeys(("STYLE", "REDUNDANCY", "REPETITIONS", "REPETITIONS_STYLE", "PLAIN_ENGLISH", "WIKIPEDIA", "MISC"), STYLE),
+}
+BY_ISSUE_TYPE: dict[str, Rule] = {"misspelling": SPELLING, "grammar": SYNTAX, "typographical": PUNCTUATION,
+                                  "whitespace": PUNCTUATION, "style": STYLE}
+
+
+def rule_for(match: GrammarMatch) -> Rule:
+    return BY_CATEGORY.get(match.category) or BY_ISSUE_TYPE.get(match.issue_type) or OTHER
+
+
+@register
+class GrammarCheck(Check):
+    """LanguageTool matches as findings; off (no findings, one notice) when LanguageTool is absent."""
+
+    name = "grammar"
+    rules = (SYNTAX, SPELLING, PUNCTUATION, STYLE, OTHER)
+    defaults = {"server": "", "path": "", "language": "en-US", "disabled_rules": [], "max_chars": 20_000}
+
+    def setup(self) -> None:
+        self.backend: GrammarBackend | None = None
+        try:
+            self.backend = open_backend(self.settings)
+        except Unavailable as exc:
+            self.notice = f"grammar checks are off: {exc}"
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        if self.backend is None:
+            return
+        for m in self.backend.check(doc.text):
+            if not 0 <= m.start < m.end <= len(doc.text):
+                continue  # a server answering for another text version; never emit bad offsets
+            rule = rule_for(m)
+            yield rule.finding(
+                doc, m.start, m.end, f"{m.message} (LanguageTool {m.rule_id})",
+                suggestion=m.replacements[0] if m.replacements else None,
+                data={"lt_rule": m.rule_id, "lt_category": m.category, "lt_issue_type": m.issue_type,
+                      "replacements": m.replacements[:5]},
+            )
