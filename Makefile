@@ -38,3 +38,6 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+eval-mtrules: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.mt_rules

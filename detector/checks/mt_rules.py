@@ -47,8 +47,9 @@ REPEATED_PUNCTUATION = Rule(
     "MT.RepeatedPunctuation", Category.MT, W,
     "Two punctuation marks where English has one (\"town.. It\").",
     "Joining translated segments doubles the sentence-final mark: \"In the center of town.. It prevented\". "
-    "Flagged after a word: \"..\", \",,\", \";;\", \"::\" and mixed pairs such as \",.\" or \".,\". "
-    "Ellipses (\"...\", \"…\"), \"?!\", \"!!\", URLs, numbers and ranges are never flagged.",
+    "Flagged after a word: \"..\", \",,\", \";;\", \",.\" and \";.\". Ellipses (\"...\", \"…\"), "
+    "\"?!\", \"!!\", a full stop after an abbreviation (\"U.S..\", \"R.D., co-owner\"), URLs, numbers "
+    "and ranges are never flagged.",
 )
 DANGLING_FRAGMENT = Rule(
     "MT.DanglingFragment", Category.MT, W,
@@ -114,7 +115,7 @@ class MTRulesCheck(Check):
         capitals = list(find_capitals(doc, ctx, self._zipf, self._known_name, s["min_zipf"], s["min_zipf_common"]))
         yield from self._emit(doc, MID_SENTENCE_CAPITAL, (h for h in capitals if h.kind != "date-break"))
         yield from self._emit(doc, MISSING_SENTENCE_BREAK, (h for h in capitals if h.kind == "date-break"))
-        yield from self._emit(doc, REPEATED_PUNCTUATION, find_repeated_punctuation(doc, self._zipf))
+        yield from self._emit(doc, REPEATED_PUNCTUATION, find_repeated_punctuation(doc))
         yield from self._emit(doc, DANGLING_FRAGMENT, find_dangling_fragments(doc, ctx, self._zipf))
         yield from self._emit(doc, PERSON_SHIFT, find_person_shifts(doc, ctx, s["max_first_person"]))
         yield from self._emit(doc, UNTRANSLATED, find_untranslated(doc, ctx, self._zipf))

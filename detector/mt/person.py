@@ -30,7 +30,7 @@ _REPORTING = re.compile(
 _VERBS = "|".join(sorted(SPEECH_VERBS))
 #: Unquoted reported speech: "I will stay, he said", "..., says Ivanova", "he said: I ...".
 _ATTRIBUTION = re.compile(
-    rf",\s+(?:he|she|they|[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)\s+(?:{_VERBS})\b"
+    rf",\s+(?:[\w’'-]+\s+){{1,3}}(?:{_VERBS})\b"
     rf"|,\s+(?:{_VERBS})\s+[A-Z]|\b(?:{_VERBS})\s*:|^\s*(?:Q|A)[.:]|^\s*(?:[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){{0,2}})\s*:"
 )
 

@@ -16,23 +16,23 @@ from detector.article import Document
 from detector.article import ABBREVIATIONS
 from detector.mt.context import SPEECH_VERBS, ArticleContext, Hit, sentences_by_line
 
-#: Two marks where English has one: "..", ",,", ";;", ",.", ".,", ";.", ".;". ("::" is left out: it
-#: is markup and emoticon syntax more often than a slip.)
-_DOUBLED = re.compile(r"(?<=[^\W\d_])(?<!\.)(\.\.|,,|;;|[,;]\.|\.[,;])(?![.\w/])")
+#: Two marks where English has one: "..", ",,", ";;", ",.", ";.". Left out: ".," and ".;" (after an
+#: abbreviation they are correct: "R.D., co-owner", "incl., box") and "::" (markup, emoticons).
+_DOUBLED = re.compile(r"(?<=[^\W\d_])(?<!\.)(\.\.|,,|;;|[,;]\.)(?![.\w/])")
 _ENTITY_BEFORE = re.compile(r"&#?\w+$")
 _SPEAKER_END = re.compile(r"(?:[”\"’]\s*|,\s*)?\b(\w+)\s+(" + "|".join(sorted(SPEECH_VERBS)) + r")\.[”\"’]?$")
 
 
-def find_repeated_punctuation(doc: Document, zipf: Callable[[str], float]) -> Iterator[Hit]:
+def find_repeated_punctuation(doc: Document) -> Iterator[Hit]:
     text = doc.text
     for m in _DOUBLED.finditer(text):
         # URLs and ranges never get here: a letter must precede and no word character may follow.
         mark = m.group(1)
-        if mark[0] == "." and _abbreviation(text, m.start(1), zipf):
-            continue  # "R.D., co-owner", "e.g., Canvas", "incl., box" are abbreviations, not doubled marks
+        if mark == ".." and _abbreviation(text, m.start(1)):
+            continue  # "U.S..", "Inc.." end a sentence on an abbreviation's own full stop
         if mark[0] == ";" and _ENTITY_BEFORE.search(text, max(0, m.start(1) - 10), m.start(1)):
             continue  # "&gt;," is an HTML entity followed by a comma
-        keep = "." if mark in ("..", ",.", ";.", ":.") else mark[0] if mark[0] != "." else mark[1]
+        keep = "." if mark[1] == "." else mark[0]
         yield Hit(
             m.start(1), m.end(1),
             f"'{mark}': doubled punctuation where English has one mark (segments joined after translation).",
@@ -70,13 +70,10 @@ def find_dangling_fragments(
             )
 
 
-def _abbreviation(text: str, dot: int, zipf: Callable[[str], float]) -> bool:
-    """The word before ``dot`` is an abbreviation: dotted ("e.g", "R.D.N"), known, all capitals,
-    short, or not an English word ("incl", "Div", "tsv")."""
+def _abbreviation(text: str, dot: int) -> bool:
+    """The word before ``dot`` is an abbreviation: dotted ("U.S"), known ("Inc"), capitals or short."""
     start = dot
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "."):
         start -= 1
     word = text[start:dot]
-    if "." in word or word.lower() in ABBREVIATIONS or word.isupper() or len(word) <= 2:
-        return True
-    return text[dot + 1] != "." and zipf(word.lower()) < 3.0
+    return "." in word or word.lower() in ABBREVIATIONS or word.isupper() or len(word) <= 2

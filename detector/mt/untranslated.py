@@ -118,11 +118,11 @@ def _inflected_names(doc: Document, ctx: ArticleContext, zipf: Callable[[str], f
     names = {w for w, n in ctx.running_capitals.items() if len(w) >= 4}
     if not names:
         return
-    stems: dict[str, str] = {}
+    stems: dict[str, list[str]] = {}
     for name in names:
         for tail in _NOMINATIVE_TAILS:
             if name.endswith(tail) and len(name) - len(tail) >= 4:
-                stems.setdefault(name[: len(name) - len(tail)], name)
+                stems.setdefault(name[: len(name) - len(tail)], []).append(name)
     seen: set[str] = set()
     for w in ctx.words:
         word = w.text
@@ -133,10 +133,13 @@ def _inflected_names(doc: Document, ctx: ArticleContext, zipf: Callable[[str], f
         for ending in CASE_ENDINGS:
             if not word.endswith(ending) or len(word) - len(ending) < 4:
                 continue
-            base = stems.get(word[: -len(ending)])
+            bases = [n for n in stems.get(word[: -len(ending)], ()) if n != word]
+            if not bases:
+                continue
+            base = max(bases, key=lambda n: ctx.running_capitals[n])
             # single-letter endings only on consonant-final bases ("Putin" -> "Putina"), so that
             # "Maria"/"Marie" or "Petro"/"Petra" are never taken for case forms
-            if base is None or base == word or (len(ending) == 1 and base[-1] in "aeiouy"):
+            if len(ending) == 1 and base[-1] in "aeiouy":
                 continue
             if ctx.running_capitals[base] < 2 or ctx.running_capitals[base] <= ctx.running_capitals[word]:
                 continue
