@@ -84,7 +84,7 @@ class Handler(BaseHTTPRequestHandler):
 class FakeLanguageTool:
     """Context manager: a server on 127.0.0.1 and a free port; ``url`` to configure it."""
 
-    def __enter__(self) -> "FakeLanguageTool":
+    def __enter__(self) -> FakeLanguageTool:
         Handler.requests = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

@@ -21,7 +21,7 @@ def _doc(text: str) -> Document:
 def _run(settings: dict, text: str) -> tuple[GrammarCheck, list]:
     check = GrammarCheck(settings)
     check.ensure_setup()
-    return check, list(check.check(_doc(text)))
+    return check, check.check(_doc(text)).findings
 
 
 def test_matches_become_grammar_findings_with_languagetool_ids():
@@ -37,6 +37,14 @@ def test_matches_become_grammar_findings_with_languagetool_ids():
     assert spelling.data["lt_rule"] == "MORFOLOGIK_RULE_EN_US" and spelling.data["replacements"][:2] == ["not", "note"]
     assert "MORFOLOGIK_RULE_EN_US" in spelling.message
     assert by_rule["Grammar.Syntax"].text == "he go"
+
+
+def test_match_rate_is_a_metric_for_models():
+    with FakeLanguageTool() as lt:
+        check = GrammarCheck({"server": lt.url})
+        check.ensure_setup()
+        result = check.check(_doc("Then he go home. It is noot far. The rest is fine."))
+    assert result.metrics["grammar_matches_per_1000_words"] == pytest.approx(1000 * 2 / 12)
 
 
 def test_offsets_stay_exact_after_characters_outside_the_bmp():

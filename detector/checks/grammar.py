@@ -9,19 +9,21 @@ and transliterations in news text is not measured here (raise them with ``[tool.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from detector.article import Document
 from detector.checks import register
-from detector.checks.base import Check, Rule
+from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
 from detector.grammar.languagetool import GrammarBackend, GrammarMatch, Unavailable, open_backend
 
 _DOC_TAIL = (
     " Runs only when LanguageTool is configured: `server` (a LanguageTool server URL, e.g. "
     "http://localhost:8081) or `path` (an unpacked LanguageTool folder; needs Java) in "
-    "[tool.detector.checks.grammar]. LanguageTool's rule id, category and replacements are in the "
-    "finding's data."
+    "[tool.detector.checks.grammar]; when neither is set or the server does not answer, the check emits "
+    "nothing and `detector check` says once on stderr that grammar checks are off. LanguageTool's rule "
+    "id, category and replacements are in the finding's data; the article's metric "
+    "`grammar_matches_per_1000_words` is available to models."
 )
 
 
@@ -70,16 +72,18 @@ class GrammarCheck(Check):
         except Unavailable as exc:
             self.notice = f"grammar checks are off: {exc}"
 
-    def check(self, doc: Document) -> Iterator[Finding]:
+    def check(self, doc: Document) -> Result:
         if self.backend is None:
-            return
-        for m in self.backend.check(doc.text):
-            if not 0 <= m.start < m.end <= len(doc.text):
-                continue  # a server answering for another text version; never emit bad offsets
-            rule = rule_for(m)
-            yield rule.finding(
-                doc, m.start, m.end, f"{m.message} (LanguageTool {m.rule_id})",
-                suggestion=m.replacements[0] if m.replacements else None,
-                data={"lt_rule": m.rule_id, "lt_category": m.category, "lt_issue_type": m.issue_type,
-                      "replacements": m.replacements[:5]},
-            )
+            return Result()
+        matches = [m for m in self.backend.check(doc.text) if 0 <= m.start < m.end <= len(doc.text)]
+        findings = [self._finding(doc, m) for m in matches]
+        return Result(findings, metrics={"grammar_matches_per_1000_words": 1000.0 * len(matches) / max(doc.words, 1)})
+
+    @staticmethod
+    def _finding(doc: Document, m: GrammarMatch) -> Finding:
+        return rule_for(m).finding(
+            doc, m.start, m.end, f"{m.message} (LanguageTool {m.rule_id})",
+            suggestion=m.replacements[0] if m.replacements else None,
+            data={"lt_rule": m.rule_id, "lt_category": m.category, "lt_issue_type": m.issue_type,
+                  "replacements": m.replacements[:5]},
+        )

@@ -6,8 +6,8 @@ warning only for variants that (almost) never fire on clean text, info for weake
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Callable, Iterator
 
 from detector.article import Document
 from detector.checks import register
@@ -20,31 +20,33 @@ from detector.mt.person import find_person_shifts
 from detector.mt.punctuation import find_dangling_fragments, find_repeated_punctuation
 from detector.mt.untranslated import find_untranslated
 
-W, I = Severity.WARNING, Severity.INFO
+WARNING, INFO = Severity.WARNING, Severity.INFO
 
 MID_SENTENCE_CAPITAL = Rule(
-    "MT.MidSentenceCapital", Category.MT, W,
+    "MT.MidSentenceCapital", Category.MT, WARNING,
     "A common word capitalised in the middle of a sentence.",
     "Machine translation and sentence-by-sentence post-editing leave capitals on common words inside a "
     "sentence (\"As proven Another photo\", \"showed residents Throw a Molotov cocktail into the tank, At "
     "the exit\"). A word is flagged when it is Titlecase, not the first word of a sentence, quote, bracket "
-    "or colon clause, frequent as a common word (wordfreq Zipf >= 3.5), not conventionally capitalised "
-    "(days, months, demonyms, titles), not part of a multi-word name, not capitalised elsewhere in the "
-    "article's running text, not a known name (gazetteer, when installed), and not on a headline-like "
+    "or colon clause, frequent as a common word (wordfreq Zipf >= 3.5 for function words, >= 4.0 for "
+    "others), not conventionally capitalised (days, months, demonyms, titles), not part of a multi-word "
+    "name or title, not capitalised elsewhere in the article's running text, not a place (GeoNames) or "
+    "a known Ukrainian name (the transliteration gazetteer, when installed), and not on a headline-like "
     "line. Function words (\"At\", \"Another\") are warnings; other common words are info, because a "
     "capitalised common word can still be a name detector cannot see (a brand, a band, a ship).",
 )
 MISSING_SENTENCE_BREAK = Rule(
-    "MT.MissingSentenceBreak", Category.MT, W,
+    "MT.MissingSentenceBreak", Category.MT, WARNING,
     "A date runs into the next sentence without a full stop.",
     "When segments are joined after translation the full stop after a date is sometimes lost: \"on "
     "Thursday, February 24 Faced with the army, some inhabitants...\", \"on Tuesday, March 1st "
-    "Verification by...\". Flagged when a date (month and day, day and month, or a year) is followed by a "
+    "Verification by...\". Flagged when a date (month and day, day and month, or month and year; a bare "
+    "year is left out because \"the 2025 Report\" is a title) is followed by a "
     "capitalised common word and then a lower-case word, with the same name checks as "
     "MT.MidSentenceCapital. The suggestion inserts the full stop.",
 )
 REPEATED_PUNCTUATION = Rule(
-    "MT.RepeatedPunctuation", Category.MT, W,
+    "MT.RepeatedPunctuation", Category.MT, WARNING,
     "Two punctuation marks where English has one (\"town.. It\").",
     "Joining translated segments doubles the sentence-final mark: \"In the center of town.. It prevented\". "
     "Flagged after a word: \"..\", \",,\", \";;\", \",.\" and \";.\". Ellipses (\"...\", \"…\"), "
@@ -52,7 +54,7 @@ REPEATED_PUNCTUATION = Rule(
     "and ranges are never flagged.",
 )
 DANGLING_FRAGMENT = Rule(
-    "MT.DanglingFragment", Category.MT, W,
+    "MT.DanglingFragment", Category.MT, WARNING,
     "A speaker's name left as a sentence of its own (\"he said. Zhyvytsky.\").",
     "Ukrainian and Russian put the speaker after the verb (\"- сказав Живицький.\"); a system that "
     "translates the pieces separately can end the sentence after \"he said\" and leave the name alone: "
@@ -61,7 +63,7 @@ DANGLING_FRAGMENT = Rule(
     "same line, a sentence ending in a speech verb (said, stated, added...).",
 )
 PERSON_SHIFT = Rule(
-    "MT.PersonShift", Category.MT, W,
+    "MT.PersonShift", Category.MT, WARNING,
     "First-person narration outside quotes in reported news.",
     "News is reported in the third person; an \"I\" or \"my\" outside quotation marks (\"It was marked with "
     "a Z and was towed by a tractor, so I didn't know if it was occupied\") usually means a quote lost its "
@@ -73,7 +75,7 @@ PERSON_SHIFT = Rule(
     "according to/reported/\"on Tuesday\") the finding is info.",
 )
 UNTRANSLATED = Rule(
-    "MT.Untranslated", Category.MT, W,
+    "MT.Untranslated", Category.MT, WARNING,
     "Source-language words left in the English text.",
     "Flags Cyrillic words inside an otherwise English sentence (outside brackets and quotes, which hold "
     "glosses and mentions), words mixing Latin and Cyrillic letters, transliterated Ukrainian/Russian "
@@ -83,7 +85,7 @@ UNTRANSLATED = Rule(
     "another language are Language.ForeignSegment instead.",
 )
 CALQUE = Rule(
-    "MT.Calque", Category.MT, I,
+    "MT.Calque", Category.MT, INFO,
     "A word-for-word rendering of a Ukrainian/Russian construction.",
     "Phrases such as \"on the territory of\" (на території), \"in connection with\" (у зв'язку з), "
     "\"within the framework of\" (в рамках) and \"with the aim of\" (з метою). Only patterns measured to be "
@@ -122,11 +124,11 @@ class MTRulesCheck(Check):
         yield from self._emit(doc, CALQUE, find_calques(doc))
 
     @staticmethod
-    def _emit(doc: Document, rule: Rule, hits: "Iterator[Hit]") -> Iterator[Finding]:
+    def _emit(doc: Document, rule: Rule, hits: Iterator[Hit]) -> Iterator[Finding]:
         for h in hits:
             yield rule.finding(
                 doc, h.start, h.end, h.message, suggestion=h.suggestion, confidence=h.confidence,
-                severity=I if h.kind in INFO_KINDS else None, data={"kind": h.kind, **h.data},
+                severity=INFO if h.kind in INFO_KINDS else None, data={"kind": h.kind, **h.data},
             )
 
 
@@ -167,6 +169,7 @@ def _name_lookup() -> Callable[[str], bool]:
     except ImportError:
         resolve = None
 
+    @lru_cache(maxsize=50_000)
     def known(word: str) -> bool:
         if word in places:
             return True

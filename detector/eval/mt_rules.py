@@ -15,13 +15,13 @@ import argparse
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from detector.article import Article, Document
 from detector.checks.mt_rules import MTRulesCheck
 from detector.datasets import iter_wcxb, iter_wmt22, wmt22_english_sources
-from detector.findings import Finding, Severity
+from detector.findings import Finding
 
 RESULTS = Path("bench/results/mt_rules.json")
 
@@ -84,6 +84,16 @@ def _context(text: str, f: Finding, width: int = 60) -> str:
     return (text[max(0, f.start - width):f.start] + "[[" + f.text + "]]" + text[f.end:f.end + width]).replace("\n", " / ")
 
 
+def _discrimination(mt: Tally, ref: Tally, keys: list[str]) -> dict[str, dict[str, float | None]]:
+    """Per rule: rate on MT output, rate on the human reference, and their ratio (None when the
+    human rate is 0: compare the rates then)."""
+    out: dict[str, dict[str, float | None]] = {}
+    for k in keys:
+        a, b = mt.rate(k), ref.rate(k)
+        out[k] = {"mt": round(a, 4), "human": round(b, 4), "ratio": round(a / b, 2) if b else None}
+    return out
+
+
 def run(check: MTRulesCheck, texts: Iterable[str], keep: int = 0) -> Tally:
     tally = Tally()
     for i, text in enumerate(texts):
@@ -139,6 +149,8 @@ def main(argv: list[str] | None = None) -> dict:
         "clean_warning_or_above_per_1000_words": round(clean_warn, 4),
         "target": 0.5,
         "corpora": {n: t.to_dict() for n, t in corpora.items()},
+        "mt_vs_human": {pair: _discrimination(corpora[f"{pair}:mt-output"], corpora[f"{pair}:human-ref"], keys)
+                        for pair in ("uk-en", "ru-en")},
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")

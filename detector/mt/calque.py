@@ -11,7 +11,7 @@ evidence (human translators use some of them too), so the rule reports at info l
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from detector.article import Document
 from detector.mt.context import Hit

@@ -15,9 +15,9 @@ in the article in running text (a name the article uses consistently); not a kno
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Iterator
 
 from detector.article import Document, Span
 from detector.mt.context import ArticleContext, Hit, Word, sentences_by_line

@@ -14,7 +14,7 @@ finding is info: first person there is more often a blog's voice than a translat
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from detector.article import Document, Span
 from detector.mt.context import SPEECH_VERBS, ArticleContext, Hit

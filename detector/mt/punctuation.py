@@ -10,10 +10,9 @@ Zhyvytsky."). Ellipses ("...", "…") and emphatic "?!" / "!!" are deliberate an
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
-from detector.article import Document
-from detector.article import ABBREVIATIONS
+from detector.article import ABBREVIATIONS, Document
 from detector.mt.context import SPEECH_VERBS, ArticleContext, Hit, sentences_by_line
 
 #: Two marks where English has one: "..", ",,", ";;", ",.", ";.". Left out: ".," and ".;" (after an
@@ -46,7 +45,7 @@ def find_dangling_fragments(
 ) -> Iterator[Hit]:
     """A sentence of only a name (1-3 capitalised words) right after "..., he said." on one line."""
     for _line, sentences in sentences_by_line(doc):
-        for prev, cur in zip(sentences, sentences[1:]):
+        for prev, cur in zip(sentences, sentences[1:], strict=False):
             words = [w.text for w in ctx.words_in(cur)]
             if not 1 <= len(words) <= max_words or not cur.text.endswith("."):
                 continue

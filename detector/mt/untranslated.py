@@ -15,7 +15,7 @@ Three kinds, each seen in machine-translated Ukrainian/Russian/French news:
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from detector.article import Document
 from detector.language import script_of
