@@ -139,6 +139,8 @@ def test_first_person_in_reported_news_is_a_warning(find):
     "I didn't know if it was occupied, the driver said later that day.",
     "Historians compare it to the battles of World War I in the same region.",
     "“We were not ready. I think nobody was.\n\nThe second paragraph of the quote goes on here.",
+    "‘I didn’t know if it was occupied,’ a resident told the BBC on Tuesday.",
+    "'I didn't know if it was occupied,' a resident told the BBC on Tuesday.",
 ])
 def test_quotes_and_attribution_are_spared(find, tail):
     assert find(NEWS + tail, "MT.PersonShift") == []

@@ -76,6 +76,7 @@ class ArticleContext:
                 out.append((para.start, para.end))
             else:
                 out.extend(quote_regions(para))
+                out.extend(single_quote_regions(para))
             speech_next = _introduces_speech(para.text)
         return _merge(out)
 
@@ -144,6 +145,18 @@ def quote_regions(span: Span) -> list[tuple[int, int]]:
     if open_at is not None:
         out.append((base + open_at, base + len(text)))
     return out
+
+
+_SINGLE_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\s'‘’])(.*?[^\s])[’'](?![^\W_])")
+
+
+def single_quote_regions(span: Span) -> list[tuple[int, int]]:
+    """Closed 'single-quoted' passages (British style: ‘I didn’t know,’ she said).
+
+    Only closed pairs count: a single quote mark is also an apostrophe, so an unclosed one proves
+    nothing. The closing mark must not be followed by a letter ("didn’t" is not a closing quote).
+    """
+    return [(span.start + m.start(), span.start + m.end()) for m in _SINGLE_QUOTED.finditer(span.text)]
 
 
 def _introduces_speech(text: str) -> bool:
