@@ -9,8 +9,6 @@ and transliterations in news text is not measured here (raise them with ``[tool.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
@@ -63,7 +61,8 @@ class GrammarCheck(Check):
 
     name = "grammar"
     rules = (SYNTAX, SPELLING, PUNCTUATION, STYLE, OTHER)
-    defaults = {"server": "", "path": "", "language": "en-US", "disabled_rules": [], "max_chars": 20_000}
+    defaults = {"server": "", "path": "", "language": "en-US", "disabled_rules": [], "max_chars": 20_000,
+                "connect_timeout": 3.0}
 
     def setup(self) -> None:
         self.backend: GrammarBackend | None = None

@@ -17,6 +17,8 @@ import contextlib
 import os
 import re
 import shutil
+import socket
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +115,7 @@ def open_backend(settings: dict[str, Any]) -> LanguageToolBackend:
     except ImportError:
         raise Unavailable("language-tool-python is not installed (pip install 'detector[languagetool]')") from None
     if server:
+        _reachable(server, float(settings.get("connect_timeout") or 3.0))
         try:
             tool = language_tool_python.LanguageTool(language, remote_server=server)
         except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "off"
@@ -125,6 +128,17 @@ def open_backend(settings: dict[str, Any]) -> LanguageToolBackend:
         except Exception as exc:  # noqa: BLE001
             raise Unavailable(f"LanguageTool at {folder} did not start ({_one_line(exc)})") from None
     return LanguageToolBackend(tool, max_chars, disabled)
+
+
+def _reachable(url: str, timeout: float) -> None:
+    """Fail fast on a server that is down: language-tool-python itself waits up to 300 s per try."""
+    parts = urllib.parse.urlsplit(url if "://" in url else f"http://{url}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "localhost", port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise Unavailable(f"LanguageTool server {url} is not reachable ({_one_line(exc)})") from None
 
 
 def _local_install(path: Path) -> tuple[Path, str]:
