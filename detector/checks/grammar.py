@@ -9,11 +9,14 @@ and transliterations in news text is not measured here (raise them with ``[tool.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
-from detector.grammar.languagetool import GrammarBackend, GrammarMatch, Unavailable, open_backend
+from detector.grammar.languagetool import GrammarBackend, GrammarMatch, Unavailable, check_backend, open_backend
 
 _DOC_TAIL = (
     " Runs only when LanguageTool is configured: `server` (a LanguageTool server URL, e.g. "
@@ -63,6 +66,17 @@ class GrammarCheck(Check):
     rules = (SYNTAX, SPELLING, PUNCTUATION, STYLE, OTHER)
     defaults = {"server": "", "path": "", "language": "en-US", "disabled_rules": [], "max_chars": 20_000,
                 "connect_timeout": 3.0}
+
+    #: Why the check is off in this process (None while LanguageTool answers).
+    notice: str | None = None
+
+    @classmethod
+    def preflight(cls, settings: Mapping[str, Any]) -> str | None:
+        try:
+            check_backend(settings)
+        except Unavailable as exc:
+            return f"grammar checks are off: {exc}"
+        return None
 
     def setup(self) -> None:
         self.backend: GrammarBackend | None = None

@@ -101,27 +101,39 @@ def chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
         yield start, text[start:]
 
 
-def open_backend(settings: dict[str, Any]) -> LanguageToolBackend:
-    """A backend from ``[tool.detector.checks.grammar]`` settings, or ``Unavailable`` saying why not."""
+def check_backend(settings: Mapping[str, Any]) -> None:
+    """Raise ``Unavailable`` when the settings cannot give a backend; cheap (no LanguageTool started):
+    the configuration, the package, the server's port (``connect_timeout``) or the install folder."""
     server = str(settings.get("server") or "").strip()
     path = str(settings.get("path") or "").strip()
-    language = str(settings.get("language") or "en-US")
-    disabled = tuple(settings.get("disabled_rules") or ())
-    max_chars = int(settings.get("max_chars") or 20_000)
     if not server and not path:
         raise Unavailable("no LanguageTool configured (set server or path in [tool.detector.checks.grammar])")
     try:
-        import language_tool_python
+        import language_tool_python  # noqa: F401
     except ImportError:
         raise Unavailable("language-tool-python is not installed (pip install 'detector[languagetool]')") from None
     if server:
         _reachable(server, float(settings.get("connect_timeout") or 3.0))
+    else:
+        _local_install(Path(path).expanduser())
+
+
+def open_backend(settings: Mapping[str, Any]) -> LanguageToolBackend:
+    """A backend from ``[tool.detector.checks.grammar]`` settings, or ``Unavailable`` saying why not."""
+    check_backend(settings)
+    import language_tool_python
+
+    server = str(settings.get("server") or "").strip()
+    language = str(settings.get("language") or "en-US")
+    disabled = tuple(settings.get("disabled_rules") or ())
+    max_chars = int(settings.get("max_chars") or 20_000)
+    if server:
         try:
             tool = language_tool_python.LanguageTool(language, remote_server=server)
         except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "off"
             raise Unavailable(f"LanguageTool server {server} is not reachable ({_one_line(exc)})") from None
         return LanguageToolBackend(tool, max_chars, disabled)
-    folder, version = _local_install(Path(path).expanduser())
+    folder, version = _local_install(Path(str(settings.get("path"))).expanduser())
     with _env("LTP_JAR_DIR_PATH", str(folder)):
         try:
             tool = language_tool_python.LanguageTool(language, language_tool_download_version=version)
