@@ -49,3 +49,6 @@ docs: $(VENV)/.installed
 .PHONY: eval-dates
 eval-dates: $(VENV)/.installed
 	$(BIN)/python -m detector.eval.dates --out bench/results/dates.json
+
+eval-mtrules: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.mt_rules

@@ -19,7 +19,12 @@ from detector.findings import Category, Severity
 __all__ = ["Check", "CheckStats", "Rule", "register", "all_checks", "all_rules", "get_rule", "INTERNAL_RULES"]
 
 #: Modules whose import registers the built-in checks, in the order they run.
-CHECK_MODULES = ("detector.checks.language", "detector.checks.dates")
+CHECK_MODULES = (
+    "detector.checks.language",
+    "detector.checks.dates",
+    "detector.checks.mt_rules",
+    "detector.checks.grammar",
+)
 
 CHECK_FAILED = Rule(
     id="Internal.CheckFailed",

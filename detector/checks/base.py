@@ -87,13 +87,20 @@ class Check:
     rules: ClassVar[tuple[Rule, ...]]
     defaults: ClassVar[Mapping[str, Any]] = {}
     english_only: ClassVar[bool] = True
-
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         unknown = set(settings or {}) - set(self.defaults)
         if unknown:
             raise ValueError(f"check {self.name!r} has no setting(s) {', '.join(sorted(unknown))}")
         self.settings: dict[str, Any] = {**self.defaults, **(settings or {})}
         self._ready = False
+
+    @classmethod
+    def preflight(cls, settings: Mapping[str, Any]) -> str | None:
+        """A cheap look, in the main process before any scanning, at whether the check can run as
+        configured (an optional backend installed, its server up): a one-line notice when it cannot
+        ("grammar checks are off: ..."), printed once by ``detector check``. Runs before worker
+        processes start, so the notice is said once however the scan is parallelised."""
+        return None
 
     def setup(self) -> None:
         """Load resources once per process; the default has none."""

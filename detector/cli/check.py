@@ -75,6 +75,7 @@ def check(
     threshold = str(cfg.get("fail_on")).lower()
     if threshold not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {threshold!r}")
+    announce_preflight(cfg)
     opts = ReaderOptions(text_key=text_key, id_key=id_key, outlet_key=outlet_key, outlet=outlet, glob=glob, html_text=html_text)
     items = iter_articles(paths, opts)  # validates paths lazily: force the first look now
     errors: list = []
@@ -133,3 +134,16 @@ def _split(values: Optional[list[str]]) -> Optional[list[str]]:
     if not values:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def announce_preflight(cfg) -> None:
+    """Say once on stderr which enabled checks are off as configured (e.g. grammar without LanguageTool)."""
+    from detector.checks import all_checks
+    from detector.scanner import rule_matches
+
+    select, ignore = list(cfg.get("select") or []), list(cfg.get("ignore") or [])
+    for name, cls in all_checks().items():
+        enabled = [r for r in cls.rules if (not select or rule_matches(r, select)) and not rule_matches(r, ignore)]
+        note = cls.preflight({**cls.defaults, **cfg.check_settings(name)}) if enabled else None
+        if note:
+            warn(note)

@@ -1,0 +1,1 @@
+"""Optional grammar evidence from LanguageTool (``detector.checks.grammar`` turns it into findings)."""
