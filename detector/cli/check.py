@@ -58,6 +58,7 @@ def check(
     outlet_key: str = typer.Option("outlet", "--outlet-key", help="Record field holding the outlet."),
     html_text: str = typer.Option("main", "--html-text", help="HTML pages: main (article text) or full (every visible line)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report')."),
 ) -> None:
     """Check articles and report their defects."""
     from detector.checks import all_rules
@@ -82,21 +83,44 @@ def check(
     out = open_output(output, force)
     color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
+    stored = _open_store(db, cfg, scanner)
     worst = 0
     try:
         for report in scanner.scan(articles_only(first, errors), batch_size=cfg.get("batch_size")):
             writer.write(report)
+            if stored is not None and not stored.write(report):
+                warn(f"could not store {report.article.location}: {stored.errors[-1][1]}")
             sev = report.max_severity()
             worst = max(worst, sev.rank if sev else 0)
         writer.close()
     finally:
         if out is not sys.stdout:
             out.close()
+        if stored is not None:
+            stored.close()
+            stored.store.close()
+    if stored is not None and stored.errors:
+        warn(f"{len(stored.errors)} report(s) could not be stored in {db}; the other {stored.stored} were")
+        raise typer.Exit(2)
     if errors:
         warn(f"{len(errors)} record(s) could not be read and were skipped")
         raise typer.Exit(2)
     if threshold != "never" and worst >= Severity.parse(threshold).rank:
         raise typer.Exit(1)
+
+
+def _open_store(db: Optional[Path], cfg: "Config", scanner: "Scanner") -> "Optional[StoreWriter]":  # noqa: F821
+    """A writer into the results store at ``db``, with this run's metadata recorded."""
+    if db is None:
+        return None
+    from detector.store import Store, StoreError, StoreWriter, reports_models
+
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    run = store.start_run(config=cfg.values, models=reports_models(scanner.checks), command=" ".join(sys.argv))
+    return StoreWriter(store, run)
 
 
 def _peek(items: Iterator) -> Iterator:
