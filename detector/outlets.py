@@ -71,20 +71,22 @@ def _declared(fallback: Rule) -> Rule:
 
 _PUNCT_RE = re.compile(r"[^\w\s]|_", re.UNICODE)
 _DIGIT_RE = re.compile(r"\d")
+_ACCENT_RE = re.compile(r"[\u0300-\u036f]")  # combining diacritical marks
 _SPACE_RE = re.compile(r"\s+")
 
 
 def normalize_line(line: str) -> str:
     """CCNet's normalisation for de-duplication: case, accents, digits and punctuation folded."""
-    text = unicodedata.normalize("NFD", line.lower())
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = line.lower()
+    if not text.isascii():
+        text = _ACCENT_RE.sub("", unicodedata.normalize("NFD", text))
     text = _DIGIT_RE.sub("0", text)
     text = _PUNCT_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def line_hash(line: str) -> bytes:
-    return hashlib.sha1(normalize_line(line).encode("utf-8")).digest()[:8]
+def _hash(normalized: str) -> bytes:
+    return hashlib.sha1(normalized.encode("utf-8")).digest()[:8]
 
 
 def repeated_lines(articles: list[StoredArticle], settings: Mapping[str, Any]) -> dict[int, list[Finding]]:
@@ -96,7 +98,8 @@ def repeated_lines(articles: list[StoredArticle], settings: Mapping[str, Any]) -
     seen: Counter[bytes] = Counter()
     keyed: list[list[tuple[bytes, Any]]] = []
     for doc in docs:
-        lines = [(line_hash(ln.text), ln) for ln in doc.lines if len(normalize_line(ln.text)) >= min_chars]
+        normalized = ((normalize_line(ln.text), ln) for ln in doc.lines)
+        lines = [(_hash(norm), ln) for norm, ln in normalized if len(norm) >= min_chars]
         keyed.append(lines)
         seen.update({h for h, _ in lines})
     out: dict[int, list[Finding]] = {}
