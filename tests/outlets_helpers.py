@@ -50,3 +50,12 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, cwd:
         main()
     out, err = capsys.readouterr()
     return int(exc.value.code or 0), out, err
+
+
+BODIES = [
+    "Farmers in the south expect a late harvest after weeks of rain.",
+    "The city opened a new library with a reading room for children.",
+    "Rail workers agreed a pay deal after talks that lasted all night.",
+    "A local bakery won a national prize for its rye bread this year.",
+    "Police closed the bridge for repairs until the end of the month.",
+]

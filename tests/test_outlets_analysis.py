@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from outlets_helpers import report, store_with
+from outlets_helpers import BODIES, report, store_with
 
 from detector.config import DEFAULTS
 from detector.outlets import analyze, analyze_outlet, defects, normalize_line
 
 SETTINGS = DEFAULTS["outlets"]
-BODIES = [
-    "Farmers in the south expect a late harvest after weeks of rain.",
-    "The city opened a new library with a reading room for children.",
-    "Rail workers agreed a pay deal after talks that lasted all night.",
-    "A local bakery won a national prize for its rye bread this year.",
-    "Police closed the bridge for repairs until the end of the month.",
-]
 FOOTER = "Subscribe to our newsletter for the latest news - © 2022 Daily Times"
 
 

@@ -15,6 +15,7 @@ from detector.cli.app import UsageError, app
 from detector.findings import Category
 
 CATEGORIES = tuple(c.value for c in Category if c is not Category.INTERNAL)
+SHORT = {"transliteration": "translit", "boilerplate": "boiler", "language": "lang"}
 
 
 def _settings(config: Optional[Path]) -> dict:
@@ -90,7 +91,7 @@ def _print_ranking(scores: list, rules: dict, categories: list[str], format: str
         typer.echo("no outlets in the store")
         return
     width = max(6, *(len(s.outlet) for s in scores))
-    short = {k: k[:8] for k in categories}
+    short = {k: SHORT.get(k, k[:8]) for k in categories}
     typer.echo(f"{'outlet':<{width}}  score  90% interval  {'tier':<29} articles    words  "
                + "  ".join(f"{short[k]:>8}" for k in categories) + "  top rules")
     for s in scores:

@@ -18,6 +18,7 @@ with ≤ 5 articles the error of the shrunk score against the raw per-outlet est
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import tempfile
@@ -69,7 +70,8 @@ def simulate(store: Store, texts: Sequence[str], words: Sequence[int], rng: np.r
         for j in range(n):
             i = int(order[cursor % len(order)])
             cursor += 1
-            article = Article(id=f"{outlet}-{j:03d}", text=texts[i], outlet=outlet)
+            published = dt.date(2022, 1, 1) + dt.timedelta(days=int(rng.integers(365)))
+            article = Article(id=f"{outlet}-{j:03d}", text=texts[i], outlet=outlet, published=published)
             findings = _inject(article.text, rates, words[i], rng)
             reports.append(ArticleReport(article, findings, article_score(findings, words[i], scoring),
                                          language="en", words=words[i]))

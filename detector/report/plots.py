@@ -82,6 +82,7 @@ def trend(months: Sequence[str], rates: Sequence[float], articles: Sequence[int]
     ax2 = ax.twinx()
     ax2.bar(xs, articles, color="#d6dbe0", width=0.6)
     ax2.set_ylabel("articles", color="#7f8c8d")
+    ax2.yaxis.get_major_locator().set_params(integer=True)
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
     ax.plot(xs, rates, "-o", color="#1f3a5f", ms=4)
