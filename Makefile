@@ -38,3 +38,8 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# Outlet reliability on simulated outlets with known defect rates (needs ../shared/data).
+.PHONY: eval-outlets
+eval-outlets: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.outlets --out bench/results/outlets.json

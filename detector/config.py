@@ -37,14 +37,18 @@ DEFAULTS: dict[str, Any] = {
         "min_articles": 3,  # fewer articles or words: "Insufficient evidence"
         "min_words": 1500,
         "interval": 0.9,
+        # Join the categories' posteriors with their correlation across outlets (a sloppy outlet
+        # is sloppy in every category); false treats them as independent.
+        "correlated_categories": True,
         "samples": 4000,
         "seed": 0,
         # NewsGuard's bands: the lowest (rounded) score of each tier.
         "tiers": {"high": 100, "generally_credible": 75, "credible_with_exceptions": 60,
                   "proceed_with_caution": 40, "maximum_caution": 0},
         # Boilerplate.Repeated: a normalised line in at least max(min_articles, min_share * n) of an
-        # outlet's n articles, and at least min_chars long.
-        "boilerplate": {"min_articles": 3, "min_share": 0.1, "min_chars": 8},
+        # outlet's n articles, and at least min_chars long once normalised (shorter lines are mostly
+        # section headings like "Conclusion"; short furniture is the per-article check's job).
+        "boilerplate": {"min_articles": 3, "min_share": 0.1, "min_chars": 20},
         # Translit.OutletInconsistent: an entity spelled two ways, each in >= min_articles articles.
         "translit": {"min_articles": 1},
     },

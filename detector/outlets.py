@@ -20,8 +20,9 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from detector.article import Document
 from detector.checks.base import Rule
@@ -53,8 +54,8 @@ _BOILERPLATE_RULE = Rule(
     doc=(
         "Computed over an outlet's stored articles (phase 2). Every line is normalised as CCNet does "
         "for de-duplication (lower case, digits to 0, punctuation and accents removed) and hashed; a "
-        "line found in at least 3 articles and 10% of the outlet's articles (settings "
-        "`outlets.boilerplate.min_articles`, `min_share`) is a template line — a newsletter plug, "
+        "line of 20+ characters found in at least 3 articles and 10% of the outlet's articles (settings "
+        "`outlets.boilerplate.min_chars`, `min_articles`, `min_share`) is a template line — a newsletter plug, "
         "a copyright notice, 'Read more' — that the scraper kept in the article body. A repeated "
         "quotation can match too, which is why the rule is informational."
     ),
@@ -103,7 +104,7 @@ def repeated_lines(articles: list[StoredArticle], settings: Mapping[str, Any]) -
         keyed.append(lines)
         seen.update({h for h, _ in lines})
     out: dict[int, list[Finding]] = {}
-    for stored, doc, lines in zip(articles, docs, keyed):
+    for stored, doc, lines in zip(articles, docs, keyed, strict=True):
         for h, ln in lines:
             if seen[h] >= need:
                 n = seen[h]

@@ -15,11 +15,12 @@ independent Gamma posteriors. The formula and settings are documented in docs/re
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
 #: Tier labels (NewsGuard's five-band scale) by config key, best first.
 TIER_LABELS = {
@@ -87,6 +88,48 @@ def fit_gamma_prior(counts: Sequence[float], exposure: Sequence[float], min_grou
     return GammaPrior(alpha, beta)
 
 
+def category_correlation(counts: np.ndarray, exposure: np.ndarray, priors: Sequence[GammaPrior],
+                         min_exposure: float = 1.0) -> np.ndarray:
+    """Correlation of the true rates between categories across outlets (method of moments).
+
+    Given the rates, Poisson noise is independent across categories, so the covariance of the raw
+    rates c/E between two categories estimates the covariance of the rates themselves; each
+    rate's variance is the fitted prior's α/β². Clipped to a valid correlation matrix.
+    """
+    k = counts.shape[1]
+    keep = exposure >= min_exposure
+    if keep.sum() < 5:
+        return np.eye(k)
+    rates = counts[keep] / exposure[keep, None]
+    cov = np.cov(rates, rowvar=False)
+    sd = np.sqrt([p.alpha / p.beta**2 for p in priors])
+    corr = np.clip(cov / np.outer(sd, sd), -0.95, 0.95)
+    np.fill_diagonal(corr, 1.0)
+    return _nearest_correlation(corr)
+
+
+def _nearest_correlation(m: np.ndarray) -> np.ndarray:
+    vals, vecs = np.linalg.eigh((m + m.T) / 2)
+    fixed = vecs @ np.diag(np.clip(vals, 1e-6, None)) @ vecs.T
+    d = np.sqrt(np.diag(fixed))
+    return fixed / np.outer(d, d)
+
+
+def posterior_draws(shape: np.ndarray, rate: np.ndarray, prior_corr: np.ndarray, shrink: np.ndarray,
+                    n: int, rng: np.random.Generator) -> np.ndarray:
+    """n × K draws of the rates: exact gamma posterior marginals joined by a Gaussian copula.
+
+    The copula's correlation is the prior correlation scaled by sqrt(B_k·B_l), B = β/(β+E) the
+    weight the prior still has in each posterior (to first order the posterior correlation of a
+    correlated prior updated by independent data): thin evidence keeps the categories moving
+    together as they do across outlets; abundant evidence makes them independent.
+    """
+    corr = prior_corr * np.sqrt(np.outer(shrink, shrink))
+    np.fill_diagonal(corr, 1.0)
+    z = rng.standard_normal((n, len(shape))) @ np.linalg.cholesky(_nearest_correlation(corr)).T
+    return stats.gamma.ppf(stats.norm.cdf(z), shape, scale=1.0 / rate)
+
+
 @dataclass
 class OutletScore:
     """An outlet's reliability: score with interval, tier, and the per-category evidence."""
@@ -141,6 +184,11 @@ def score_outlets(
     for k in weights:
         if k not in fitted:
             fitted[k] = fit_gamma_prior([counts.get(o, {}).get(k, 0) for o in outlets], exposure)
+    cats = list(weights)
+    matrix = np.array([[counts.get(o, {}).get(k, 0) for k in cats] for o in outlets], dtype=float).reshape(len(outlets), len(cats))
+    corr = (category_correlation(matrix, exposure, [fitted[k] for k in cats])
+            if settings.get("correlated_categories", True) else np.eye(len(cats)))
+    w = np.array([weights[k] for k in cats])
     rng = np.random.default_rng(int(settings.get("seed", 0)))
     n = int(settings.get("samples", 4000))
     tail = (1.0 - float(settings.get("interval", 0.9))) / 2.0
@@ -151,9 +199,10 @@ def score_outlets(
         cs = {k: int(counts.get(o, {}).get(k, 0)) for k in weights}
         rates = {k: (fitted[k].alpha + cs[k]) / (fitted[k].beta + e) for k in weights}
         load = sum(weights[k] * rates[k] for k in weights)
-        draws = np.zeros(n)
-        for k in weights:
-            draws += weights[k] * rng.gamma(fitted[k].alpha + cs[k], 1.0 / (fitted[k].beta + e), size=n)
+        shape = np.array([fitted[k].alpha + cs[k] for k in cats])
+        rate = np.array([fitted[k].beta + e for k in cats])
+        shrink = np.array([fitted[k].beta for k in cats]) / rate
+        draws = posterior_draws(shape, rate, corr, shrink, n, rng) @ w
         sample_scores = 100.0 * np.exp(-draws / d0)
         score = 100.0 * math.exp(-load / d0)
         sufficient = arts >= int(settings["min_articles"]) and words >= int(settings["min_words"])

@@ -17,9 +17,10 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from detector import __version__
 from detector.article import Article
@@ -113,7 +114,7 @@ def config_hash(values: Any) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -159,7 +160,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -240,12 +241,17 @@ class Store:
         if article_id is not None:
             where.append("id = ?")
             args.append(article_id)
-        sql = "SELECT * FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY outlet, published IS NULL, published, id, pk"
-        for row in self.conn.execute(sql, args).fetchall():
+        cond = " WHERE " + " AND ".join(where) if where else ""
+        rows = self.conn.execute(f"SELECT * FROM articles{cond} ORDER BY outlet, published IS NULL, published, id, pk",
+                                 args).fetchall()
+        found: dict[int, list[Finding]] = {}
+        if with_findings:  # one query for all of them, not one per article
+            for r in self.conn.execute(f'SELECT * FROM findings WHERE article_pk IN (SELECT pk FROM articles{cond})'
+                                       ' ORDER BY article_pk, start, "end", rule', args):
+                found.setdefault(r["article_pk"], []).append(_finding(r))
+        for row in rows:
             stored = _article(row)
-            if with_findings:
-                stored.findings = self.findings(row["pk"])
+            stored.findings = found.get(row["pk"], [])
             yield stored
 
     def findings(self, article_pk: int) -> list[Finding]:

@@ -89,3 +89,39 @@ def test_newsguard_tiers(score, tier):
 def test_insufficient_below_minimum_words_even_with_many_articles():
     scores, _ = score_outlets({"a": {}}, {"a": (10, 1400)}, SETTINGS)
     assert scores[0].tier == INSUFFICIENT
+
+
+def _correlated_outlets(rng, n=60):
+    quality = rng.normal(size=n)
+    exposure = rng.uniform(5, 40, n)
+    rates = np.exp(np.outer(quality, [1.0, 1.0]))  # both categories move with quality
+    counts = rng.poisson(rates * exposure[:, None])
+    return counts, exposure
+
+
+def test_category_correlation_is_recovered_and_kept_valid():
+    from detector.reliability import category_correlation
+
+    counts, exposure = _correlated_outlets(np.random.default_rng(3))
+    priors = [fit_gamma_prior(counts[:, k], exposure) for k in range(2)]
+    corr = category_correlation(counts, exposure, priors)
+    assert corr[0, 1] > 0.5 and np.allclose(np.diag(corr), 1) and np.all(np.linalg.eigvalsh(corr) > 0)
+    rng = np.random.default_rng(4)
+    independent = rng.poisson(np.exp(rng.normal(size=(60, 2))) * exposure[:, None])
+    priors = [fit_gamma_prior(independent[:, k], exposure) for k in range(2)]
+    assert abs(category_correlation(independent, exposure, priors)[0, 1]) < 0.35
+
+
+def test_correlated_categories_widen_thin_evidence_only():
+    counts, exposure = _correlated_outlets(np.random.default_rng(3))
+    settings = {**SETTINGS, "weights": {"mt": 1.0, "date": 1.0}}
+    cnt = {f"o{i}": {"mt": int(c[0]), "date": int(c[1])} for i, c in enumerate(counts)}
+    tot = {f"o{i}": (10, int(e * 1000)) for i, e in enumerate(exposure)}
+    cnt["thin"], tot["thin"] = {"mt": 1, "date": 1}, (1, 300)
+    width = {}
+    for flag in (True, False):
+        scores, _ = score_outlets(cnt, tot, {**settings, "correlated_categories": flag})
+        width[flag] = {s.outlet: s.high - s.low for s in scores}
+    assert width[True]["thin"] > 1.1 * width[False]["thin"]
+    big = max(tot, key=lambda o: tot[o][1])
+    assert width[True][big] < 1.1 * width[False][big]

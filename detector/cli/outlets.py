@@ -24,7 +24,7 @@ def _settings(config: Optional[Path]) -> dict:
     return load_config(config).get("outlets")
 
 
-def _open(db: Path) -> "Store":  # noqa: F821
+def _open(db: Path) -> Store:  # noqa: F821
     from detector.store import Store, StoreError
 
     try:

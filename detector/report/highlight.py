@@ -7,8 +7,8 @@ native ``title`` with message, rule and suggestion (also on keyboard focus).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from markupsafe import Markup
 
@@ -27,7 +27,7 @@ def highlight(text: str, findings: Sequence[Finding]) -> Markup:
     spans = [(i, f) for i, f in enumerate(findings) if f.end > f.start]
     cuts = sorted({0, len(text), *(f.start for _, f in spans), *(f.end for _, f in spans)})
     out: list[str] = []
-    for lo, hi in zip(cuts, cuts[1:]):
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
         piece = escape(text[lo:hi])
         for _i, f in sorted((p for p in spans if p[1].start <= lo and hi <= p[1].end), key=lambda p: p[1].end - p[1].start):
             tip = escape(tooltip(f))

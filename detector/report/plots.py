@@ -9,7 +9,7 @@ Returns None for every plot when matplotlib is not installed; the tables say the
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from collections.abc import Sequence
 
 PALETTE = {"mt": "#c0392b", "date": "#d35400", "transliteration": "#8e44ad", "language": "#2980b9",
            "grammar": "#16a085", "boilerplate": "#7f8c8d"}
@@ -49,7 +49,7 @@ def forest(names: Sequence[str], scores: Sequence[float], lows: Sequence[float],
     for lo, hi, color in ((75, 100, "#eafaf1"), (60, 75, "#fef9e7"), (40, 60, "#fdf2e9"), (0, 40, "#fdedec")):
         ax.axvspan(lo, hi, color=color, zorder=0)
     ys = list(range(n))[::-1]
-    for y, s, lo, hi, ok in zip(ys, scores, lows, highs, sufficient):
+    for y, s, lo, hi, ok in zip(ys, scores, lows, highs, sufficient, strict=True):
         color = "#1f3a5f" if ok else "#9aa5b1"
         ax.plot([lo, hi], [y, y], color=color, lw=2, zorder=2)
         ax.plot([s], [y], "o", color=color, ms=5, zorder=3)
