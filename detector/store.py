@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,43 +274,60 @@ class Store:
 
 
 class StoreWriter:
-    """Streams reports into a store, one savepoint per article, committing every ``commit_every``.
+    """Streams reports into a store in short transactions, one savepoint per article.
 
-    Shaped like ``io.writers.Writer`` (``write``/``close``) so ``detector check --db`` can use it
-    beside the printed output.
+    Reports are buffered and written ``commit_every`` at a time (or after ``max_delay`` seconds),
+    so the write lock is held only while writing, never while checks run: two scans can share a
+    store, and readers never wait (WAL). Shaped like ``io.writers.Writer`` (``write``/``close``)
+    so ``detector check --db`` uses it beside the printed output.
     """
 
-    def __init__(self, store: Store, run_id: int | None, *, commit_every: int = 64) -> None:
+    def __init__(self, store: Store, run_id: int | None, *, commit_every: int = 64, max_delay: float = 2.0,
+                 on_error: Callable[[ArticleReport, str], None] | None = None) -> None:
         self.store = store
         self.run_id = run_id
         self.commit_every = max(1, commit_every)
+        self.max_delay = max_delay
+        self.on_error = on_error
         self.stored = 0
         self.errors: list[tuple[str, str]] = []
-        self._pending = 0
+        self._buffer: list[ArticleReport] = []
+        self._since = time.monotonic()
 
-    def write(self, report: ArticleReport) -> bool:
-        conn = self.store.conn
-        if not conn.in_transaction:
-            conn.execute("BEGIN IMMEDIATE")
-        conn.execute("SAVEPOINT article")
-        try:
-            self.store._put(report, self.run_id)
-        except (sqlite3.Error, ValueError, TypeError, UnicodeError) as exc:
-            conn.execute("ROLLBACK TO article")
-            conn.execute("RELEASE article")
-            self.errors.append((str(report.article.id), f"{type(exc).__name__}: {exc}"))
-            return False
-        conn.execute("RELEASE article")
-        self.stored += 1
-        self._pending += 1
-        if self._pending >= self.commit_every:
+    def write(self, report: ArticleReport) -> None:
+        self._buffer.append(report)
+        if len(self._buffer) >= self.commit_every or time.monotonic() - self._since >= self.max_delay:
             self.flush()
-        return True
 
     def flush(self) -> None:
-        if self.store.conn.in_transaction:
-            self.store.conn.execute("COMMIT")
-        self._pending = 0
+        """Write the buffered reports in one transaction; a broken one is rolled back alone."""
+        self._since = time.monotonic()
+        if not self._buffer:
+            return
+        conn = self.store.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for report in self._buffer:
+                conn.execute("SAVEPOINT article")
+                try:
+                    self.store._put(report, self.run_id)
+                except (sqlite3.Error, ValueError, TypeError, UnicodeError) as exc:
+                    conn.execute("ROLLBACK TO article")
+                    conn.execute("RELEASE article")
+                    message = f"{type(exc).__name__}: {exc}"
+                    self.errors.append((str(report.article.id), message))
+                    if self.on_error is not None:
+                        self.on_error(report, message)
+                    continue
+                conn.execute("RELEASE article")
+                self.stored += 1
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._buffer.clear()
 
     def close(self) -> None:
         self.flush()

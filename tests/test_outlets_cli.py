@@ -99,3 +99,15 @@ def test_report_force_never_replaces_a_folder_that_is_not_a_report(db, tmp_path,
     (tmp_path / "docs" / "thesis.tex").write_text("precious")
     code, _, err = run_cli(monkeypatch, capsys, tmp_path, "report", "--db", str(db), "--out", "docs", "--force")
     assert code == 2 and "refusing" in err and (tmp_path / "docs" / "thesis.tex").read_text() == "precious"
+
+
+def test_check_stores_the_rest_when_one_record_cannot_be_stored(tmp_path, monkeypatch, capsys):
+    lines = ['{"id": "ok1", "outlet": "x", "text": "The council met on Tuesday."}',
+             '{"id": "bad", "outlet": "x", "text": "A lone surrogate \\ud800 in the text."}',
+             '{"id": "ok2", "outlet": "x", "text": "Members agreed to publish the plan."}']
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", "in.jsonl", "--db", "r.db", "--fail-on", "never")
+    assert code == 2 and "could not store" in err and "[bad]" in err and "Traceback" not in err
+    store = Store(tmp_path / "r.db", readonly=True)
+    assert sorted(a.article.id for a in store.articles()) == ["ok1", "ok2"]
+    assert store.runs()[-1]["errors"] == 1

@@ -115,3 +115,16 @@ def test_reader_in_another_process_reads_while_a_scan_holds_the_write_lock(tmp_p
     assert out.stdout.strip() == "['a1']"  # the committed state, without waiting for the writer
     writer.conn.execute("COMMIT")
     assert sorted(a.article.id for a in Store(path, readonly=True).articles()) == ["a1", "a2"]
+
+
+def test_two_scans_can_share_a_store(tmp_path):
+    from detector.store import StoreWriter
+
+    first, second = Store(tmp_path / "r.db"), Store(tmp_path / "r.db", timeout=1)
+    slow = StoreWriter(first, first.start_run())
+    slow.write(report("a1"))  # buffered while its checks would run: holds no lock
+    fast = StoreWriter(second, second.start_run())
+    fast.write(report("b1", outlet="other"))
+    fast.close()
+    slow.close()
+    assert sorted(a.article.id for a in Store(tmp_path / "r.db", readonly=True).articles()) == ["a1", "b1"]

@@ -88,8 +88,8 @@ def check(
     try:
         for report in scanner.scan(articles_only(first, errors), batch_size=cfg.get("batch_size")):
             writer.write(report)
-            if stored is not None and not stored.write(report):
-                warn(f"could not store {report.article.location}: {stored.errors[-1][1]}")
+            if stored is not None:
+                stored.write(report)
             sev = report.max_severity()
             worst = max(worst, sev.rank if sev else 0)
         writer.close()
@@ -120,7 +120,7 @@ def _open_store(db: Optional[Path], cfg: "Config", scanner: "Scanner") -> "Optio
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     run = store.start_run(config=cfg.values, models=reports_models(scanner.checks), command=" ".join(sys.argv))
-    return StoreWriter(store, run)
+    return StoreWriter(store, run, on_error=lambda r, msg: warn(f"could not store {r.article.location}: {msg}"))
 
 
 def _peek(items: Iterator) -> Iterator:
