@@ -142,6 +142,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate(version)
         elif version < SCHEMA_VERSION:
+            self.conn.close()
             raise StoreError(f"{self.path} has schema version {version}; open it once for writing to upgrade it")
 
     def _migrate(self, version: int) -> None:

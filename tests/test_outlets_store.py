@@ -128,3 +128,17 @@ def test_two_scans_can_share_a_store(tmp_path):
     fast.close()
     slow.close()
     assert sorted(a.article.id for a in Store(tmp_path / "r.db", readonly=True).articles()) == ["a1", "b1"]
+
+
+def test_an_older_store_is_migrated_in_place_and_keeps_its_data(tmp_path, monkeypatch):
+    import detector.store as store_module
+
+    store_with(tmp_path / "r.db", [report("a1")]).close()
+    v2 = "ALTER TABLE articles ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0"
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, v2))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="open it once for writing"):
+        Store(tmp_path / "r.db", readonly=True)
+    upgraded = Store(tmp_path / "r.db")
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    assert [tuple(r) for r in upgraded.conn.execute("SELECT id, reviewed FROM articles")] == [("a1", 0)]
