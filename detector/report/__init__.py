@@ -67,7 +67,8 @@ def _write(store: Store, out: Path, settings: Mapping[str, Any]) -> int:
     analyses = {o: analyze_outlet(store, o, settings) for o in store.outlets()}
     scores, _ = score_outlets({o: a.counts for o, a in analyses.items()}, store.outlet_totals(), settings)
     meta = {"version": __version__, "runs": [dict(r) for r in store.runs()], "categories": categories,
-            "d0": float(settings["d0"]), "weights": settings["weights"]}
+            "d0": float(settings["d0"]), "weights": settings["weights"],
+            "short": {"transliteration": "translit", "boilerplate": "boiler.", "language": "lang."}}
     (out / "outlets").mkdir()
     (out / "articles").mkdir()
     shutil.copy(HERE / "style.css", out / "style.css")
