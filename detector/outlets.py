@@ -63,6 +63,11 @@ _BOILERPLATE_RULE = Rule(
 )
 
 
+#: Until the transliteration and boilerplate check families declare these ids (outlet_level=True),
+#: they are defined here; ``_declared`` prefers the registered declaration once it exists.
+OUTLET_RULES = (_TRANSLIT_RULE, _BOILERPLATE_RULE)
+
+
 def _declared(fallback: Rule) -> Rule:
     """The rule as its check family declares it once that check is registered; else ours."""
     from detector.checks import all_rules

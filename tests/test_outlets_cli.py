@@ -111,3 +111,13 @@ def test_check_stores_the_rest_when_one_record_cannot_be_stored(tmp_path, monkey
     store = Store(tmp_path / "r.db", readonly=True)
     assert sorted(a.article.id for a in store.articles()) == ["ok1", "ok2"]
     assert store.runs()[-1]["errors"] == 1
+
+
+def test_outlet_settings_come_from_the_config_file(db, tmp_path, monkeypatch, capsys):
+    def scores(*extra):
+        code, out, err = run_cli(monkeypatch, capsys, tmp_path, "outlets", "--db", str(db), "-f", "json", *extra)
+        assert code == 0, err
+        return {d["outlet"]: d["score"] for d in json.loads(out)}
+
+    (tmp_path / "strict.toml").write_text("[outlets]\nd0 = 1.0\n", encoding="utf-8")
+    assert scores("--config", "strict.toml")["bad"] < scores()["bad"]

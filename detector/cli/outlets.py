@@ -42,7 +42,7 @@ def outlets(
     category: Optional[str] = typer.Option(None, "--category", help="With OUTLET: only this category."),
     since: Optional[str] = typer.Option(None, "--since", help="With OUTLET: only articles published on or after YYYY-MM-DD."),
     top: int = typer.Option(3, "--top", min=0, help="Rules shown per outlet in the ranking."),
-    config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml with [tool.detector.outlets]."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml (its tool.detector.outlets settings)."),
 ) -> None:
     """Rank outlets by reliability score, or list one outlet's defects."""
     from detector import outlets as phase2
@@ -134,7 +134,7 @@ def report(
     db: Path = typer.Option(..., "--db", help="The results store written by 'detector check --db'."),
     out: Path = typer.Option(..., "--out", help="Folder to write the HTML report into."),
     force: bool = typer.Option(False, "--force", help="Replace an existing report folder."),
-    config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml with [tool.detector.outlets]."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml (its tool.detector.outlets settings)."),
 ) -> None:
     """Write a static HTML report: outlet table, outlet pages, article pages with defects highlighted."""
     from detector.report import write_report
