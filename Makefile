@@ -52,3 +52,8 @@ eval-dates: $(VENV)/.installed
 
 eval-mtrules: $(VENV)/.installed
 	$(BIN)/python -m detector.eval.mt_rules
+
+# Outlet reliability on simulated outlets with known defect rates (needs ../shared/data).
+.PHONY: eval-outlets
+eval-outlets: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.outlets --out bench/results/outlets.json

@@ -27,7 +27,31 @@ DEFAULTS: dict[str, Any] = {
         "d0": 10.0,
         "min_words": 300,
     },
-    "outlets": {},  # reliability-score settings, filled in by detector.outlets
+    # Outlet reliability (detector.reliability; formula in docs/reliability.md): per category a
+    # gamma-Poisson rate per 1,000 words, load D = sum(weights[k] * rate_k), score 100*exp(-D/d0).
+    "outlets": {
+        "weights": {"mt": 3.0, "date": 2.0, "transliteration": 1.0, "language": 1.0, "grammar": 0.5, "boilerplate": 0.5},
+        "d0": 10.0,
+        "min_confidence": 0.5,  # findings below this confidence are listed but not counted
+        "min_severity": "info",  # and findings below this severity
+        "min_articles": 3,  # fewer articles or words: "Insufficient evidence"
+        "min_words": 1500,
+        "interval": 0.9,
+        # Join the categories' posteriors with their correlation across outlets (a sloppy outlet
+        # is sloppy in every category); false treats them as independent.
+        "correlated_categories": True,
+        "samples": 4000,
+        "seed": 0,
+        # NewsGuard's bands: the lowest (rounded) score of each tier.
+        "tiers": {"high": 100, "generally_credible": 75, "credible_with_exceptions": 60,
+                  "proceed_with_caution": 40, "maximum_caution": 0},
+        # Boilerplate.Repeated: a normalised line in at least max(min_articles, min_share * n) of an
+        # outlet's n articles, and at least min_chars long once normalised (shorter lines are mostly
+        # section headings like "Conclusion"; short furniture is the per-article check's job).
+        "boilerplate": {"min_articles": 3, "min_share": 0.1, "min_chars": 20},
+        # Translit.OutletInconsistent: an entity spelled two ways, each in >= min_articles articles.
+        "translit": {"min_articles": 1},
+    },
 }
 
 

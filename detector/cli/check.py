@@ -60,11 +60,13 @@ def check(
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes on this machine."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Scan on Ray: a cluster address ('auto', 'ray://host:10001') or 'local'."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report')."),
 ) -> None:
     """Check articles and report their defects."""
     from detector.checks import all_rules
     from detector.io.readers import ReaderOptions, iter_articles
     from detector.io.writers import FORMATS, make_writer
+    from detector.scanner import Scanner
 
     if format not in FORMATS:
         raise UsageError(f"unknown --format {format!r} (use one of {', '.join(FORMATS)})")
@@ -83,16 +85,26 @@ def check(
     out = open_output(output, force)
     color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
+    scanner = Scanner(cfg)  # cheap: checks load their resources on first use
+    stored = _open_store(db, cfg, scanner)
     worst = 0
     try:
-        for report in run_scan(articles_only(first, errors), cfg, jobs=jobs, ray=ray):
+        for report in run_scan(articles_only(first, errors), scanner, jobs=jobs, ray=ray):
             writer.write(report)
+            if stored is not None:
+                stored.write(report)
             sev = report.max_severity()
             worst = max(worst, sev.rank if sev else 0)
         writer.close()
     finally:
         if out is not sys.stdout:
             out.close()
+        if stored is not None:
+            stored.close()
+            stored.store.close()
+    if stored is not None and stored.errors:
+        warn(f"{len(stored.errors)} report(s) could not be stored in {db}; the other {stored.stored} were")
+        raise typer.Exit(2)
     if errors:
         warn(f"{len(errors)} record(s) could not be read and were skipped")
         raise typer.Exit(2)
@@ -100,8 +112,9 @@ def check(
         raise typer.Exit(1)
 
 
-def run_scan(articles: Iterator[Article], cfg, jobs: int = 1, ray: Optional[str] = None) -> Iterator:
+def run_scan(articles: Iterator[Article], scanner: "Scanner", jobs: int = 1, ray: Optional[str] = None) -> Iterator:  # noqa: F821
     """Reports in input order: in this process, on worker processes, or on Ray."""
+    cfg = scanner.config
     batch = int(cfg.get("batch_size"))
     if ray is not None:
         from detector.parallel import scan_ray
@@ -111,9 +124,21 @@ def run_scan(articles: Iterator[Article], cfg, jobs: int = 1, ray: Optional[str]
         from detector.parallel import scan_processes
 
         return scan_processes(articles, cfg, jobs=jobs, batch_size=batch)
-    from detector.scanner import Scanner
+    return scanner.scan(articles, batch_size=batch)
 
-    return Scanner(cfg).scan(articles, batch_size=batch)
+
+def _open_store(db: Optional[Path], cfg: "Config", scanner: "Scanner") -> "Optional[StoreWriter]":  # noqa: F821
+    """A writer into the results store at ``db``, with this run's metadata recorded."""
+    if db is None:
+        return None
+    from detector.store import Store, StoreError, StoreWriter, reports_models
+
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    run = store.start_run(config=cfg.values, models=reports_models(scanner.checks), command=" ".join(sys.argv))
+    return StoreWriter(store, run, on_error=lambda r, msg: warn(f"could not store {r.article.location}: {msg}"))
 
 
 def _peek(items: Iterator) -> Iterator:

@@ -1,0 +1,150 @@
+"""``detector outlets`` (rank outlets, or list one outlet's defects) and ``detector report`` (HTML)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from detector.cli.app import UsageError, app
+from detector.findings import Category
+
+CATEGORIES = tuple(c.value for c in Category if c is not Category.INTERNAL)
+SHORT = {"transliteration": "translit", "boilerplate": "boiler", "language": "lang"}
+
+
+def _settings(config: Optional[Path]) -> dict:
+    from detector.config import load_config
+
+    return load_config(config).get("outlets")
+
+
+def _open(db: Path) -> Store:  # noqa: F821
+    from detector.store import Store, StoreError
+
+    try:
+        return Store(db, readonly=True)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@app.command()
+def outlets(
+    outlet: Optional[str] = typer.Argument(None, help="An outlet: list its defects instead of ranking all outlets."),
+    db: Path = typer.Option(..., "--db", help="The results store written by 'detector check --db'."),
+    format: str = typer.Option("text", "--format", "-f", help="text | json | csv"),
+    rule: Optional[str] = typer.Option(None, "--rule", help="With OUTLET: only rules with this id prefix."),
+    category: Optional[str] = typer.Option(None, "--category", help="With OUTLET: only this category."),
+    since: Optional[str] = typer.Option(None, "--since", help="With OUTLET: only articles published on or after YYYY-MM-DD."),
+    top: int = typer.Option(3, "--top", min=0, help="Rules shown per outlet in the ranking."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml (its tool.detector.outlets settings)."),
+) -> None:
+    """Rank outlets by reliability score, or list one outlet's defects."""
+    from detector import outlets as phase2
+
+    if format not in ("text", "json", "csv"):
+        raise UsageError("--format must be text, json or csv")
+    if category is not None and category not in CATEGORIES:
+        raise UsageError(f"unknown --category {category!r} (use one of {', '.join(CATEGORIES)})")
+    try:
+        since_date = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        raise UsageError(f"--since must be a date like 2022-03-01, not {since!r}") from None
+    settings = _settings(config)
+    store = _open(db)
+    try:
+        if outlet is None:
+            if rule or category or since:
+                raise UsageError("--rule, --category and --since filter one outlet's defects: give an OUTLET")
+            scores, rules, _ = phase2.analyze(store, settings)
+            _print_ranking(scores, rules, list(settings["weights"]), format, top)
+            return
+        if outlet not in store.outlets():
+            raise UsageError(f"no outlet {outlet!r} in {db} (run 'detector outlets --db {db}' for the list)")
+        analysis = phase2.analyze_outlet(store, outlet, settings)
+        rows = [_defect_row(a, f) for a, f in phase2.defects(analysis, rule=rule, category=category, since=since_date)]
+        _print_defects(outlet, rows, format)
+    finally:
+        store.close()
+
+
+def _print_ranking(scores: list, rules: dict, categories: list[str], format: str, top: int) -> None:
+    if format == "json":
+        typer.echo(json.dumps([{**s.to_dict(), "top_rules": rules.get(s.outlet, {}).most_common(top)} for s in scores],
+                              indent=2, ensure_ascii=False))
+        return
+    if format == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(["outlet", "score", "low", "high", "tier", "articles", "words",
+                    *[f"{k}_per_1000" for k in categories], "top_rules"])
+        for s in scores:
+            w.writerow([s.outlet, f"{s.score:.1f}", f"{s.low:.1f}", f"{s.high:.1f}", s.tier, s.articles, s.words,
+                        *[f"{s.rates[k]:.3f}" for k in categories],
+                        ";".join(f"{r}={n}" for r, n in rules.get(s.outlet, {}).most_common(top))])
+        return
+    if not scores:
+        typer.echo("no outlets in the store")
+        return
+    width = max(6, *(len(s.outlet) for s in scores))
+    short = {k: SHORT.get(k, k[:8]) for k in categories}
+    typer.echo(f"{'outlet':<{width}}  score  90% interval  {'tier':<29} articles    words  "
+               + "  ".join(f"{short[k]:>8}" for k in categories) + "  top rules")
+    for s in scores:
+        tops = ", ".join(f"{r} ({n})" for r, n in rules.get(s.outlet, {}).most_common(top)) or "-"
+        typer.echo(f"{s.outlet:<{width}}  {s.score:5.1f}  {s.low:5.1f}–{s.high:5.1f}   {s.tier:<29} {s.articles:8d} "
+                   f"{s.words:8d}  " + "  ".join(f"{s.rates[k]:8.2f}" for k in categories) + f"  {tops}")
+    typer.echo("Rates are defects per 1,000 words (posterior means, shrunk towards all outlets' typical rate).")
+
+
+DEFECT_COLUMNS = ["article", "published", "rule", "category", "severity", "start", "end", "text", "message",
+                  "suggestion", "excerpt"]
+
+
+def _defect_row(a, f) -> dict:
+    excerpt = a.article.text[max(0, f.start - 40):f.end + 40].replace("\n", " ")
+    return {"article": a.article.id, "published": a.article.published.isoformat() if a.article.published else None,
+            "rule": f.rule, "category": f.category.value, "severity": f.severity.value, "start": f.start, "end": f.end,
+            "text": f.text, "message": f.message, "suggestion": f.suggestion, "excerpt": excerpt}
+
+
+def _print_defects(outlet: str, rows: list[dict], format: str) -> None:
+    if format == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if format == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=DEFECT_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+        return
+    for r in rows:
+        typer.echo(f"{r['article']}:{r['start']}-{r['end']}: {r['severity']} {r['rule']}: {r['message']}")
+        typer.echo(f"    …{r['excerpt']}…")
+        if r["suggestion"]:
+            typer.echo(f"    suggestion: {r['suggestion']}")
+    typer.echo(f"{len(rows)} defect(s) in outlet {outlet}.")
+
+
+@app.command()
+def report(
+    db: Path = typer.Option(..., "--db", help="The results store written by 'detector check --db'."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the HTML report into."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing report folder."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml (its tool.detector.outlets settings)."),
+) -> None:
+    """Write a static HTML report: outlet table, outlet pages, article pages with defects highlighted."""
+    from detector.report import write_report
+
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists; choose another --out or pass --force to replace it")
+    settings = _settings(config)
+    store = _open(db)
+    try:
+        pages = write_report(store, out, settings)
+    finally:
+        store.close()
+    typer.echo(f"wrote {pages} page(s) to {out}/index.html")

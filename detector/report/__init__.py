@@ -1,0 +1,119 @@
+"""``detector report``: a static HTML report from the results store (no server, no JavaScript).
+
+index.html ranks the outlets; outlets/<outlet>.html is an outlet's "nutrition label" (what each
+category costs its score), its evidence and its trend; articles/<outlet>/<id>.html shows one text
+with its defects highlighted (hover a highlight for message, rule and suggestion). Templates
+(Jinja2, autoescaped) and the stylesheet live beside this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from detector import __version__
+from detector.outlets import OutletAnalysis, analyze_outlet, countable, monthly_rates
+from detector.reliability import OutletScore, score_outlets
+from detector.report import plots
+from detector.report.highlight import highlight
+from detector.store import Store
+
+HERE = Path(__file__).resolve().parent
+MAX_EVIDENCE = 300  # findings listed on an outlet page (the article pages have all of them)
+
+
+def slug(name: str) -> str:
+    """A safe, stable file name: readable part plus a short hash (two names never collide)."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:60] or "x"
+    return f"{readable}-{hashlib.sha1(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(HERE)), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
+    return env
+
+
+def write_report(store: Store, out: Path, settings: Mapping[str, Any]) -> int:
+    """Write the report into ``out`` (replacing a previous report there); returns pages written."""
+    out = Path(out)
+    if out.exists() and not (out / "index.html").is_file() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty and holds no earlier report; refusing to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        pages = _write(store, tmp, settings)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return pages
+
+
+def _write(store: Store, out: Path, settings: Mapping[str, Any]) -> int:
+    env = _env()
+    categories = list(settings["weights"])
+    analyses = {o: analyze_outlet(store, o, settings) for o in store.outlets()}
+    scores, _ = score_outlets({o: a.counts for o, a in analyses.items()}, store.outlet_totals(), settings)
+    meta = {"version": __version__, "runs": [dict(r) for r in store.runs()], "categories": categories,
+            "d0": float(settings["d0"]), "weights": settings["weights"],
+            "short": {"transliteration": "translit", "boilerplate": "boiler.", "language": "lang."}}
+    (out / "outlets").mkdir()
+    (out / "articles").mkdir()
+    shutil.copy(HERE / "style.css", out / "style.css")
+    rows = [{"s": s, "slug": slug(s.outlet), "rules": analyses[s.outlet].rules.most_common(3)} for s in scores]
+    figure = plots.forest([s.outlet for s in scores], [s.score for s in scores], [s.low for s in scores],
+                          [s.high for s in scores], [s.sufficient for s in scores])
+    _render(env, "index.html", out / "index.html", rows=rows, figure=figure, meta=meta, root=".")
+    pages = 1
+    for s in scores:
+        pages += _outlet_pages(env, out, s, analyses[s.outlet], settings, meta)
+    return pages
+
+
+def _outlet_pages(env: Environment, out: Path, s: OutletScore, analysis: OutletAnalysis,
+                  settings: Mapping[str, Any], meta: dict) -> int:
+    oslug = slug(s.outlet)
+    folder = out / "articles" / oslug
+    folder.mkdir()
+    weights = {k: float(v) for k, v in settings["weights"].items()}
+    label = [{"category": k, "count": s.counts[k], "raw": s.raw_rates[k], "rate": s.rates[k], "weight": weights[k],
+              "contribution": weights[k] * s.rates[k], "share": weights[k] * s.rates[k] / s.load if s.load else 0.0}
+             for k in weights]
+    label.sort(key=lambda r: -r["contribution"])
+    months = monthly_rates(analysis, settings)
+    figures = {
+        "label": plots.load_breakdown([r["category"] for r in label], [r["contribution"] for r in label], meta["d0"]),
+        "trend": plots.trend([m[0] for m in months], [1000.0 * m[3] / max(m[2], 1) for m in months], [m[1] for m in months]),
+    }
+    articles, evidence = [], []
+    by_rule: Counter[str] = Counter()
+    for a in analysis.articles:
+        aslug = slug(a.article.id)
+        counted = [f for f in a.findings if countable(f, settings)]
+        articles.append({"a": a, "slug": aslug, "findings": len(a.findings), "counted": len(counted)})
+        for f in a.findings:
+            by_rule[f.rule] += 1
+            if len(evidence) < MAX_EVIDENCE:
+                evidence.append({"a": a, "slug": aslug, "f": f, "counted": f in counted})
+        _render(env, "article.html", folder / f"{aslug}.html", a=a, outlet_slug=oslug, meta=meta, root="../..",
+                body=highlight(a.article.text, a.findings), findings=a.findings, outlet=s.outlet)
+    _render(env, "outlet.html", out / "outlets" / f"{oslug}.html", s=s, label=label, figures=figures, months=months,
+            articles=articles, evidence=evidence, by_rule=by_rule.most_common(), total=sum(by_rule.values()),
+            max_evidence=MAX_EVIDENCE, meta=meta, root="..", oslug=oslug)
+    return 1 + len(articles)
+
+
+def _render(env: Environment, template: str, path: Path, **context: Any) -> None:
+    path.write_text(env.get_template(template).render(**context), encoding="utf-8")
