@@ -77,11 +77,11 @@ def check(
     threshold = str(cfg.get("fail_on")).lower()
     if threshold not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {threshold!r}")
-    announce_preflight(cfg)
     opts = ReaderOptions(text_key=text_key, id_key=id_key, outlet_key=outlet_key, outlet=outlet, glob=glob, html_text=html_text)
     items = iter_articles(paths, opts)  # validates paths lazily: force the first look now
     errors: list = []
     first = _peek(items)
+    announce_preflight(cfg)
     out = open_output(output, force)
     color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
