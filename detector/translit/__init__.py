@@ -15,12 +15,10 @@ from functools import lru_cache
 from detector.translit.gazetteer import Gazetteer, Match, load_gazetteer
 from detector.translit.keys import MT_MIN_KEY, fold_key
 from detector.translit.kmu import is_cyrillic, kmu
+from detector.translit.mentions import common_english
 from detector.translit.people import KnownPeople, first_name, same_person, split_name
 
 __all__ = ["Resolution", "resolve", "same_entity", "fold_key", "kmu", "load_gazetteer", "known_people"]
-
-#: wordfreq Zipf frequency above which a word is too common in English for a fuzzy (MT) match.
-COMMON_ENGLISH_ZIPF = 3.0
 
 
 @dataclass(frozen=True)
@@ -52,12 +50,6 @@ def known_people() -> KnownPeople:
 def _resolution(name: str, m: Match) -> Resolution:
     e = m.entity
     return Resolution(name, e.canonical, e.kind, m.variant, m.how, e.country)
-
-
-def common_english(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.lower(), "en") >= COMMON_ENGLISH_ZIPF
 
 
 def resolve(name: str, gazetteer: Gazetteer | None = None) -> Resolution | None:

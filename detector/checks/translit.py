@@ -1,0 +1,199 @@
+"""Transliteration checks: one place or person spelled several ways, and spellings that are not
+Ukraine's own (issue 4).
+
+The standard is Ukraine's national romanization (KMU 2010) overridden by established English names
+and official spellings; ``detector.translit`` holds the gazetteer and the matching. Every resolved
+mention also goes to phase 2 as an annotation, so the outlet analysis can see an outlet use
+several forms of one entity across its articles (``Translit.OutletInconsistent``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from detector.article import Document
+from detector.checks import register
+from detector.checks.base import Check, Result, Rule
+from detector.findings import Category, Finding, Severity
+from detector.translit.gazetteer import load_gazetteer
+from detector.translit.keys import fold_key, normalize_form
+from detector.translit.mentions import Mention, MentionFinder, group_mentions, normalized
+from detector.translit.people import KnownPeople
+
+_T = Category.TRANSLITERATION
+INCONSISTENT = Rule(
+    "Translit.Inconsistent", _T, Severity.WARNING,
+    "The same place or person is spelled more than one way in this article.",
+    "Names are resolved against a gazetteer of Ukrainian places (KATOTTG, GeoNames, SpellingUkraine) "
+    "and linked within the article (a surname alone to the full name; Dmitry to Dmytro). When one "
+    "entity appears in several spellings, every mention that differs from the standard spelling -- or, "
+    "when the article never uses the standard one, from its most frequent spelling -- is flagged once. "
+    "`data` lists the canonical form, every variant with its offsets, and which variant is standard. "
+    "Names inside club or organisation names (Dynamo Kiev, Kyiv Independent) are not counted.",
+)
+RUSSIAN_DERIVED = Rule(
+    "Translit.RussianDerived", _T, Severity.WARNING,
+    "A Russian-derived or Soviet-era name where Ukraine's own name is established in English.",
+    "Kiev, Kharkov, Odessa, Nikolaev, Lugansk, Zaporozhye, Dnepr, Chernigov, Rovno, Lvov, Krivoy Rog, "
+    "Zhitomir and the like romanize the Russian name; English style guides (AP since 2019, BBC, the "
+    "Guardian) and the Ukrainian government use the Ukrainian one (Kyiv, Kharkiv, Odesa...). Former "
+    "names (Artemovsk for Bakhmut, Dnipropetrovsk for Dnipro) are reported here too. Russian-derived "
+    "forms are generated from GeoNames' Russian names with BGN/PCGN-style romanization and from "
+    "SpellingUkraine. Inside a club's name (Dynamo Kiev) the finding is info only; Odessa, Texas and "
+    "Prince Lvov are not places in Ukraine and are skipped.",
+)
+NON_STANDARD = Rule(
+    "Translit.NonStandard", _T, Severity.INFO,
+    "A legacy or ad-hoc romanization of a Ukrainian name (Kupyansk, Berdyans'k for Kupiansk, Berdiansk).",
+    "Ukraine's national system (Cabinet of Ministers resolution No. 55 of 27 January 2010, 'KMU 2010') "
+    "writes я, ю, є, ї as ia, iu, ie, i inside a word and drops the soft sign and apostrophe: "
+    "Куп'янськ is Kupiansk, not Kupyansk or Kup'yansk. Spellings that differ from the standard only "
+    "in such romanization choices (y/i, apostrophes, doubled letters) are reported at info level; "
+    "for people, the official spelling (Zelenskyy, Klitschko) is the standard.",
+)
+GARBLED = Rule(
+    "Translit.Garbled", _T, Severity.WARNING,
+    "A name mangled by translation through another language (Melitopoli, Meritopoli, Charkiw, Kiew).",
+    "Machine translation through a pivot language leaves that language's spelling behind: German "
+    "Charkiw and Kiew, French Tchernihiv, an Italian or Georgian final -i (Melitopoli), the r/l "
+    "confusion of Japanese or Korean (Meritopoli). German and French forms come from their "
+    "romanization tables; the -i/-a and r/l fallbacks apply only to keys of 6+ letters and to places "
+    "of 20,000+ inhabitants, and never to common English words.",
+)
+OUTLET_INCONSISTENT = Rule(
+    "Translit.OutletInconsistent", _T, Severity.INFO,
+    "The outlet spells one place or person several ways across its articles.",
+    "Computed by the outlet analysis over the stored results of an outlet's articles, from the "
+    "entity mentions this check records (canonical, form, offsets, kind, standard or not). It reports "
+    "an entity the outlet writes in two or more forms, with the counts of each form; it says the "
+    "outlet lacks a style rule for that name, not that one article is wrong.",
+    outlet_level=True,
+)
+
+_VARIANT_RULE = {"russian": RUSSIAN_DERIVED, "former": RUSSIAN_DERIVED, "nonstandard": NON_STANDARD,
+                 "garbled": GARBLED}
+_CONFIDENCE = {"exact": 0.95, "key": 0.8, "mt": 0.6}
+
+
+def _variant_message(m: Mention) -> str:
+    e = m.match.entity
+    thing = "person" if m.kind == "person" else "place"
+    variant = m.match.variant
+    if variant == "russian":
+        msg = f"“{m.text}” is the Russian-derived spelling; the {thing}'s own name in English is “{e.canonical}”."
+    elif variant == "former":
+        msg = f"“{m.text}” is a former (Soviet-era or Russian) name; the current name is “{e.canonical}”."
+    elif variant == "garbled":
+        how = ("looks machine-translated through another language (an added ending, r/l confused)"
+               if m.match.how == "mt" else "is another language's spelling")
+        msg = f"“{m.text}” {how}; in English the {thing} is “{e.canonical}”."
+    elif m.kind == "person":
+        msg = f"“{m.text}” is not the official spelling of {e.canonical}'s name."
+    else:
+        msg = f"“{m.text}” is a legacy or ad-hoc romanization; the national standard (KMU 2010) is “{e.canonical}”."
+    if m.context == "club":
+        msg += " It is part of a club's name, which may keep its historical spelling."
+    return msg
+
+
+def _suggestion(m: Mention) -> str:
+    canonical = m.match.entity.canonical
+    if m.kind == "person" and m.first is None:
+        return canonical.split()[-1]  # a lone surname is replaced by the surname
+    return canonical
+
+
+@register
+class TranslitCheck(Check):
+    """Flags non-standard, Russian-derived and garbled spellings, and entities spelled two ways."""
+
+    name = "translit"
+    rules = (INCONSISTENT, RUSSIAN_DERIVED, NON_STANDARD, GARBLED, OUTLET_INCONSISTENT)
+    defaults = {"mt_fallback": True, "max_ngram": 4}
+
+    def setup(self) -> None:
+        gazetteer = load_gazetteer()
+        self.finder = MentionFinder(gazetteer, KnownPeople(gazetteer), mt_fallback=self.settings["mt_fallback"],
+                                    max_ngram=self.settings["max_ngram"])
+
+    def check(self, doc: Document) -> Result:
+        mentions = self.finder.find(doc)
+        groups = group_mentions(mentions)
+        findings: list[Finding] = []
+        for m in mentions:
+            if m.match is not None and m.match.variant in _VARIANT_RULE:
+                rule = _VARIANT_RULE[m.match.variant]
+                severity = Severity.INFO if m.context == "club" else None
+                findings.append(rule.finding(
+                    doc, m.start, m.end, _variant_message(m), suggestion=_suggestion(m),
+                    confidence=_CONFIDENCE[m.match.how], severity=severity,
+                    data={"canonical": m.match.entity.canonical, "variant": m.match.variant,
+                          "kind": m.kind, "matched_by": m.match.how}))
+        for group in groups:
+            findings.extend(self._inconsistent(doc, [m for m in group if m.context == "text"]))
+        findings.sort(key=lambda f: (f.start, f.rule))
+        return Result(findings, annotations={"entities": [_annotation(m, groups) for m in mentions]})
+
+    def _inconsistent(self, doc: Document, group: list[Mention]) -> list[Finding]:
+        """One finding per mention whose spelling differs from the reference spelling."""
+        out: list[Finding] = []
+        for part, forms in (("surname" if group and group[0].kind == "person" else "name", normalized),
+                            ("first name", _first_form)):
+            used = [m for m in group if forms(m)]
+            counts = Counter(forms(m) for m in used)
+            if len(counts) < 2:
+                continue
+            canonical, standard = _reference(used, forms)
+            variants = [{"form": m.text, "start": m.start, "end": m.end, "standard": forms(m) == standard}
+                        for m in group]
+            if standard in counts:
+                reference = standard
+            else:  # the most frequent spelling, the earliest on a tie
+                reference = max(counts, key=lambda f: (counts[f], -min(m.start for m in used if forms(m) == f)))
+            shown = next(m.text for m in used if forms(m) == reference)
+            for m in used:
+                if forms(m) == reference:
+                    continue
+                others = sorted({u.text for u in used if forms(u) != forms(m)})
+                msg = (f"“{m.text}” and {', '.join(f'“{o}”' for o in others)} name the same "
+                       f"{'person' if m.kind == 'person' else 'place'} in this article")
+                if reference == standard:
+                    msg += f"; the standard spelling is “{shown}”."
+                else:
+                    msg += f"; it is mostly “{shown}” here" + (f", and the standard spelling is “{canonical}”."
+                                                             if standard else ".")
+                out.append(INCONSISTENT.finding(
+                    doc, m.start, m.end, msg, suggestion=canonical if standard and m.kind == "place" else shown,
+                    confidence=min(_CONFIDENCE[m.match.how] if m.match else 0.8, 0.9),
+                    data={"canonical": canonical, "standard": canonical if standard else None, "part": part,
+                          "variants": variants}))
+        return out
+
+
+def _first_form(m: Mention) -> str:
+    return normalize_form(m.first) if m.kind == "person" and m.first else ""
+
+
+def _reference(group: list[Mention], forms: Any) -> tuple[str, str | None]:
+    """(canonical name, the normalized standard form or None when the entity is unknown)."""
+    m0 = next((m for m in group if m.match is not None), None)
+    if m0 is None:
+        longest = max(group, key=lambda m: (m.first is not None, -m.start))
+        return longest.text, None
+    canonical = m0.match.entity.canonical
+    if m0.kind == "person":
+        parts = canonical.split()
+        std = parts[0] if forms is _first_form else parts[-1]
+        return canonical, normalize_form(std)
+    return canonical, normalize_form(canonical)
+
+
+def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:
+    if m.match is not None:
+        canonical, standard = m.match.entity.canonical, m.match.standard and m.context == "text"
+    else:
+        full = next((o for o in groups[m.group] if o.first), m)
+        canonical, standard = full.text, False
+    return {"canonical": canonical, "form": m.text, "start": m.start, "end": m.end, "standard": bool(standard),
+            "kind": m.kind, "key": fold_key(m.surname if m.kind == "person" else m.text)}
