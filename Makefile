@@ -38,3 +38,11 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# Transliteration: held-out SpellingUkraine spellings resolved; false findings on clean English news.
+.PHONY: gazetteer eval-translit
+gazetteer: $(VENV)/.installed
+	$(BIN)/python -m detector.translit.build_gazetteer
+
+eval-translit: $(VENV)/.installed
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.translit

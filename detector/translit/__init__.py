@@ -10,7 +10,7 @@ Public API (stable; the outlet analysis relies on it):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+import weakref
 
 from detector.translit.gazetteer import Gazetteer, Match, load_gazetteer
 from detector.translit.keys import MT_MIN_KEY, fold_key
@@ -42,9 +42,15 @@ class Resolution:
         return self.variant == "standard"
 
 
-@lru_cache(maxsize=1)
-def known_people() -> KnownPeople:
-    return KnownPeople(load_gazetteer())
+_PEOPLE: "weakref.WeakKeyDictionary[Gazetteer, KnownPeople]" = weakref.WeakKeyDictionary()
+
+
+def known_people(gazetteer: Gazetteer | None = None) -> KnownPeople:
+    """The known people of ``gazetteer`` (default: the shipped one), indexed once."""
+    gaz = gazetteer or load_gazetteer()
+    if gaz not in _PEOPLE:
+        _PEOPLE[gaz] = KnownPeople(gaz)
+    return _PEOPLE[gaz]
 
 
 def _resolution(name: str, m: Match) -> Resolution:
@@ -63,12 +69,12 @@ def resolve(name: str, gazetteer: Gazetteer | None = None) -> Resolution | None:
     query = kmu(name) if is_cyrillic(name) else name
     first, surname = split_name(query)
     if first is not None:
-        people = known_people() if gazetteer is None else KnownPeople(gaz)
+        people = known_people(gaz)
         m = people.lookup(first, surname)
         return _resolution(name, m) if m else None
-    m = gaz.lookup(query, kind=None)
+    m = gaz.lookup(query, kind=None, any_size=True)
     if m is None and len(query.split()) == 1:
-        people = known_people() if gazetteer is None else KnownPeople(gaz)
+        people = known_people(gaz)
         m = people.lookup(None, query) if len(fold_key(query)) >= 5 else None
     if m is None and len(fold_key(query).replace(" ", "")) >= MT_MIN_KEY and not common_english(query):
         m = gaz.lookup_mt(query)

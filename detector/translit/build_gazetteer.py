@@ -30,6 +30,7 @@ from typing import Any, Iterable
 
 from detector.translit.keys import KEY_VERSION, fold_key, normalize_form, soft_key
 from detector.translit.kmu import is_cyrillic, kmu, russian_forms
+from detector.translit.russify import russified
 
 DATA = Path(__file__).resolve().parent / "data"
 OUTPUT = DATA / "gazetteer.json.gz"
@@ -42,8 +43,12 @@ NOTABLE_POPULATION = 20_000
 NEIGHBOUR_POPULATION = 15_000
 #: German/French renderings are generated for Ukrainian places this large.
 GARBLED_POPULATION = 50_000
-#: wordfreq Zipf frequency at which a form counts as a common English word.
+#: wordfreq Zipf frequency at which a variant form counts as an English word: dropped unless the
+#: override table lists it (Kiev, Odessa); for places under NOTABLE_POPULATION a rarer word suffices.
 ENGLISH_WORD_ZIPF = 3.0
+SMALL_PLACE_ENGLISH_ZIPF = 1.5
+#: Guessed Russian names (``russify``) are added for places this large.
+RUSSIFY_POPULATION = 500
 
 _UK_ONLY = set("іїєґІЇЄҐ'’ʼ")
 _RU_ONLY = set("ыэёъЫЭЁЪ")
@@ -63,6 +68,8 @@ class Entry:
     curated: bool = False
     cyrillic: str | None = None
     forms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized -> (form, variant)
+    forced: set[str] = field(default_factory=set)  # normalized forms from the override table
+    russified: set[str] = field(default_factory=set)  # keys of guessed Russian names (``russify``)
 
     def add(self, form: str, variant: str, *, force: bool = False) -> None:
         form = form.strip()
@@ -72,6 +79,8 @@ class Entry:
         old = self.forms.get(norm)
         if old is None or force or _PRIORITY[variant] > _PRIORITY[old[1]]:
             self.forms[norm] = (form, variant)
+        if force:
+            self.forced.add(norm)
 
 
 class Builder:
@@ -167,6 +176,15 @@ class Builder:
             for wrong in entry.get("incorrectSpellings") or []:
                 e.add(wrong, _classify_wrong(wrong, e.canonical), force=True)
 
+    def add_russified(self) -> None:
+        """Keys of guessed Russian names (``russify``) for places GeoNames lists (500+ people):
+        key-only, since a guess is not a form anyone has been seen to write."""
+        for e in self.entries.values():
+            if e.country == "UA" and e.cyrillic and (e.population >= RUSSIFY_POPULATION or e.curated):
+                known = {fold_key(e.canonical)} | {fold_key(f) for f, _ in e.forms.values()}
+                for guess in russified(e.cyrillic):
+                    e.russified.update(k for f in russian_forms(guess) if (k := fold_key(f)) not in known)
+
     def add_garbled(self) -> None:
         """German and French romanizations of notable Ukrainian places (Charkiw, Tchernihiv)."""
         from translitua import UkrainianFrench, UkrainianGerman, translit
@@ -182,11 +200,16 @@ class Builder:
     def to_json(self) -> dict[str, Any]:
         from wordfreq import zipf_frequency
 
-        def keep(form: str, e: Entry) -> bool:
-            if e.curated or e.population >= NOTABLE_POPULATION:
+        def keep(form: str, e: Entry, variant: str = "S") -> bool:
+            """Standard forms: at least 4 letters and not a common English word, unless the place
+            is notable; variants: never a common English word unless the override table says so."""
+            notable = e.curated or e.population >= NOTABLE_POPULATION
+            zipf = zipf_frequency(form.lower(), "en")
+            if variant == "S":
+                return notable or (sum(c.isalpha() for c in form) >= 4 and zipf < ENGLISH_WORD_ZIPF)
+            if normalize_form(form) in e.forced:
                 return True
-            letters = sum(c.isalpha() for c in form)
-            return letters >= 4 and zipf_frequency(form.lower(), "en") < ENGLISH_WORD_ZIPF
+            return zipf < (ENGLISH_WORD_ZIPF if notable else SMALL_PLACE_ENGLISH_ZIPF)
 
         # A variant that is the standard name of another place of comparable size is that place.
         standard: dict[str, float] = {}
@@ -202,9 +225,11 @@ class Builder:
             if not keep(e.canonical, e):
                 continue
             forms = [[f, v, fold_key(f)] for n, (f, v) in sorted(e.forms.items())
-                     if v == "S" or (keep(f, e) and not taken(n, e))]
+                     if v == "S" or (keep(f, e, v) and not taken(n, e))]
+            keys = {fold_key(f) for f, _, _ in forms} | {fold_key(e.canonical)}
+            guessed = sorted(k for k in e.russified - keys if k not in standard and len(k) >= 5)
             entities.append([e.canonical, e.kind, e.country, e.population, int(e.curated), forms,
-                             fold_key(e.canonical)])
+                             fold_key(e.canonical), guessed])
         return {"format": FORMAT, "key_version": KEY_VERSION, "entities": entities}
 
 
@@ -288,6 +313,7 @@ def build(spellingukraine: Iterable[dict] | None = None, *, katottg: dict[str, s
     b.add_neighbours(cities)
     b.add_overrides()
     b.add_spellingukraine(spellingukraine)
+    b.add_russified()
     b.add_garbled()
     b.add_overrides()  # overrides have the last word on any form another source also produced
     return b.to_json()

@@ -64,15 +64,18 @@ class Gazetteer:
         self._mt: dict[str, list[int]] = {}
         self._forms: list[list[tuple[str, str]]] = []
         stored = data.get("key_version") == KEY_VERSION  # else recompute: fold_key has changed
-        for i, (canonical, kind, country, pop, curated, forms, *canon_key) in enumerate(data["entities"]):
+        for i, (canonical, kind, country, pop, curated, forms, *keys) in enumerate(data["entities"]):
+            canon_key, guessed = (keys + [None, []])[:2]
             e = Entity(i, canonical, kind, country, int(pop), bool(curated))
             self.entities.append(e)
             self._forms.append([(f[0], f[1]) for f in forms])
-            rows = [(canonical, "S", canon_key[0] if canon_key else None), *forms]
+            rows = [(canonical, "S", canon_key), *forms]
             for form, code, *key in rows:
                 self._exact.setdefault(normalize_form(form), []).append((i, code))
                 k = key[0] if stored and key and key[0] is not None else fold_key(form)
                 self._keys.setdefault(k, []).append((i, code))
+            for k in guessed if stored else ():
+                self._keys.setdefault(k, []).append((i, "R"))
             if kind == "place" and country == "UA" and e.notable:
                 self._mt.setdefault(liquid_key(fold_key(canonical)), []).append(i)
 
@@ -90,14 +93,16 @@ class Gazetteer:
         return max(pool, key=lambda ec: (math.log10(ec[0].population + 1) + 2.0 * ec[0].curated
                                          + 1.0 * (ec[1] == "S"), -ec[0].id))
 
-    def lookup(self, name: str, kind: str | None = "place", *, anchored: frozenset[int] = frozenset()) -> Match | None:
-        """Resolve ``name`` by exact form, then by folding key. A key match needs a notable entity
-        or one in ``anchored`` (entities the same article names exactly)."""
+    def lookup(self, name: str, kind: str | None = "place", *, anchored: frozenset[int] = frozenset(),
+               any_size: bool = False) -> Match | None:
+        """Resolve ``name`` by exact form, then by folding key. In running text a key match needs a
+        notable entity or one in ``anchored`` (entities the same article names exactly);
+        ``any_size`` lifts that for a name asked about on its own."""
         best = self._best(self._exact.get(normalize_form(name), []), kind)
         if best is not None:
             return Match(best[0], VARIANTS[best[1]], "exact")
         hits = [(i, c) for i, c in self._keys.get(fold_key(name), [])
-                if self.entities[i].notable or i in anchored]
+                if any_size or self.entities[i].notable or i in anchored]
         best = self._best(hits, kind)
         if best is None:
             return None

@@ -44,6 +44,10 @@ SLAVIC_SURNAME = re.compile(r"(enko|chuk|iuk|yuk|uk|ko|sk[iy]{1,2}|ska|ov|ova|ev
 SENTENCE_START_ZIPF = 4.0
 #: wordfreq Zipf frequency above which a word is too common in English for a fuzzy (MT) match.
 COMMON_ENGLISH_ZIPF = 3.0
+#: A name matched only by key or MT fallback must be rarer than this and have a key this long.
+RARE_NAME_ZIPF = 2.0
+RARE_MIN_KEY = 5
+_ROMAN = re.compile(r"[IVXLC]+")
 
 
 @dataclass
@@ -151,7 +155,7 @@ class MentionFinder:
                 mentions.append(mention)
                 i += used
                 continue
-            if person_context:  # "Prince Lvov": a lone surname after a title, not a place
+            if person_context and _surname_like(w.text):  # "Prince Lvov": a surname, not a place
                 mentions.append(Mention(w.start, w.end, w.text, "person", self.people.lookup(None, w.text),
                                         surname=w.text))
                 i += 1
@@ -174,7 +178,7 @@ class MentionFinder:
         if _PATRONYMIC.search(run[j].text) and j + 1 < len(run):
             j += 1
         surname = run[j]
-        if surname.text.lower() in ORG_AFTER or surname.text.lower() in TITLES:
+        if not _surname_like(surname.text):
             return None
         match = self.people.lookup(run[i].text, surname.text)
         start, end = run[i].start, surname.end
@@ -198,10 +202,12 @@ class MentionFinder:
     def _place(self, doc: Document, w: _Word, start: int, end: int, anchored: frozenset[int], *,
                fallback: bool, n: int = 1) -> Mention | None:
         text = doc.text[start:end]
+        if n == 1 and text.isupper() and len(text) <= 4:
+            return None  # an acronym (OBBB, SIMM), not a name
         m = self.gaz.lookup(text, kind="place", anchored=anchored)
-        if m is not None and m.how != "exact" and n == 1 and common_english(text):
+        if m is not None and m.how != "exact" and not _rare_name(text):
             m = None
-        if m is None and fallback and self.mt_fallback and not common_english(text):
+        if m is None and fallback and self.mt_fallback and _rare_name(text):
             m = self.gaz.lookup_mt(text)
         if m is None:
             return None
@@ -234,6 +240,13 @@ class MentionFinder:
         return bool(sentence and any(w in US_STATES for w in re.findall(r"[A-Z][a-z]+", sentence.text)))
 
 
+def _surname_like(word: str) -> bool:
+    """Not a roman numeral (Mark II), an acronym, a title or an organisation word."""
+    low = word.lower()
+    return (len(word) >= 3 and not _ROMAN.fullmatch(word) and not (word.isupper() and len(word) <= 4)
+            and low not in TITLES and low not in ORG_AFTER)
+
+
 def _surnames_merge(a: str, b: str) -> bool:
     if fold_key(a) == fold_key(b):
         return True
@@ -244,6 +257,12 @@ def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.lower(), "en")
+
+
+def _rare_name(text: str) -> bool:
+    """Rare enough in English (and long enough) for a key or MT match to be trusted: unlisted
+    spellings of Ukrainian names are rare words (Kup'yansk: Zipf 0); Malin, Symm are not."""
+    return len(fold_key(text).replace(" ", "")) >= RARE_MIN_KEY and _zipf(text) < RARE_NAME_ZIPF
 
 
 def common_english(word: str) -> bool:

@@ -94,7 +94,7 @@ def _first_name_table() -> dict[str, tuple[str, str]]:
 #: spelled alike in both (Ivan, Roman, Taras, Anna): enough to say "a first name follows".
 _SAME_IN_BOTH = frozenset(
     fold_key(n) for n in """Ivan Roman Ruslan Taras Stepan Leonid Anton Oleg Igor Viktor Artem Semen Fedir
-    Marko Mark Bohdan Yaroslav Rostyslav Vladyslav Vladislav Ilia Illia Ilya Danylo Daniil Zakhar Tymofii Nazar
+    Marko Bohdan Yaroslav Rostyslav Vladyslav Vladislav Ilia Illia Ilya Danylo Daniil Zakhar Tymofii Nazar
     Anna Hanna Oksana Larysa Larisa Inna Alla Nina Alina Zoia Vira Vera Inga Lesia Uliana Ulyana Khrystyna
     Kristina Marina Maryna Ruslana Diana Valentyna Valentina Yevheniia Evgenia Polina Sofiia Sofia Lilia
     Liliia Emine Mustafa Rustem Refat Akhtem Eduard Arsen Tymur Timur Gleb Hlib Lev Yakiv Yakov Mikhail""".split()
