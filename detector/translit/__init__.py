@@ -30,7 +30,7 @@ class Resolution:
     canonical: str
     kind: str  # "place" | "person"
     variant: str
-    how: str  # "exact" | "key" | "mt"
+    how: str  # "exact" | "key" | "mt" | "typo"
     country: str
 
     @property
@@ -77,7 +77,7 @@ def resolve(name: str, gazetteer: Gazetteer | None = None) -> Resolution | None:
         people = known_people(gaz)
         m = people.lookup(None, query) if len(fold_key(query)) >= 5 else None
     if m is None and len(fold_key(query).replace(" ", "")) >= MT_MIN_KEY and not common_english(query):
-        m = gaz.lookup_mt(query)
+        m = gaz.lookup_mt(query) or gaz.lookup_typo(query)
     return _resolution(name, m) if m else None
 
 

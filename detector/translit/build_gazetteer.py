@@ -54,6 +54,7 @@ _UK_ONLY = set("іїєґІЇЄҐ'’ʼ")
 _RU_ONLY = set("ыэёъЫЭЁЪ")
 _OTHER_CYRILLIC = set("јљњћџђѓќѕўЈЉЊЋЏЂЃЌЅЎ")
 _SETTLEMENTS = ("K", "M", "T", "X", "C")
+_CATEGORY_RANK = {c: i for i, c in enumerate(_SETTLEMENTS)}
 _PRIORITY = {"S": 5, "F": 4, "R": 3, "G": 2, "N": 1}
 
 
@@ -70,6 +71,7 @@ class Entry:
     forms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized -> (form, variant)
     forced: set[str] = field(default_factory=set)  # normalized forms from the override table
     russified: set[str] = field(default_factory=set)  # keys of guessed Russian names (``russify``)
+    category: str = ""  # KATOTTG category code (M city, T urban-type settlement, X settlement, C village)
 
     def add(self, form: str, variant: str, *, force: bool = False) -> None:
         form = form.strip()
@@ -121,10 +123,13 @@ class Builder:
             ru = _russian_name(uk, cyr)
             if ru:
                 self.add_russian(e, ru)
-        for name in katottg:
-            if name not in seen:
+        for name, category in katottg.items():
+            e = self.entries.get(("place", normalize_form(kmu(name))))
+            if name not in seen or e is None:
                 e = self.entry(kmu(name), "place", "UA")
                 e.cyrillic = e.cyrillic or name
+            if _CATEGORY_RANK.get(category, 9) < _CATEGORY_RANK.get(e.category, 9):
+                e.category = category
         for e in list(self.entries.values()):  # a Ukrainian spelling that is also Russian (Ужгород)
             if e.cyrillic and not set(e.cyrillic) & _UK_ONLY:
                 self.add_russian(e, e.cyrillic)
@@ -177,10 +182,11 @@ class Builder:
                 e.add(wrong, _classify_wrong(wrong, e.canonical), force=True)
 
     def add_russified(self) -> None:
-        """Keys of guessed Russian names (``russify``) for places GeoNames lists (500+ people):
+        """Keys of guessed Russian names (``russify``) for places of 500+ people and every town:
         key-only, since a guess is not a form anyone has been seen to write."""
         for e in self.entries.values():
-            if e.country == "UA" and e.cyrillic and (e.population >= RUSSIFY_POPULATION or e.curated):
+            big = e.population >= RUSSIFY_POPULATION or e.category in ("K", "M", "T", "X")
+            if e.country == "UA" and e.cyrillic and (big or e.curated):
                 known = {fold_key(e.canonical)} | {fold_key(f) for f, _ in e.forms.values()}
                 for guess in russified(e.cyrillic):
                     e.russified.update(k for f in russian_forms(guess) if (k := fold_key(f)) not in known)
@@ -267,7 +273,7 @@ def _similar(a: str, b: str) -> float:
     return ratio(a, b) / 100.0
 
 
-_RUSSIAN_MARKS = re.compile(r"g|oye\b|oe\b|iy\b|skiy\b|sky\b|ovo\b|evo\b|ov\b|ev\b|ie\b", re.I)
+_RUSSIAN_MARKS = re.compile(r"g|aya\b|aia\b|oye\b|oe\b|iy\b|skiy\b|sky\b|ovo\b|evo\b|ov\b|ev\b|ie\b", re.I)
 
 
 def _classify_wrong(form: str, canonical: str) -> str:

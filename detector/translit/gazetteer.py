@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from detector.translit.keys import KEY_VERSION, fold_key, liquid_key, mt_keys, normalize_form
+from detector.translit.keys import KEY_VERSION, MT_MIN_KEY, fold_key, liquid_key, mt_keys, normalize_form
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.json.gz"
 
@@ -25,6 +25,8 @@ VARIANTS = {"S": "standard", "N": "nonstandard", "R": "russian", "F": "former", 
 #: Places this large (or curated ones) are "notable": matched by key and by MT fallbacks anywhere;
 #: smaller ones only by exact form, or by key once the article names them exactly.
 NOTABLE_POPULATION = 20_000
+#: ``lookup_typo`` considers places this large (and curated ones).
+TYPO_POPULATION = 5_000
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Match:
 
     entity: Entity
     variant: str  # a value of VARIANTS
-    how: str  # "exact" | "key" | "mt"
+    how: str  # "exact" | "key" | "mt" | "typo"
 
     @property
     def standard(self) -> bool:
@@ -62,6 +64,7 @@ class Gazetteer:
         self._exact: dict[str, list[tuple[int, str]]] = {}
         self._keys: dict[str, list[tuple[int, str]]] = {}
         self._mt: dict[str, list[int]] = {}
+        self._typo: tuple[list[str], list[tuple[str, int, str]]] | None = None
         self._forms: list[list[tuple[str, str]]] = []
         stored = data.get("key_version") == KEY_VERSION  # else recompute: fold_key has changed
         for i, (canonical, kind, country, pop, curated, forms, *keys) in enumerate(data["entities"]):
@@ -118,6 +121,27 @@ class Gazetteer:
             if ids:
                 return Match(self.entities[ids[0]], "garbled", "mt")
         return None
+
+    def lookup_typo(self, name: str) -> Match | None:
+        """One edit away from the key of a Ukrainian place of ``TYPO_POPULATION``+ (Hostemel).
+        For a name asked about on its own (``resolve``); running text never uses it."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        key = fold_key(name)
+        if len(key.replace(" ", "")) < MT_MIN_KEY:
+            return None
+        if self._typo is None:
+            pairs = [(k, i, c) for k, hits in self._keys.items() for i, c in hits
+                     if self.entities[i].kind == "place" and self.entities[i].country == "UA"
+                     and (self.entities[i].curated or self.entities[i].population >= TYPO_POPULATION)]
+            self._typo = ([p[0] for p in pairs], pairs)
+        keys, pairs = self._typo
+        found = process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=1, limit=8)
+        best = self._best([(pairs[j][1], pairs[j][2]) for _, _, j in found], "place")
+        if best is None:
+            return None
+        return Match(best[0], "nonstandard" if best[1] == "S" else VARIANTS[best[1]], "typo")
 
     def forms_of(self, entity: Entity) -> list[tuple[str, str]]:
         """The entity's listed variant forms with their codes (the canonical excluded)."""

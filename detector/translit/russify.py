@@ -8,7 +8,9 @@ Soviet-era Russian names differ from the Ukrainian ones by a handful of regular 
   Апостолове / Апостолово);
 - plural adjectives -і are Russian -ые / -ие (Нові Санжари / Новые Санжары);
 - soft doubled consonants before я are Russian -ье (Білопілля / Белополье, Привілля / Приволье);
-- є, ї, ґ and the apostrophe have Russian counterparts (є / е, ї / и, ґ / г, м'я / ме).
+- feminine adjectives -а are Russian -ая (Лозова / Лозовая), -иця is -ица (Тисмениця / Тысменица);
+- a few stems differ (чорн / черн, вовч / волч, жовт / желт: Чорноморськ / Черноморск);
+- є, ї, ґ and the apostrophe have Russian counterparts (є / е, ї / и or е, ґ / г, м'я / ме).
 
 The guesses are romanized with ``kmu.russian_forms`` into Russian-derived variants. They are guesses:
 a few are not the real Russian name, which costs nothing unless someone writes exactly that form.
@@ -26,7 +28,10 @@ _ENDINGS = [
     (re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])е$"), ("ое", "о")),
     (re.compile(r"ів$"), ("ов", "ев")),
     (re.compile(r"іль$"), ("оль",)),
+    (re.compile(r"(?<=[вднлкт])а$"), ("ая",)),  # feminine adjectives: Нова / Новая, Лозова / Лозовая
+    (re.compile(r"иця$"), ("ица",)),  # Тисмениця / Тысменица
 ]
+_STEMS = [("чорн", "черн"), ("вовч", "волч"), ("жовт", "желт")]
 _DOUBLED_SOFT = re.compile(r"([лнтсдрчшж])\1я$")
 _PLURAL_ADJ = re.compile(r"(?<=[нвдкр])і$")
 
@@ -50,8 +55,10 @@ def _word_guesses(word: str) -> list[str]:
 def _letters(word: str) -> list[str]:
     """Expand the letter correspondences: і -> и/о/е, and the fixed ones."""
     word = re.sub(r"['’ʼ]я", "е", word)
-    word = word.replace("є", "е").replace("ґ", "г").replace("ї", "и").replace("ьо", "е")
-    slots = [("и", "о", "е") if c == "і" else (c,) for c in word]
+    word = word.replace("є", "е").replace("ґ", "г").replace("ьо", "е")
+    for uk, ru in _STEMS:
+        word = word.replace(uk, ru)
+    slots = [("и", "о", "е") if c == "і" else ("и", "е") if c == "ї" else (c,) for c in word]
     return ["".join(p) for p in itertools.islice(itertools.product(*slots), MAX_GUESSES)]
 
 
