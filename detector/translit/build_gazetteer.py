@@ -47,6 +47,7 @@ GARBLED_POPULATION = 50_000
 #: override table lists it (Kiev, Odessa); for places under NOTABLE_POPULATION a rarer word suffices.
 ENGLISH_WORD_ZIPF = 3.0
 SMALL_PLACE_ENGLISH_ZIPF = 1.5
+NONSTANDARD_ZIPF = 2.0
 #: Guessed Russian names (``russify``) are added for places this large.
 RUSSIFY_POPULATION = 500
 
@@ -73,7 +74,9 @@ class Entry:
     russified: set[str] = field(default_factory=set)  # keys of guessed Russian names (``russify``)
     category: str = ""  # KATOTTG category code (M city, T urban-type settlement, X settlement, C village)
 
-    def add(self, form: str, variant: str, *, force: bool = False) -> None:
+    def add(self, form: str, variant: str, *, force: bool = False, trusted: bool = False) -> None:
+        """Add a variant; ``force`` replaces what another source said about the form, ``trusted``
+        (the override table) keeps it even when it is also an English word (Kiev, Odessa)."""
         form = form.strip()
         norm = normalize_form(form)
         if not norm or norm == normalize_form(self.canonical):
@@ -81,7 +84,7 @@ class Entry:
         old = self.forms.get(norm)
         if old is None or force or _PRIORITY[variant] > _PRIORITY[old[1]]:
             self.forms[norm] = (form, variant)
-        if force:
+        if trusted:
             self.forced.add(norm)
 
 
@@ -153,7 +156,7 @@ class Builder:
             e = self.entry(canonical, kind, country)
             e.curated = True
             if form.strip():
-                e.add(form, variant.strip(), force=True)
+                e.add(form, variant.strip(), force=True, trusted=True)
 
     def add_spellingukraine(self, entries: Iterable[dict]) -> None:
         """Curated entries: the correct spelling becomes (or confirms) the canonical; the wrong
@@ -215,6 +218,8 @@ class Builder:
                 return notable or (sum(c.isalpha() for c in form) >= 4 and zipf < ENGLISH_WORD_ZIPF)
             if normalize_form(form) in e.forced:
                 return True
+            if variant == "N":  # a legacy romanization is a rare word (Kupyansk); Malin, Luck are not
+                return zipf < NONSTANDARD_ZIPF
             return zipf < (ENGLISH_WORD_ZIPF if notable else SMALL_PLACE_ENGLISH_ZIPF)
 
         # A variant that is the standard name of another place of comparable size is that place.

@@ -114,22 +114,25 @@ class MentionFinder:
         self.max_ngram = max_ngram
 
     def find(self, doc: Document) -> list[Mention]:
+        abroad: set[str] = set()  # forms seen naming a US namesake ("Odessa, Texas")
         words = _words(doc)
         mentions: list[Mention] = []
         leftovers: list[_Word] = []
         for run in _runs(doc, words):
-            self._run(doc, [words[i] for i in run], words, run[0], mentions, leftovers)
+            self._run(doc, [words[i] for i in run], words, run[0], mentions, leftovers, abroad)
         anchored = frozenset(m.match.entity.id for m in mentions if m.match and m.match.how == "exact")
         for w in leftovers:
-            m = self._link_surname(w, mentions) or self._place(doc, w, w.start, w.end, anchored, fallback=True)
+            m = self._link_surname(w, mentions) or self._place(doc, w, w.start, w.end, anchored, abroad, fallback=True)
             if m is not None:
                 mentions.append(m)
+        # once "Odessa" is the one in Texas, it is for the whole article
+        mentions = [m for m in mentions if m.kind != "place" or normalize_form(m.text) not in abroad]
         mentions.sort(key=lambda m: m.start)
         return mentions
 
     # -- one run of capitalized words ------------------------------------------------------
     def _run(self, doc: Document, run: list[_Word], words: list[_Word], first_index: int,
-             mentions: list[Mention], leftovers: list[_Word]) -> None:
+             mentions: list[Mention], leftovers: list[_Word], abroad: set[str]) -> None:
         prev = words[first_index - 1] if first_index > 0 else None
         # only a word right before the run, in the same sentence, is its context
         before = prev.text.lower() if prev and doc.text[prev.end:run[0].start] == " " else ""
@@ -160,7 +163,7 @@ class MentionFinder:
                                         surname=w.text))
                 i += 1
                 continue
-            place = self._longest_place(doc, run, i, context)
+            place = self._longest_place(doc, run, i, context, abroad)
             if place is not None:
                 mention, used = place
                 if mention is not None:
@@ -184,23 +187,25 @@ class MentionFinder:
         start, end = run[i].start, surname.end
         return Mention(start, end, doc.text[start:end], "person", match, first=run[i].text, surname=surname.text), j - i + 1
 
-    def _longest_place(self, doc: Document, run: list[_Word], i: int, context: str) -> tuple[Mention | None, int] | None:
+    def _longest_place(self, doc: Document, run: list[_Word], i: int, context: str,
+                       abroad: set[str]) -> tuple[Mention | None, int] | None:
         for n in range(min(self.max_ngram, len(run) - i), 0, -1):
             start, end = run[i].start, run[i + n - 1].end
             after = run[i + n].text.lower() if i + n < len(run) else ""
-            m = self._place(doc, run[i], start, end, frozenset(), fallback=False, n=n)
+            m = self._place(doc, run[i], start, end, frozenset(), abroad, fallback=False, n=n)
             if m is None:
                 continue
             if after in ORG_AFTER:
                 return None, n + 1  # "Kyiv Independent": an organisation, not the city
             if self._us_context(doc, end):
+                abroad.add(normalize_form(m.text))
                 return None, n
             m.context = context
             return m, n
         return None
 
-    def _place(self, doc: Document, w: _Word, start: int, end: int, anchored: frozenset[int], *,
-               fallback: bool, n: int = 1) -> Mention | None:
+    def _place(self, doc: Document, w: _Word, start: int, end: int, anchored: frozenset[int], abroad: set[str],
+               *, fallback: bool, n: int = 1) -> Mention | None:
         text = doc.text[start:end]
         if n == 1 and text.isupper() and len(text) <= 4:
             return None  # an acronym (OBBB, SIMM), not a name
@@ -214,6 +219,7 @@ class MentionFinder:
         if n == 1 and w.initial and _sentence_start_word(text) and m.how != "exact":
             return None
         if fallback and self._us_context(doc, end):
+            abroad.add(normalize_form(text))
             return None
         return Mention(start, end, text, "place", m)
 
