@@ -9,8 +9,8 @@ Public API (stable; the outlet analysis relies on it):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import weakref
+from dataclasses import dataclass
 
 from detector.translit.gazetteer import Gazetteer, Match, load_gazetteer
 from detector.translit.keys import MT_MIN_KEY, fold_key
@@ -42,7 +42,7 @@ class Resolution:
         return self.variant == "standard"
 
 
-_PEOPLE: "weakref.WeakKeyDictionary[Gazetteer, KnownPeople]" = weakref.WeakKeyDictionary()
+_PEOPLE: weakref.WeakKeyDictionary[Gazetteer, KnownPeople] = weakref.WeakKeyDictionary()
 
 
 def known_people(gazetteer: Gazetteer | None = None) -> KnownPeople:

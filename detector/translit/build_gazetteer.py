@@ -24,9 +24,10 @@ import argparse
 import gzip
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from detector.translit.keys import KEY_VERSION, fold_key, normalize_form, soft_key
 from detector.translit.kmu import is_cyrillic, kmu, russian_forms
@@ -297,7 +298,7 @@ def katottg_settlements() -> dict[str, str]:
 
     frame = load_data()
     frame = frame[frame["category"].isin(_SETTLEMENTS)]
-    return {_apos(n): c for n, c in zip(frame["name"], frame["category"])}
+    return {_apos(n): c for n, c in zip(frame["name"], frame["category"], strict=True)}
 
 
 def geonames_cities() -> list[dict]:

@@ -83,7 +83,7 @@ class Gazetteer:
                 self._mt.setdefault(liquid_key(fold_key(canonical)), []).append(i)
 
     @classmethod
-    def load(cls, path: Path | str = DEFAULT_PATH) -> "Gazetteer":
+    def load(cls, path: Path | str = DEFAULT_PATH) -> Gazetteer:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             return cls(json.load(fh))
 

@@ -167,7 +167,7 @@ class KnownPeople:
         for e in gazetteer.entities:
             if e.kind != "person":
                 continue
-            for form, code in [(e.canonical, "S"), *gazetteer.forms_of(e)]:
+            for form, _ in [(e.canonical, "S"), *gazetteer.forms_of(e)]:
                 first, surname = form.split()[0], form.split()[-1]
                 self._surnames.setdefault(fold_key(surname), []).append((e, first, surname))
 
