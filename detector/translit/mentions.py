@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from detector.article import Document, Span
 from detector.translit.gazetteer import Gazetteer, Match
@@ -112,6 +113,7 @@ class MentionFinder:
         self.people = people
         self.mt_fallback = mt_fallback
         self.max_ngram = max_ngram
+        _zipf("warm")  # load wordfreq's tables now, not inside the first article
 
     def find(self, doc: Document) -> list[Mention]:
         abroad: set[str] = set()  # forms seen naming a US namesake ("Odessa, Texas")
@@ -121,8 +123,12 @@ class MentionFinder:
         for run in _runs(doc, words):
             self._run(doc, [words[i] for i in run], words, run[0], mentions, leftovers, abroad)
         anchored = frozenset(m.match.entity.id for m in mentions if m.match and m.match.how == "exact")
+        full_names: dict[str, Mention] = {}  # one full-name mention per distinct surname spelling
+        for m in mentions:
+            if m.kind == "person" and m.first:
+                full_names.setdefault(m.surname, m)
         for w in leftovers:
-            m = self._link_surname(w, mentions) or self._place(doc, w, w.start, w.end, anchored, abroad, fallback=True)
+            m = self._link_surname(w, full_names) or self._place(doc, w, w.start, w.end, anchored, abroad, fallback=True)
             if m is not None:
                 mentions.append(m)
         # once "Odessa" is the one in Texas, it is for the whole article
@@ -223,11 +229,11 @@ class MentionFinder:
             return None
         return Mention(start, end, text, "place", m)
 
-    def _link_surname(self, w: _Word, mentions: list[Mention]) -> Mention | None:
+    def _link_surname(self, w: _Word, full_names: dict[str, Mention]) -> Mention | None:
         """A lone surname that is the surname of a person named in full elsewhere in the article,
         or of a known person ("Zelensky said")."""
-        for m in mentions:
-            if m.kind == "person" and m.first and _surnames_merge(w.text, m.surname):
+        for m in full_names.values():
+            if _surnames_merge(w.text, m.surname):
                 return Mention(w.start, w.end, w.text, "person", self.people.lookup(m.first, w.text) or m.match,
                                surname=w.text)
         if len(fold_key(w.text)) >= 5 and not w.initial:
@@ -259,6 +265,7 @@ def _surnames_merge(a: str, b: str) -> bool:
     return bool(SLAVIC_SURNAME.search(a) and SLAVIC_SURNAME.search(b)) and same_token(a, b)
 
 
+@lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
