@@ -144,6 +144,11 @@ def test_clean_english_news_has_no_findings(check):
     assert run(check, text).findings == []
 
 
+def test_outlet_names_and_foreign_places_are_not_flagged(check):
+    res = run(check, "Ukrainska Pravda reported it. He later moved to Bobruisk and then to Groznyi.")
+    assert res.findings == []
+
+
 def test_long_article_is_fast(check):
     import time
 

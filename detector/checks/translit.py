@@ -122,7 +122,9 @@ class TranslitCheck(Check):
         groups = group_mentions(mentions)
         findings: list[Finding] = []
         for m in mentions:
-            if m.match is not None and m.match.variant in _VARIANT_RULE:
+            # Russian and Belarusian places are in the gazetteer so as not to be misread; how
+            # English romanizes them (Bobruisk, Bobruysk) is not this check's business.
+            if m.match is not None and m.match.variant in _VARIANT_RULE and m.match.entity.country == "UA":
                 rule = _VARIANT_RULE[m.match.variant]
                 severity = Severity.INFO if m.context == "club" else None
                 findings.append(rule.finding(

@@ -28,7 +28,9 @@ CLUB_BEFORE = frozenset("dynamo dinamo fc metalist metallist zorya zarya chornom
                         "shakhtar arsenal cska spartak lokomotiv hc bc".split())
 #: An organisation named after a city ("Kyiv Independent", "Kyiv Post"): not a mention of the city.
 ORG_AFTER = frozenset("independent post times herald review pride institute school university polytechnic "
-                      "opera ballet symphony patriarchate metro airport mohyla".split())
+                      "opera ballet symphony patriarchate metro airport mohyla pravda".split())
+#: Adjectival forms (Ukrainska Pravda, Kyivska oblast) are not a place name with an added ending.
+_ADJECTIVE = re.compile(r"(sk|ck|zk|ts|v|n)(a|e|i|yi|iy|ij)$", re.I)
 #: Lower-case words before a city's name that make it a dish or a thing ("chicken Kiev").
 THING_BEFORE = frozenset("chicken cutlet cake".split())
 US_STATES = frozenset("""Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii
@@ -218,7 +220,7 @@ class MentionFinder:
         m = self.gaz.lookup(text, kind="place", anchored=anchored)
         if m is not None and m.how != "exact" and not _rare_name(text):
             m = None
-        if m is None and fallback and self.mt_fallback and _rare_name(text):
+        if m is None and fallback and self.mt_fallback and _rare_name(text) and not _ADJECTIVE.search(text):
             m = self.gaz.lookup_mt(text)
         if m is None:
             return None
