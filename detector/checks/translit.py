@@ -4,7 +4,8 @@ Ukraine's own (issue 4).
 The standard is Ukraine's national romanization (KMU 2010) overridden by established English names
 and official spellings; ``detector.translit`` holds the gazetteer and the matching. Every resolved
 mention also goes to phase 2 as an annotation, so the outlet analysis can see an outlet use
-several forms of one entity across its articles (``Translit.OutletInconsistent``).
+several forms of one entity across its articles (``Translit.OutletInconsistent``):
+``Result.annotations["entities"]`` is a list of ``{canonical, form, start, end, standard, kind, key}``.
 """
 
 from __future__ import annotations
@@ -192,10 +193,18 @@ def _reference(group: list[Mention], forms: Any) -> tuple[str, str | None]:
 
 
 def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:
+    """One entity mention for phase 2. ``canonical`` is the gazetteer's standard spelling; for a
+    person the gazetteer does not know, the full name as this article writes it, and ``standard``
+    is False. ``key`` joins mentions across articles: the folding key of the canonical (of the
+    surname, for people), so an unknown person's Zhyvytsky and Zhyvytskyi share it."""
     if m.match is not None:
         canonical, standard = m.match.entity.canonical, m.match.standard and m.context == "text"
     else:
         full = next((o for o in groups[m.group] if o.first), m)
         canonical, standard = full.text, False
+    if m.kind == "person":
+        key = fold_key(canonical.split()[-1] if m.match is not None else m.surname)
+    else:
+        key = fold_key(canonical)
     return {"canonical": canonical, "form": m.text, "start": m.start, "end": m.end, "standard": bool(standard),
-            "kind": m.kind, "key": fold_key(m.surname if m.kind == "person" else m.text)}
+            "kind": m.kind, "key": key}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from detector.article import Document, Span
+from detector.article import Document
 from detector.translit.gazetteer import Gazetteer, Match
 from detector.translit.keys import fold_key, normalize_form
 from detector.translit.people import KnownPeople, first_name, same_token
@@ -317,4 +317,4 @@ def normalized(m: Mention) -> str:
     return normalize_form(m.surname if m.kind == "person" else m.text)
 
 
-__all__ = ["Mention", "MentionFinder", "group_mentions", "normalized", "Span"]
+__all__ = ["Mention", "MentionFinder", "group_mentions", "normalized", "common_english"]
