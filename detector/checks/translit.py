@@ -19,7 +19,7 @@ from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
 from detector.translit.gazetteer import load_gazetteer
 from detector.translit.keys import fold_key, normalize_form
-from detector.translit.mentions import Mention, MentionFinder, group_mentions, normalized
+from detector.translit.mentions import Mention, MentionFinder, group_mentions
 from detector.translit.people import KnownPeople
 
 _T = Category.TRANSLITERATION
@@ -139,57 +139,70 @@ class TranslitCheck(Check):
         return Result(findings, annotations={"entities": [_annotation(m, groups) for m in mentions]})
 
     def _inconsistent(self, doc: Document, group: list[Mention]) -> list[Finding]:
-        """One finding per mention whose spelling differs from the reference spelling."""
+        """One finding per mention whose spelling differs from the reference spelling: the standard
+        one when the article uses it, else the most frequent (the earliest on a tie). People are
+        compared part by part: the surname, then the first name (Dmitry/Dmytro)."""
         out: list[Finding] = []
-        for part, forms in (("surname" if group and group[0].kind == "person" else "name", normalized),
-                            ("first name", _first_form)):
-            used = [m for m in group if forms(m)]
-            counts = Counter(forms(m) for m in used)
+        parts = ("surname", "first name") if group and group[0].kind == "person" else ("name",)
+        for part in parts:
+            used = [m for m in group if _piece(m, part)]
+            counts = Counter(normalize_form(_piece(m, part)) for m in used)
             if len(counts) < 2:
                 continue
-            canonical, standard = _reference(used, forms)
-            variants = [{"form": m.text, "start": m.start, "end": m.end, "standard": forms(m) == standard}
-                        for m in group]
-            if standard in counts:
-                reference = standard
-            else:  # the most frequent spelling, the earliest on a tie
-                reference = max(counts, key=lambda f: (counts[f], -min(m.start for m in used if forms(m) == f)))
-            shown = next(m.text for m in used if forms(m) == reference)
+            canonical, standard = _standard(used, part)
+            norm_standard = normalize_form(standard) if standard else None
+            if norm_standard in counts:
+                reference = norm_standard
+            else:
+                reference = max(counts, key=lambda f: (counts[f], -min(
+                    m.start for m in used if normalize_form(_piece(m, part)) == f)))
+            shown = next(_piece(m, part) for m in used if normalize_form(_piece(m, part)) == reference)
+            variants = [{"form": m.text, "start": m.start, "end": m.end,
+                         "standard": normalize_form(_piece(m, part)) == norm_standard} for m in used]
             for m in used:
-                if forms(m) == reference:
+                piece = _piece(m, part)
+                if normalize_form(piece) == reference:
                     continue
-                others = sorted({u.text for u in used if forms(u) != forms(m)})
-                msg = (f"“{m.text}” and {', '.join(f'“{o}”' for o in others)} name the same "
-                       f"{'person' if m.kind == 'person' else 'place'} in this article")
-                if reference == standard:
-                    msg += f"; the standard spelling is “{shown}”."
+                others = sorted({_piece(u, part) for u in used if normalize_form(_piece(u, part)) != normalize_form(piece)})
+                listed = ", ".join(f"“{o}”" for o in others)
+                if m.kind == "place":
+                    msg = f"“{piece}” and {listed} name the same place in this article"
                 else:
-                    msg += f"; it is mostly “{shown}” here" + (f", and the standard spelling is “{canonical}”."
+                    msg = f"“{piece}” and {listed} spell the same person's {part} differently in this article"
+                if reference == norm_standard:
+                    msg += f"; the standard spelling is “{standard}”."
+                else:
+                    msg += f"; it is mostly “{shown}” here" + (f", and the standard spelling is “{standard}”."
                                                              if standard else ".")
+                better = standard or shown
                 out.append(INCONSISTENT.finding(
-                    doc, m.start, m.end, msg, suggestion=canonical if standard and m.kind == "place" else shown,
+                    doc, m.start, m.end, msg, suggestion=m.text.replace(piece, better),
                     confidence=min(_CONFIDENCE[m.match.how] if m.match else 0.8, 0.9),
-                    data={"canonical": canonical, "standard": canonical if standard else None, "part": part,
-                          "variants": variants}))
+                    data={"canonical": canonical, "standard": standard, "part": part, "variants": variants}))
         return out
 
 
-def _first_form(m: Mention) -> str:
-    return normalize_form(m.first) if m.kind == "person" and m.first else ""
+def _piece(m: Mention, part: str) -> str:
+    """The part of a mention compared: the whole place name, or a person's surname or first name."""
+    if part == "surname":
+        return m.surname
+    if part == "first name":
+        return m.first or ""
+    return m.text
 
 
-def _reference(group: list[Mention], forms: Any) -> tuple[str, str | None]:
-    """(canonical name, the normalized standard form or None when the entity is unknown)."""
+def _standard(group: list[Mention], part: str) -> tuple[str, str | None]:
+    """(canonical name, the standard spelling of ``part``, or None when the entity is unknown)."""
     m0 = next((m for m in group if m.match is not None), None)
     if m0 is None:
-        longest = max(group, key=lambda m: (m.first is not None, -m.start))
-        return longest.text, None
+        full = max(group, key=lambda m: (m.first is not None, -m.start))
+        return full.text, None
     canonical = m0.match.entity.canonical
-    if m0.kind == "person":
-        parts = canonical.split()
-        std = parts[0] if forms is _first_form else parts[-1]
-        return canonical, normalize_form(std)
-    return canonical, normalize_form(canonical)
+    if part == "surname":
+        return canonical, canonical.split()[-1]
+    if part == "first name":
+        return canonical, canonical.split()[0]
+    return canonical, canonical
 
 
 def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:

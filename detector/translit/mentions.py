@@ -313,8 +313,4 @@ def group_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
-def normalized(m: Mention) -> str:
-    return normalize_form(m.surname if m.kind == "person" else m.text)
-
-
-__all__ = ["Mention", "MentionFinder", "group_mentions", "normalized", "common_english"]
+__all__ = ["Mention", "MentionFinder", "group_mentions", "common_english"]
