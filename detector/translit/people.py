@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from detector.translit.gazetteer import VARIANTS, Entity, Gazetteer, Match
-from detector.translit.keys import fold_key
+from detector.translit.keys import fold_key, normalize_form
 
 #: Ukrainian first name (KMU 2010 or the established spelling) : Russian-derived forms | legacy or
 #: ad-hoc romanizations. Sources: SpellingUkraine personal names (MIT) and the pairs in the
@@ -76,18 +76,20 @@ Anastasiia: Anastasia Anastasiya | Anastasiya
 
 
 @lru_cache(maxsize=1)
-def _first_name_table() -> dict[str, tuple[str, str]]:
-    """fold key of a first-name form -> (Ukrainian first name, variant)."""
-    table: dict[str, tuple[str, str]] = {}
+def _first_name_table() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """(exact form -> (Ukrainian first name, variant), fold key -> Ukrainian first name). Forms are
+    matched exactly first: Valery and Valerii share a key but are different variants."""
+    exact: dict[str, tuple[str, str]] = {}
+    keys: dict[str, str] = {}
     for line in _FIRST_NAMES.strip().splitlines():
         name, rest = line.split(":", 1)
         russian, legacy = rest.split("|")
-        for form in legacy.split():
-            table.setdefault(fold_key(form), (name, "nonstandard"))
-        for form in russian.split():
-            table[fold_key(form)] = (name, "russian")
-        table[fold_key(name)] = (name, "standard")
-    return table
+        for form, variant in [(f, "nonstandard") for f in legacy.split()] + [(f, "russian") for f in russian.split()]:
+            exact.setdefault(normalize_form(form), (name, variant))
+            keys.setdefault(fold_key(form), name)
+        exact[normalize_form(name)] = (name, "standard")
+        keys[fold_key(name)] = name
+    return exact, keys
 
 
 #: Common given names of Ukrainian and Russian speakers absent from the table above because they are
@@ -106,10 +108,13 @@ _FEMININE = re.compile(r"(aia|ia|a)$")
 def first_name(token: str) -> tuple[str, str] | None:
     """(Ukrainian first name, variant) for a first-name token; ("", "unknown") for a given name
     spelled alike in Ukrainian and Russian; None when ``token`` is not a known first name."""
-    key = fold_key(token)
-    hit = _first_name_table().get(key)
+    exact, keys = _first_name_table()
+    hit = exact.get(normalize_form(token))
     if hit:
         return hit
+    key = fold_key(token)
+    if key in keys:
+        return keys[key], "nonstandard"  # an unlisted romanization (Vitaliy for Vitalii)
     return ("", "unknown") if key in _SAME_IN_BOTH else None
 
 
