@@ -42,7 +42,7 @@ clean:
 # Transliteration: held-out SpellingUkraine spellings resolved; false findings on clean English news.
 .PHONY: gazetteer eval-translit
 gazetteer: $(VENV)/.installed
-	$(BIN)/python -m detector.translit.build_gazetteer
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.translit.build_gazetteer
 
 eval-translit: $(VENV)/.installed
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.translit

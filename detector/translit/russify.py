@@ -33,7 +33,7 @@ _ENDINGS = [
 ]
 _STEMS = [("чорн", "черн"), ("вовч", "волч"), ("жовт", "желт")]
 _DOUBLED_SOFT = re.compile(r"([лнтсдрчшж])\1я$")
-_PLURAL_ADJ = re.compile(r"(?<=[нвдкр])і$")
+_PLURAL_ADJ = re.compile(r"(?<=[нвдкрт])і$")
 
 
 def _word_guesses(word: str) -> list[str]:
