@@ -114,6 +114,12 @@ def test_dynamo_kiev_is_info_at_most(check):
     res = run(check, "Dynamo Kiev beat Shakhtar 2-1. Dynamo Kiev fans celebrated in Kyiv.")
     assert all(f.severity is Severity.INFO for f in res.findings)
     assert by_rule(res, "Translit.Inconsistent") == []
+    assert [e["form"] for e in res.annotations["entities"]] == ["Kyiv"]  # the club's name is not the city
+
+
+def test_known_person_at_sentence_start(check):
+    res = run(check, "Zelensky said the talks would resume. Zelensky later left Kyiv.")
+    assert by_rule(res, "Translit.NonStandard") == ["Zelensky", "Zelensky"]
 
 
 def test_austria_and_australia(check):

@@ -136,7 +136,9 @@ class TranslitCheck(Check):
         for group in groups:
             findings.extend(self._inconsistent(doc, [m for m in group if m.context == "text"]))
         findings.sort(key=lambda f: (f.start, f.rule))
-        return Result(findings, annotations={"entities": [_annotation(m, groups) for m in mentions]})
+        # A club's name (Dynamo Kiev) is not a mention of the city: kept out of phase 2 as well.
+        entities = [_annotation(m, groups) for m in mentions if m.context == "text"]
+        return Result(findings, annotations={"entities": entities})
 
     def _inconsistent(self, doc: Document, group: list[Mention]) -> list[Finding]:
         """One finding per mention whose spelling differs from the reference spelling: the standard
@@ -211,7 +213,7 @@ def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:
     is False. ``key`` joins mentions across articles: the folding key of the canonical (of the
     surname, for people), so an unknown person's Zhyvytsky and Zhyvytskyi share it."""
     if m.match is not None:
-        canonical, standard = m.match.entity.canonical, m.match.standard and m.context == "text"
+        canonical, standard = m.match.entity.canonical, m.match.standard
     else:
         full = next((o for o in groups[m.group] if o.first), m)
         canonical, standard = full.text, False

@@ -238,7 +238,7 @@ class MentionFinder:
             if _surnames_merge(w.text, m.surname):
                 return Mention(w.start, w.end, w.text, "person", self.people.lookup(m.first, w.text) or m.match,
                                surname=w.text)
-        if len(fold_key(w.text)) >= 5 and not w.initial:
+        if len(fold_key(w.text)) >= 5 and not (w.initial and _sentence_start_word(w.text)):
             known = self.people.lookup(None, w.text)
             if known is not None:
                 return Mention(w.start, w.end, w.text, "person", known, surname=w.text)
