@@ -57,3 +57,11 @@ eval-mtrules: $(VENV)/.installed
 .PHONY: eval-outlets
 eval-outlets: $(VENV)/.installed
 	$(BIN)/python -m detector.eval.outlets --out bench/results/outlets.json
+
+# Transliteration: held-out SpellingUkraine spellings resolved; false findings on clean English news.
+.PHONY: gazetteer eval-translit
+gazetteer: $(VENV)/.installed
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.translit.build_gazetteer
+
+eval-translit: $(VENV)/.installed
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.translit

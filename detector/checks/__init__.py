@@ -22,6 +22,7 @@ __all__ = ["Check", "CheckStats", "Rule", "register", "all_checks", "all_rules",
 CHECK_MODULES = (
     "detector.checks.language",
     "detector.checks.dates",
+    "detector.checks.translit",
     "detector.checks.mt_rules",
     "detector.checks.grammar",
 )
