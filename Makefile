@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 SHARED ?= ../shared
 
-.PHONY: demo test install dev lint eval bench clean
+.PHONY: demo test install dev lint eval bench clean docs notebooks gazetteer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,7 @@ gazetteer: $(VENV)/.installed
 
 eval-translit: $(VENV)/.installed
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.translit
+
+# Notebooks: regenerate from notebooks/build.py and run them with outputs into build/notebooks/.
+notebooks: $(VENV)/.dev
+	$(BIN)/python notebooks/build.py --execute build/notebooks
