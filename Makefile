@@ -38,3 +38,11 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# Boilerplate line classifier: train on ../shared/data/boilerplate, evaluate against jusText and C4.
+.PHONY: train-boilerplate eval-boilerplate
+train-boilerplate: $(VENV)/.installed
+	$(BIN)/python -m detector.boilerplate.train
+
+eval-boilerplate: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.boilerplate

@@ -19,7 +19,7 @@ from detector.findings import Category, Severity
 __all__ = ["Check", "CheckStats", "Rule", "register", "all_checks", "all_rules", "get_rule", "INTERNAL_RULES"]
 
 #: Modules whose import registers the built-in checks, in the order they run.
-CHECK_MODULES = ("detector.checks.language",)
+CHECK_MODULES = ("detector.checks.language", "detector.checks.boilerplate")
 
 CHECK_FAILED = Rule(
     id="Internal.CheckFailed",
