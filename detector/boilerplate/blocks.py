@@ -85,6 +85,27 @@ def _embedded_post(lines: Sequence[str], i: int, kinds: list[str | None]) -> boo
     )
 
 
+def _content_shaped(lines: Sequence[str], i: int, first_prose: int, last_prose: int) -> bool:
+    """Lines the classifier over-flags that belong to the text: lead-ins, footnotes, list items.
+
+    A line ending in ":" introduces what follows; "↩" closes a footnote; inside the body, a run
+    of three or more headline-shaped lines is a list (events, products), where teasers come alone.
+    """
+    line = lines[i].rstrip()
+    if "↩" in line:
+        return True
+    if not first_prose < i < last_prose:
+        return False
+    if line.endswith(":"):
+        return True
+    lo = hi = i
+    while lo > 0 and is_headline_shaped(lines[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(lines) and is_headline_shaped(lines[hi + 1]):
+        hi += 1
+    return is_headline_shaped(line) and hi - lo >= 2
+
+
 def find_blocks(
     lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
     teaser_max_similarity: float = 0.45,
@@ -149,8 +170,9 @@ def find_blocks(
         if kinds[i] is None and not about_media and _embedded_post(lines, i, kinds):
             mark(i, EMBED, 0.6, "embedded social-media post")
 
+    last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
     for i in range(n):
-        if kinds[i] is not None or proba[i] < threshold:
+        if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose):
             continue
         line = lines[i]
         if i < first_prose and i < 3:

@@ -48,7 +48,9 @@ PROMPT_PATTERNS = (
     r"\bleave a (?:reply|comment)\b", r"\bpost a comment\b", r"^\d* ?comments?$", r"^add (?:a )?comment\b",
     r"\byour email address will not be published\b", r"\brequired fields are marked\b",
     r"\bcancel reply\b", r"\blogged in as\b", r"\bsave my name, email\b",
-    r"\bsubscribe\b", r"\bsign up (?:for|to)\b", r"\bnewsletter\b", r"\bunsubscribe\b",
+    r"^subscribe\b", r"\bsubscribe (?:now|today|here|for free|to (?:our|the|my))\b", r"\bsign up (?:for|to)\b",
+    r"\b(?:sign up|subscribe|join|get|receive)\b.{0,40}\bnewsletter\b", r"\bnewsletter\b.{0,20}\b(?:sign ?up|subscribe)\b",
+    r"^(?:our |the |free )?newsletters?$", r"\bunsubscribe\b",
     r"\b(?:we|this (?:site|website)) uses? cookies\b", r"\buse of cookies\b", r"^accept all\b",
     r"\balready have an account\b", r"^join\b.{0,4}\bsign in$", r"\brespects your privacy\b",
     r"\b(?:tried|made|make) (?:this|one of my) recipes?\b", r"\bleave a (?:star )?rating\b", r"\bpromo code\b", r"\bcookie(?:s)? (?:policy|settings|preferences)\b",
@@ -85,13 +87,13 @@ AUTHOR_LINE_RE = re.compile(
 )
 #: "<Name> is a writer/reporter/...": the first line of a biography.
 BIO_RE = re.compile(
-    r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
+    r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
     r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst)",
 )
 #: Embedded posts and media: tweet signatures, Instagram embeds, photo credits.
 EMBED_RE = re.compile(
     r"pic\.twitter\.com/|\(@\w{1,15}\)|—\s*[^—]{1,60}\(@\w+\)|\bview this post on instagram\b|"
-    r"\ba post shared by\b|^(?:photo|image|picture|video|watch|credit|photograph|source)\s*:|"
+    r"\ba post shared by\b|^(?:photo|image|picture|video|watch|credit|photograph)\s*:|"
     r"\((?:photo|image|picture)s?(?: by|:)[^)]*\)$|\bgetty images\b|\bvia getty\b|\bap photo\b|"
     r"\bshutterstock\b|^embedded (?:video|tweet|post)\b|\bthis (?:content|video) is not available\b",
     re.IGNORECASE,
@@ -146,7 +148,7 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
         return EMBED
     if HEADER_RE.match(norm) and len(words) <= 12:
         return HEADER
-    if PROMPT_RE.search(norm) and len(words) <= 15:
+    if PROMPT_RE.search(norm) and len(words) <= 15 and not re.match(r"\d+[.)]\s", line.lstrip()):
         return PROMPT
     return None
 
