@@ -12,6 +12,8 @@ import hashlib
 import re
 from typing import Any
 
+import numpy as np
+
 from detector.article import Document
 from detector.boilerplate.blocks import AUTHOR, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
 from detector.boilerplate.features import FEATURES, batch_features
@@ -22,11 +24,14 @@ from detector.findings import Category, Finding, Severity
 
 _REMOVE = "Remove these lines from the article text."
 
-WIDGET_RULE = Rule(
-    id="Boilerplate.Widget",
-    category=Category.BOILERPLATE,
-    severity=Severity.WARNING,
-    summary="A related-post, recommendation or navigation widget inside the article text.",
+
+def _rule(name: str, summary: str, *, doc: str, severity: Severity = Severity.WARNING, **kw: bool) -> Rule:
+    return Rule(id=f"Boilerplate.{name}", category=Category.BOILERPLATE, severity=severity, summary=summary, doc=doc, **kw)
+
+
+WIDGET_RULE = _rule(
+    "Widget",
+    "A related-post, recommendation or navigation widget inside the article text.",
     doc=(
         "Scrapers and republishers often keep the page's widgets: a heading such as \"Check Also\", "
         "\"Read Also\", \"Related:\" or \"You may also like\" followed by the headline of another article "
@@ -36,11 +41,9 @@ WIDGET_RULE = Rule(
         "covers the whole block; delete it from the article text."
     ),
 )
-AUTHOR_BOX_RULE = Rule(
-    id="Boilerplate.AuthorBox",
-    category=Category.BOILERPLATE,
-    severity=Severity.WARNING,
-    summary="An author box (\"About <Name>\" and a biography) inside the article text.",
+AUTHOR_BOX_RULE = _rule(
+    "AuthorBox",
+    "An author box (\"About <Name>\" and a biography) inside the article text.",
     doc=(
         "Blog and news themes print an author box after the article: \"About Shelley Hales\" or \"About "
         "the author\", often followed by \"<Name> is a freelance writer ...\" or \"View all posts by\". "
@@ -49,11 +52,9 @@ AUTHOR_BOX_RULE = Rule(
         "middle of a text is not flagged."
     ),
 )
-TEASER_RULE = Rule(
-    id="Boilerplate.Teaser",
-    category=Category.BOILERPLATE,
-    severity=Severity.WARNING,
-    summary="The headline of another article, off the article's topic, with no widget heading.",
+TEASER_RULE = _rule(
+    "Teaser",
+    "The headline of another article, off the article's topic, with no widget heading.",
     doc=(
         "A headline-shaped line (3–20 words, no closing full stop) or a \"…\"-truncated snippet that the "
         "line classifier scores as furniture and that is far from the rest of the article in meaning "
@@ -62,11 +63,9 @@ TEASER_RULE = Rule(
         "subheadings are close to the text around them and are not flagged."
     ),
 )
-PROMPT_RULE = Rule(
-    id="Boilerplate.Prompt",
-    category=Category.BOILERPLATE,
-    severity=Severity.WARNING,
-    summary="A call to action or site notice: share bar, comment form, newsletter, cookies, legal line.",
+PROMPT_RULE = _rule(
+    "Prompt",
+    "A call to action or site notice: share bar, comment form, newsletter, cookies, legal line.",
     doc=(
         "Lines such as \"Share this:\", \"Click to share on Twitter\", \"Leave a Reply\", \"Your email "
         "address will not be published\", newsletter sign-ups, cookie notices and copyright lines. The "
@@ -74,11 +73,9 @@ PROMPT_RULE = Rule(
         "newsletter or a privacy policy is not flagged."
     ),
 )
-HEADER_RULE = Rule(
-    id="Boilerplate.Header",
-    category=Category.BOILERPLATE,
-    severity=Severity.WARNING,
-    summary="A page header (live-page banner, section label, breadcrumb, timestamp) atop the article.",
+HEADER_RULE = _rule(
+    "Header",
+    "A page header (live-page banner, section label, breadcrumb, timestamp) atop the article.",
     doc=(
         "The first lines of a scraped page often carry the site's header rather than the article: "
         "\"Live Updates: Russia invades Ukraine\", \"Breaking News\", \"Home › World\", \"Updated 10:32\". "
@@ -86,11 +83,10 @@ HEADER_RULE = Rule(
         "article's own title is not a header."
     ),
 )
-EMBED_RULE = Rule(
-    id="Boilerplate.Embed",
-    category=Category.BOILERPLATE,
+EMBED_RULE = _rule(
+    "Embed",
+    "An embedded social-media post or a photo caption inside the article text.",
     severity=Severity.INFO,
-    summary="An embedded social-media post or a photo caption inside the article text.",
     doc=(
         "Text of embedded posts and media: tweet signatures (\"— Name (@handle) date\", pic.twitter.com), "
         "Instagram embeds, photo credits, captions of the form \"<Name>, <role> of <place>\", the post "
@@ -99,11 +95,9 @@ EMBED_RULE = Rule(
         "article as a quote, but it is not the author's own prose and should be marked as such."
     ),
 )
-REPEATED_RULE = Rule(
-    id="Boilerplate.Repeated",
-    category=Category.BOILERPLATE,
-    severity=Severity.WARNING,
-    summary="A line repeated verbatim across many of an outlet's articles (template text).",
+REPEATED_RULE = _rule(
+    "Repeated",
+    "A line repeated verbatim across many of an outlet's articles (template text).",
     doc=(
         "Computed by the outlet analysis, not per article: every line is normalised (lower case, digits "
         "to 0, punctuation removed) and hashed as in CCNet (Wenzek et al. 2020); a line whose hash "
@@ -116,12 +110,12 @@ REPEATED_RULE = Rule(
 _RULES = {WIDGET: WIDGET_RULE, AUTHOR: AUTHOR_BOX_RULE, TEASER: TEASER_RULE, PROMPT: PROMPT_RULE,
           HEADER: HEADER_RULE, EMBED: EMBED_RULE}
 _MESSAGES = {
-    WIDGET: "Related-post or navigation widget inside the article text ({reason}).",
-    AUTHOR: "Author box inside the article text ({reason}).",
-    TEASER: "Headline of another article, off this article's topic ({reason}).",
-    PROMPT: "Call to action or site notice inside the article text ({reason}).",
-    HEADER: "Page header above the article ({reason}).",
-    EMBED: "Embedded post or photo caption, not the article's own text ({reason}).",
+    WIDGET: "Related-post or navigation widget inside the article text",
+    AUTHOR: "Author box inside the article text",
+    TEASER: "Headline of another article, off this article's topic",
+    PROMPT: "Call to action or site notice inside the article text",
+    HEADER: "Page header above the article",
+    EMBED: "Embedded post or photo caption, not the article's own text",
 }
 
 
@@ -167,13 +161,15 @@ class BoilerplateCheck(Check):
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
         self.ensure_setup()
         mats = batch_features([[ln.text for ln in d.lines] for d in docs], self._embed)
-        return [self._result(d, X) for d, X in zip(docs, mats)]
+        # One pass of the trees over every line of the batch; split back per article.
+        proba = self._model.predict_proba(np.concatenate(mats)) if any(len(m) for m in mats) else np.zeros(0)
+        bounds = np.cumsum([0] + [len(m) for m in mats])
+        return [self._result(d, X, proba[a:b]) for d, X, a, b in zip(docs, mats, bounds[:-1], bounds[1:])]
 
-    def _result(self, doc: Document, X: Any) -> Result:
+    def _result(self, doc: Document, X: Any, proba: Any) -> Result:
         lines = doc.lines
         texts = [ln.text for ln in lines]
         threshold = float(self.settings["threshold"]) or self._model.threshold
-        proba = self._model.predict_proba(X) if len(texts) else []
         if self._embed is not None:
             topical, limit = X[:, FEATURES.index("enc_max")], float(self.settings["teaser_max_similarity"])
         else:
@@ -190,11 +186,13 @@ class BoilerplateCheck(Check):
         first = lines[b.first].text
         quoted = first if len(first) <= 60 else first[:57] + "…"
         more = b.last - b.first
-        reason = f"{b.reason}: “{quoted}”" + (f" and {more} more line{'s' * (more > 1)}" if more else "")
+        message = f"{_MESSAGES[b.kind]}: “{quoted}”" + (f" and {more} more line{'s' * (more > 1)}" if more else "")
+        if "classifier" in b.reason:
+            message += f" (line classifier, p={b.confidence:.2f})"
         data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason}
         if b.kind == TEASER:
             data["similarity"] = round(float(topical[b.first]), 3)
         return rule.finding(
-            doc, lines[b.first].start, lines[b.last].end, _MESSAGES[b.kind].format(reason=reason),
+            doc, lines[b.first].start, lines[b.last].end, message + ".",
             suggestion=None if b.kind == EMBED else _REMOVE, confidence=round(b.confidence, 4), data=data,
         )
