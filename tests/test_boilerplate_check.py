@@ -113,3 +113,18 @@ def test_rules_are_registered_and_documented():
         assert len(rule.doc) > 100
     assert rules["Boilerplate.Repeated"].outlet_level
     assert rules["Boilerplate.Embed"].severity.value == "info"
+
+
+def test_missing_encoder_falls_back_to_tfidf(tmp_path):
+    check = BoilerplateCheck({"encoder": str(tmp_path / "no-such-model")})
+    check.ensure_setup()
+    assert not check.uses_encoder
+    assert covers(flagged(check, seed("000")), "Check Also") == ["Boilerplate.Widget"]
+
+
+def test_batch_equals_one_by_one(fast):
+    docs = [seed("000"), seed("001"), Document(Article(id="empty", text=""))]
+    batched = fast.check_batch(docs)
+    for doc, got in zip(docs, batched):
+        assert [f.to_dict() for f in got.findings] == [f.to_dict() for f in fast.check(doc).findings]
+    assert batched[2].findings == []
