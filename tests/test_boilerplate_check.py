@@ -125,6 +125,6 @@ def test_missing_encoder_falls_back_to_tfidf(tmp_path):
 def test_batch_equals_one_by_one(fast):
     docs = [seed("000"), seed("001"), Document(Article(id="empty", text=""))]
     batched = fast.check_batch(docs)
-    for doc, got in zip(docs, batched):
+    for doc, got in zip(docs, batched, strict=False):
         assert [f.to_dict() for f in got.findings] == [f.to_dict() for f in fast.check(doc).findings]
     assert batched[2].findings == []

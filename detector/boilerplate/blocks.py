@@ -9,8 +9,8 @@ lines, whose kind follows from their shape and position. Consecutive lines of on
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from detector.boilerplate import cues
 from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped, is_prose, words_of
@@ -92,12 +92,10 @@ def _content_shaped(lines: Sequence[str], i: int, first_prose: int, last_prose: 
     of three or more headline-shaped lines is a list (events, products), where teasers come alone.
     """
     line = lines[i].rstrip()
-    if "↩" in line:
+    if "↩" in line or line.endswith(":"):
         return True
     if not first_prose < i < last_prose:
         return False
-    if line.endswith(":"):
-        return True
     lo = hi = i
     while lo > 0 and is_headline_shaped(lines[lo - 1]):
         lo -= 1

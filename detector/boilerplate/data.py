@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator
 
 from detector.datasets import iter_scrapinghub, iter_wcxb
 
@@ -65,7 +65,7 @@ def _tokens(s: str) -> list[str]:
 def align_labels(lines: list[str], body: str) -> list[bool]:
     """True for lines that are *not* in the ground-truth body (i.e. furniture)."""
     btoks = _tokens(body)
-    bigrams = set(zip(btoks, btoks[1:]))
+    bigrams = set(zip(btoks, btoks[1:], strict=False))
     padded = " " + " ".join(btoks) + " "
     out = []
     for line in lines:
@@ -73,7 +73,7 @@ def align_labels(lines: list[str], body: str) -> list[bool]:
         if not t:
             out.append(True)
         elif len(t) >= 6:
-            cover = sum(b in bigrams for b in zip(t, t[1:])) / (len(t) - 1)
+            cover = sum(b in bigrams for b in zip(t, t[1:], strict=False)) / (len(t) - 1)
             out.append(cover < 0.6)
         else:
             out.append((" " + " ".join(t) + " ") not in padded)
@@ -97,7 +97,7 @@ def scrapinghub_docs(split: str, before: int = 8, after: int = 20) -> Iterator[L
             continue
         lines = visible_text(_decode(html)).split("\n")
         furniture = align_labels(lines, body)
-        long_content = [i for i, (x, f) in enumerate(zip(lines, furniture)) if not f and len(x.split()) >= 8]
+        long_content = [i for i, (x, f) in enumerate(zip(lines, furniture, strict=False)) if not f and len(x.split()) >= 8]
         if not long_content:
             continue
         lo, hi = max(0, long_content[0] - before), min(len(lines), long_content[-1] + after + 1)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -132,7 +132,7 @@ def context_lines(lines: Sequence[str]) -> list[int]:
     return sorted(order[:CONTEXT_LINES])
 
 
-def batch_features(docs: Sequence[Sequence[str]], embed: "Callable[[list[str]], np.ndarray] | None" = None) -> list[np.ndarray]:
+def batch_features(docs: Sequence[Sequence[str]], embed: Callable[[list[str]], np.ndarray] | None = None) -> list[np.ndarray]:
     """Feature matrices for many articles' lines, with one ``embed`` call for all of them.
 
     The encoder sees only candidate lines (short ones) and each article's context lines, so its
@@ -142,10 +142,10 @@ def batch_features(docs: Sequence[Sequence[str]], embed: "Callable[[list[str]], 
     if embed is None:
         return [line_features(lines) for lines in docs]
     plans = [(candidate_lines(lines), context_lines(lines)) for lines in docs]
-    texts = [lines[i][:CONTEXT_CHARS] for lines, (cand, ctx) in zip(docs, plans) for i in (*cand, *ctx)]
+    texts = [lines[i][:CONTEXT_CHARS] for lines, (cand, ctx) in zip(docs, plans, strict=False) for i in (*cand, *ctx)]
     vecs = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     out, at = [], 0
-    for lines, (cand, ctx) in zip(docs, plans):
+    for lines, (cand, ctx) in zip(docs, plans, strict=False):
         k = len(cand) + len(ctx)
         enc = similarities_from_vectors(len(lines), cand, ctx, vecs[at:at + k])
         at += k
@@ -186,7 +186,7 @@ def line_features(lines: Sequence[str], enc: np.ndarray | None = None) -> np.nda
     tfidf = tfidf_similarities(lines)
     median_sim = float(np.median(tfidf)) if n else 0.0
     median_words = float(np.median(nwords))
-    for i, (line, t) in enumerate(zip(lines, toks)):
+    for i, (line, t) in enumerate(zip(lines, toks, strict=False)):
         s = line.strip()
         nw = max(len(t), 1)
         row = X[i]

@@ -9,9 +9,10 @@ MiniLM similarity columns, ``fast`` does without them (when the encoder is not a
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class TreeEnsemble:
     threshold: float = 0.5
 
     @classmethod
-    def from_sklearn(cls, gbm: Any, features: Sequence[str], threshold: float = 0.5) -> "TreeEnsemble":
+    def from_sklearn(cls, gbm: Any, features: Sequence[str], threshold: float = 0.5) -> TreeEnsemble:
         """Export a fitted binary ``GradientBoostingClassifier`` (log-loss)."""
         init = float(gbm._raw_predict_init(np.zeros((1, len(features)), dtype=np.float32))[0, 0])
         trees = []
@@ -76,7 +77,7 @@ class TreeEnsemble:
                 "threshold": self.threshold, "trees": self.trees}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TreeEnsemble":
+    def from_dict(cls, d: dict[str, Any]) -> TreeEnsemble:
         return cls(d["features"], d["init"], d["learning_rate"], d["trees"], d.get("threshold", 0.5))
 
 

@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         model.threshold = pick_threshold(p, y[is_val], clean[is_val], args.max_clean_rate)
         models[name] = model
         metrics[name] = {"threshold": model.threshold, **line_metrics(p, y[is_val], clean[is_val], model.threshold)}
-        top = sorted(zip(gbm.feature_importances_, feats), reverse=True)[:8]
+        top = sorted(zip(gbm.feature_importances_, feats, strict=False), reverse=True)[:8]
         print(name, metrics[name], "top features:", ", ".join(f"{f} {v:.2f}" for v, f in top))
 
     save_models(models, args.out)

@@ -164,7 +164,7 @@ class BoilerplateCheck(Check):
         # One pass of the trees over every line of the batch; split back per article.
         proba = self._model.predict_proba(np.concatenate(mats)) if any(len(m) for m in mats) else np.zeros(0)
         bounds = np.cumsum([0] + [len(m) for m in mats])
-        return [self._result(d, X, proba[a:b]) for d, X, a, b in zip(docs, mats, bounds[:-1], bounds[1:])]
+        return [self._result(d, X, proba[a:b]) for d, X, a, b in zip(docs, mats, bounds[:-1], bounds[1:], strict=False)]
 
     def _result(self, doc: Document, X: Any, proba: Any) -> Result:
         lines = doc.lines
@@ -176,7 +176,7 @@ class BoilerplateCheck(Check):
             topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         blocks = find_blocks(texts, proba, threshold, topical, limit) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
-        annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines)]}
+        annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
                       annotations=annotations)
 
