@@ -69,3 +69,11 @@ eval-translit: $(VENV)/.installed
 # Notebooks: regenerate from notebooks/build.py and run them with outputs into build/notebooks/.
 notebooks: $(VENV)/.dev
 	$(BIN)/python notebooks/build.py --execute build/notebooks
+
+# Boilerplate line classifier: train on ../shared/data/boilerplate, evaluate against jusText and C4.
+.PHONY: train-boilerplate eval-boilerplate
+train-boilerplate: $(VENV)/.installed
+	$(BIN)/python -m detector.boilerplate.train
+
+eval-boilerplate: $(VENV)/.installed
+	$(BIN)/python -m detector.eval.boilerplate

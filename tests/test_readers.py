@@ -197,3 +197,18 @@ def test_parse_date_accepts_common_forms(value, expected):
 def test_parse_date_rejects_non_dates():
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         parse_date("next week")
+
+
+def test_html_bytes_without_charset_are_read_as_utf8_and_xml_declaration_is_fine(tmp_path):
+    from detector.io.html import visible_text
+
+    page = "<html><body><p>Kup’yansk — Zelenskyy’s “visit”</p></body></html>"
+    assert visible_text(page.encode("utf-8")) == "Kup’yansk — Zelenskyy’s “visit”"
+    declared = '<?xml version="1.0" encoding="utf-8"?>' + page
+    assert visible_text(declared) == "Kup’yansk — Zelenskyy’s “visit”"
+    latin = '<html><head><meta charset="iso-8859-1"></head><body><p>café</p></body></html>'
+    assert visible_text(latin.encode("iso-8859-1")) == "café"
+    p = tmp_path / "u.html"
+    p.write_bytes(b"<html><body><article><p>" + ("Caf\u00e9 \u2014 " * 40).encode() + b"</p></article></body></html>")
+    [full] = read([p], html_text="full")
+    assert "Café —" in full.text and "Ã" not in full.text

@@ -23,6 +23,7 @@ CHECK_MODULES = (
     "detector.checks.language",
     "detector.checks.dates",
     "detector.checks.translit",
+    "detector.checks.boilerplate",
     "detector.checks.mt_rules",
     "detector.checks.grammar",
 )

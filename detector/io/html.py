@@ -19,6 +19,25 @@ _BLOCK = {
     "caption", "summary", "details", "label", "option", "button",
 }
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode_html(raw: bytes | str) -> str:
+    """Page bytes → text: the declared charset if any, else UTF-8, else cp1252.
+
+    lxml guesses Latin-1 for bytes without a ``<meta charset>``, which garbles UTF-8 pages.
+    """
+    if isinstance(raw, str):
+        return raw
+    declared = _CHARSET.search(raw[:4096])
+    encodings = [declared.group(1).decode("ascii")] if declared else []
+    for enc in [*encodings, "utf-8", "cp1252"]:
+        try:
+            return raw.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("utf-8", "replace")
 
 
 def visible_text(html: bytes | str) -> str:
@@ -26,7 +45,8 @@ def visible_text(html: bytes | str) -> str:
     import lxml.html
     from lxml import etree
 
-    if not html or not html.strip():
+    html = _XML_DECL.sub("", decode_html(html))  # lxml refuses str input that declares an encoding
+    if not html.strip():
         return ""
     try:
         root = lxml.html.fromstring(html)
@@ -65,7 +85,7 @@ def main_text(html: bytes | str) -> tuple[str, dict[str, str | None]]:
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=False) or ""
     meta: dict[str, str | None] = {"title": None, "date": None, "url": None}
     try:
-        md = trafilatura.extract_metadata(html if isinstance(html, str) else html.decode("utf-8", "replace"))
+        md = trafilatura.extract_metadata(decode_html(html))
     except Exception:  # noqa: BLE001 - metadata is a bonus; a page without it is still an article
         md = None
     if md is not None:

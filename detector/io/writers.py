@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from typing import IO, Any, Iterable
 
@@ -18,9 +19,29 @@ from detector.findings import ArticleReport, Finding, Severity
 FORMATS = ("text", "json", "jsonl", "csv", "sarif")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Printable:
+    """A text stream that writes lone surrogates (from broken JSON escapes) as U+FFFD.
+
+    One character for one keeps every offset right, and a stray code unit in one article cannot
+    stop the output of a whole run.
+    """
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+
+    def write(self, s: str) -> int:
+        return self._out.write(_LONE_SURROGATE.sub("\ufffd", s))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 class Writer:
     def __init__(self, out: IO[str]) -> None:
-        self.out = out
+        self.out: IO[str] = _Printable(out)  # type: ignore[assignment]
         self.reports = 0
         self.severities: Counter[str] = Counter()
         self.categories: Counter[str] = Counter()
@@ -70,7 +91,7 @@ class CsvWriter(Writer):
 
     def __init__(self, out: IO[str]) -> None:
         super().__init__(out)
-        self.csv = csv.writer(out)
+        self.csv = csv.writer(self.out)
         self.csv.writerow(CSV_COLUMNS)
 
     def _write(self, report: ArticleReport) -> None:

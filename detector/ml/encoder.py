@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ def resolve_encoder(name: str | None = "auto") -> str:
     return str(name)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 @dataclass
 class Encoder:
     """A tokenizer and transformer pair, with batched mean-pooled sentence embeddings."""
@@ -58,8 +61,10 @@ class Encoder:
         return int(self.model.config.hidden_size)
 
     def tokenize(self, texts: Sequence[str], **kw: Any) -> Any:
+        # Lone surrogates (broken JSON escapes) become U+FFFD, one for one, so offsets still hold.
+        clean = [_LONE_SURROGATE.sub("\ufffd", t) for t in texts]
         return self.tokenizer(
-            list(texts), padding=True, truncation=True, max_length=self.max_length, return_tensors="pt", **kw
+            clean, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt", **kw
         )
 
     def token_states(self, texts: Sequence[str], **kw: Any) -> tuple[Any, Any]:

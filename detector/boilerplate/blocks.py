@@ -1,0 +1,199 @@
+"""From per-line evidence to furniture blocks: cue spans, author boxes, embeds, classifier lines.
+
+Order matters and goes from most to least explainable: a lexicon cue and the lines it claims
+(span propagation: a widget heading owns the next one or two teaser headlines and their
+"…"-truncated snippets), then author boxes, embedded posts and captions, and last the classifier's
+lines, whose kind follows from their shape and position. Consecutive lines of one kind form a block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from detector.boilerplate import cues
+from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped, is_prose, words_of
+
+TEASER, WIDGET, PROMPT, AUTHOR, HEADER, EMBED = "teaser", cues.WIDGET, cues.PROMPT, cues.AUTHOR, cues.HEADER, cues.EMBED
+
+#: A line that introduces embedded media ("Videos posted on social media show ...").
+MEDIA_INTRO_RE = re.compile(
+    r"\b(?:videos?|footage|clip|tweet(?:ed|s)?|posted|posts?|social (?:media|networks?)|twitter|telegram|facebook|"
+    r"instagram|tiktok|youtube)\b",
+    re.IGNORECASE,
+)
+#: A sentence introducing a post or video that the next line reproduces.
+MEDIA_SHOWN_RE = re.compile(
+    r"\b(?:videos?|footage|clips?|posts?|tweets?|images?|photos?)\b[^.]{0,80}?\b(?:posted|shared|published|"
+    r"circulat\w+|shows?|showed|showing)\b|\b(?:posted|shared) (?:on|to) (?:social (?:media|networks?)|twitter|"
+    r"telegram|facebook|instagram|tiktok|youtube|x)\b|\bin an? (?:video|post|tweet)\b",
+    re.IGNORECASE,
+)
+#: Reporting voice: a line with attribution is the article talking, not an embedded post.
+ATTRIBUTION_RE = re.compile(r"\b(?:said|says|told|according|reported|stated|added|announced|wrote)\b", re.IGNORECASE)
+#: First words that continue the article's own narration.
+_CONTINUATION = frozenset(
+    "he his him she her they their them it its this that these those there then but and however after later "
+    "meanwhile the in on at as when while i we our you".split()
+)
+#: Imperatives that open calls to action ("Subscribe to ...", "Share on ...").
+CTA_RE = re.compile(
+    r"^(?:share|subscribe|sign (?:up|in)|log ?in|follow|join|click|download|get|read|watch|listen|leave|like|"
+    r"register|donate|support|contact|learn more|find out|see|view|explore|discover|book|buy|shop|try|start)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines ``first``..``last`` (inclusive) of one furniture kind."""
+
+    first: int
+    last: int
+    kind: str
+    confidence: float
+    reason: str
+
+
+def _first_word(line: str) -> str:
+    w = words_of(line)
+    return re.split(r"['’]", w[0])[0].lower() if w else ""
+
+
+def _teaser_shaped(line: str) -> bool:
+    return is_headline_shaped(line) or (ends_with_ellipsis(line) and len(words_of(line)) <= 45)
+
+
+def _embedded_post(lines: Sequence[str], i: int, kinds: list[str | None]) -> bool:
+    """A short unattributed post right after a line that introduces media, or after a caption."""
+    if i == 0:
+        return False
+    line, prev = lines[i], lines[i - 1]
+    if kinds[i - 1] == EMBED and (name := cues.caption_name(prev)) and name in line:
+        return True  # the post describing the person a caption names
+    if not MEDIA_SHOWN_RE.search(prev) or not is_prose(prev) or is_headline_shaped(line):
+        return False
+    return (
+        line.rstrip()[-1:] in ".!?"
+        and 6 <= len(words_of(line)) <= 35
+        and not MEDIA_INTRO_RE.search(line)
+        and not re.match(r"^(?:[-•*]|\d+[.)])\s|^[^\s:]+(?: [^\s:]+){0,3}:", line.lstrip())
+        and not ATTRIBUTION_RE.search(line)
+        and _first_word(line) not in _CONTINUATION
+        and line.lstrip()[:1] not in "\"“‘'«"
+    )
+
+
+def _content_shaped(lines: Sequence[str], i: int, first_prose: int, last_prose: int) -> bool:
+    """Lines the classifier over-flags that belong to the text: lead-ins, footnotes, list items.
+
+    A line ending in ":" introduces what follows; "↩" closes a footnote; inside the body, a run
+    of three or more headline-shaped lines is a list (events, products), where teasers come alone.
+    """
+    line = lines[i].rstrip()
+    if "↩" in line or line.endswith(":"):
+        return True
+    if not first_prose < i < last_prose:
+        return False
+    lo = hi = i
+    while lo > 0 and is_headline_shaped(lines[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(lines) and is_headline_shaped(lines[hi + 1]):
+        hi += 1
+    return is_headline_shaped(line) and hi - lo >= 2
+
+
+def find_blocks(
+    lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
+    teaser_max_similarity: float = 0.45,
+) -> list[Block]:
+    """Furniture blocks of an article's lines.
+
+    ``proba``: the classifier's furniture probability per line; ``topical``: each line's similarity
+    to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers.
+    """
+    n = len(lines)
+    kinds: list[str | None] = [None] * n
+    conf = [0.0] * n
+    why = [""] * n
+    first_prose = next((i for i, x in enumerate(lines) if is_prose(x)), n)
+    tail_start = int(n * 0.6)
+
+    def mark(i: int, kind: str, c: float, reason: str) -> None:
+        kinds[i], conf[i], why[i] = kind, max(c, float(proba[i])), reason
+
+    cue = [cues.cue_kind(x) for x in lines]
+    i = 0
+    while i < n:
+        k = cue[i]
+        if k == WIDGET:
+            mark(i, WIDGET, 0.95, "widget heading")
+            if cues.WIDGET_PREFIX_RE.match(lines[i].strip(" \t•·*#")):
+                i += 1  # "Related: <headline>" carries its own teaser and claims nothing below
+                continue
+            j, headlines = i + 1, 0
+            while j < n and cue[j] in (None, WIDGET) and _teaser_shaped(lines[j]):
+                headline = not ends_with_ellipsis(lines[j])
+                if headline and headlines == 2:
+                    break
+                headlines += headline
+                mark(j, WIDGET, 0.9, "teaser under a widget heading")
+                j += 1
+            i = j
+            continue
+        if k == AUTHOR:
+            name = cues.author_name(lines[i])
+            nxt = i + 1 < n and cues.is_bio(lines[i + 1], name)
+            if name is None or nxt or (i >= tail_start and len(name.split()) >= 2):
+                mark(i, AUTHOR, 0.9, "author box heading")
+                if nxt:
+                    mark(i + 1, AUTHOR, 0.9, "author biography")
+                    i += 1
+        elif k == HEADER and i < min(first_prose, 4):
+            mark(i, HEADER, 0.9, "page header")
+        elif k == PROMPT:
+            mark(i, PROMPT, 0.9, "call to action or site notice")
+        elif k == EMBED:
+            mark(i, EMBED, 0.8, "caption or embedded post")
+            if re.search(r"\(@\w+\)", lines[i]) and i > 0 and kinds[i - 1] is None and len(words_of(lines[i - 1])) <= 60:
+                mark(i - 1, EMBED, 0.8, "text of an embedded post")  # the tweet above its signature
+        elif cues.BIO_RE.match(lines[i].strip()) and i >= tail_start:
+            mark(i, AUTHOR, 0.85, "author biography")
+        i += 1
+
+    # An article *about* social media mentions posts and videos everywhere: no post detection there.
+    about_media = sum(bool(MEDIA_INTRO_RE.search(x)) for x in lines) > max(3, n // 10)
+    for i in range(n):
+        if kinds[i] is None and not about_media and _embedded_post(lines, i, kinds):
+            mark(i, EMBED, 0.6, "embedded social-media post")
+
+    last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
+    for i in range(n):
+        if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose):
+            continue
+        line = lines[i]
+        if i < first_prose and i < 3:
+            mark(i, HEADER, 0.0, "page header (classifier)")
+        elif i > 0 and kinds[i - 1] == WIDGET:
+            mark(i, WIDGET, 0.0, "widget line (classifier)")
+        elif CTA_RE.match(line.strip()):
+            mark(i, PROMPT, 0.0, "call to action (classifier)")
+        elif _teaser_shaped(line) and (topical is None or topical[i] <= teaser_max_similarity):
+            mark(i, TEASER, 0.0, "off-topic headline (classifier)")
+        elif not (is_prose(line) and not ends_with_ellipsis(line)):
+            # A whole sentence of prose is no navigation line, whatever the classifier says.
+            mark(i, WIDGET, 0.0, "navigation or widget line (classifier)")
+
+    blocks: list[Block] = []
+    i = 0
+    while i < n:
+        if kinds[i] is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and kinds[j + 1] == kinds[i]:
+            j += 1
+        blocks.append(Block(i, j, kinds[i], max(conf[i:j + 1]), why[i]))  # type: ignore[arg-type]
+        i = j + 1
+    return blocks

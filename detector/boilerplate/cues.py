@@ -1,0 +1,172 @@
+"""Cue lexicons: the words page furniture announces itself with.
+
+The phrasings come from the related-post widgets, share bars, comment forms, author boxes and live
+pages of WordPress/news templates (WordPress core strings "Leave a Reply", "Your email address will
+not be published", Jetpack's "Share this:"/"Click to share on Twitter", the "Check Also" widget of
+common news themes) and from the C4 line filter's policy substrings (Raffel et al. 2020, §2.2).
+A cue is matched against a whole, short line, so a sentence that merely mentions "newsletter"
+is not a cue. Each cue kind maps to one rule of ``detector.checks.boilerplate``.
+"""
+
+from __future__ import annotations
+
+import re
+
+WIDGET, PROMPT, AUTHOR, HEADER, EMBED = "widget", "prompt", "author", "header", "embed"
+CUE_KINDS = (WIDGET, PROMPT, AUTHOR, HEADER, EMBED)
+
+#: Headings of related-post, recommendation and navigation widgets (the whole line).
+WIDGET_HEADINGS = (
+    "check also", "read also", "also read", "read more", "read next", "see also", "related",
+    "related articles", "related posts", "related stories", "related news", "related content",
+    "related coverage", "related reading", "related topics", "related links", "you may also like",
+    "you might also like", "you may be interested in", "you might be interested in", "more from",
+    "more stories", "more news", "more articles", "more on this story", "more on this topic",
+    "recommended", "recommended for you", "recommended stories", "recommended articles",
+    "trending", "trending now", "trending stories", "popular", "popular posts", "popular stories",
+    "most read", "most popular", "most viewed", "latest news", "latest posts", "latest stories",
+    "latest articles", "don't miss", "don’t miss", "top stories", "editor's picks", "editors' picks",
+    "editor’s picks", "further reading", "in other news", "previous article", "next article",
+    "previous post", "next post", "previous story", "next story", "up next", "watch next",
+    "what to read next", "tags", "filed under", "categories", "in case you missed it",
+    "more like this", "keep reading", "continue reading", "similar posts", "similar articles",
+    "from the web", "around the web", "sponsored stories", "promoted stories", "also on", "about us",
+    "contact us", "our team", "more videos", "popular reviews",
+)
+#: Widget cues that introduce a teaser on the same line ("Related: Headline", "READ MORE: ...").
+WIDGET_PREFIX_RE = re.compile(
+    r"^(?:read (?:also|more|next)|also read|see also|related(?: article| story| coverage)?|more|"
+    r"check also|watch|don[’']t miss|recommended|trending|previously|further reading|filed under|tags|"
+    r"categories|topics)\s*[:|»>–—-]\s*\S",
+    re.IGNORECASE,
+)
+
+#: Calls to action and site chrome: share bars, comment forms, newsletters, cookies, legal lines.
+PROMPT_PATTERNS = (
+    r"^share(?: this(?: article| story| post)?| on \w+| via \w+| the article)?\s*[:!]?$",
+    r"\bclick to (?:share|print|email|tweet)\b", r"^(?:tweet|pin|email|print) this\b",
+    r"\bleave a (?:reply|comment)\b", r"\bpost a comment\b", r"^\d* ?comments?$", r"^add (?:a )?comment\b",
+    r"\byour email address will not be published\b", r"\brequired fields are marked\b",
+    r"\bcancel reply\b", r"\blogged in as\b", r"\bsave my name, email\b",
+    r"^subscribe\b", r"\bsubscribe (?:now|today|here|for free|to (?:our|the|my))\b", r"\bsign up (?:for|to)\b",
+    r"\b(?:sign up|subscribe|join|get|receive)\b.{0,40}\bnewsletter\b", r"\bnewsletter\b.{0,20}\b(?:sign ?up|subscribe)\b",
+    r"^(?:our |the |free )?newsletters?$", r"\bunsubscribe\b",
+    r"\b(?:we|this (?:site|website)) uses? cookies\b", r"\buse of cookies\b", r"^accept all\b",
+    r"\balready have an account\b", r"^join\b.{0,4}\bsign in$", r"\brespects your privacy\b",
+    r"\b(?:tried|made|make) (?:this|one of my) recipes?\b", r"\bleave a (?:star )?rating\b", r"\bpromo code\b", r"\bcookie(?:s)? (?:policy|settings|preferences)\b",
+    r"\baccept (?:all )?cookies\b", r"\bprivacy policy\b", r"\bterms (?:of (?:use|service)|and conditions|& conditions)\b",
+    r"\ball rights reserved\b", r"^©|^\(c\) ?\d{4}|^copyright\b",
+    r"\bfollow us(?: on)?\b", r"\blike us on facebook\b", r"\bjoin (?:us|our \w+)\b",
+    r"\bdownload (?:our|the) app\b", r"\bsupport (?:our|independent) journalism\b", r"\bbecome a (?:member|patron|subscriber)\b",
+    r"^donate\b", r"^advertisement$", r"^(?:sponsored|promoted)(?: content)?$", r"^skip to (?:main )?content$",
+    r"^(?:log ?in|sign ?in|register|sign up|menu|search|close|home)$", r"\breport (?:an error|a typo)\b",
+    r"\blisten to this article\b", r"^\d+ min(?:ute)?s? read$", r"\breading time\b",
+    r"\bplease enable javascript\b", r"^loading\W*$", r"\bwe'?d (?:love|welcome) your feedback\b",
+    r"\bfound (?:a typo|an error|a mistake)\b", r"\bhighlight (?:it|the text) and press\b",
+    r"\bget (?:the latest|our best|breaking news)\b", r"\bdelivered (?:straight )?to your inbox\b",
+    r"\bturn on notifications\b", r"\bshare (?:on|via) (?:facebook|twitter|whatsapp|linkedin|telegram|email|reddit)\b",
+)
+PROMPT_RE = re.compile("|".join(f"(?:{p})" for p in PROMPT_PATTERNS), re.IGNORECASE)
+
+#: Page headers: live-page banners, section labels, breadcrumbs, timestamps, reading time.
+HEADER_RE = re.compile(
+    r"^(?:live(?: updates?| blog| coverage)?\s*[:|–—-]|live$|live updates?$|breaking(?: news)?\s*[:|–—-]|"
+    r"breaking(?: news)?$|updated?\s*[:]?\s*\d|published\s*[:]?\s*\d|posted (?:on|at)\b|last updated\b|"
+    r"home\s*[›»>/|]|news\s*[›»>/|]|(?:opinion|analysis|exclusive|explainer|world|europe|politics)$)",
+    re.IGNORECASE,
+)
+#: Author boxes: "About Shelley Hales", "About the author", "View all posts by ...".
+AUTHOR_HEADING_RE = re.compile(
+    r"^(?:(?i:about (?:the )?author|author bio|about the writer)|[Aa]bout (?!Us\b|Me\b)"
+    r"(?P<name>(?:[A-Z][\w.'’-]+ ){0,3}[A-Z][\w.'’-]+))\s*:?$"
+)
+AUTHOR_LINE_RE = re.compile(
+    r"^(?:view all (?:posts|articles|stories) by|more (?:posts|articles|stories) (?:by|from)|posts by|"
+    r"written by|follow \S+(?: \S+)? on (?:twitter|x|instagram|facebook))\b",
+    re.IGNORECASE,
+)
+#: "<Name> is a writer/reporter/...": the first line of a biography.
+BIO_RE = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
+    r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst)",
+)
+#: Embedded posts and media: tweet signatures, Instagram embeds, photo credits.
+EMBED_RE = re.compile(
+    r"pic\.twitter\.com/|\(@\w{1,15}\)|—\s*[^—]{1,60}\(@\w+\)|\bview this post on instagram\b|"
+    r"\ba post shared by\b|^(?:photo|image|picture|video|watch|credit|photograph)\s*:|"
+    r"\((?:photo|image|picture)s?(?: by|:)[^)]*\)$|\bgetty images\b|\bvia getty\b|\bap photo\b|"
+    r"\bshutterstock\b|^embedded (?:video|tweet|post)\b|\bthis (?:content|video) is not available\b",
+    re.IGNORECASE,
+)
+#: Roles that make "<Name>, <role> of <Place>" a photo caption rather than prose.
+ROLES = (
+    "mayor", "president", "minister", "governor", "spokesperson", "spokesman", "spokeswoman", "head",
+    "chief", "ceo", "director", "commander", "leader", "founder", "chairman", "chairwoman", "chair",
+    "secretary", "ambassador", "senator", "member", "deputy", "prime minister", "general", "professor",
+    "adviser", "advisor", "official", "manager", "coach", "captain", "editor", "analyst",
+)
+CAPTION_RE = re.compile(
+    r"^(?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}),\s+(?:the\s+)?(?P<role>[\w'’ -]{3,80})$"
+)
+#: Words that start prose, not a name ("In Melitopoli, a convoy ...").
+_NOT_NAME_START = frozenset(
+    "a an the in on at by for from to of as after before during when while with without but and or so "
+    "this that these those there here it he she they we i you his her their our its".split()
+)
+
+
+def normalize(line: str) -> str:
+    """Lower-cased line without surrounding punctuation/bullets, for whole-line lexicon matching."""
+    return re.sub(r"\s+", " ", line.strip(" \t•·|>»›:–—-*#").lower())
+
+
+_WIDGET_SET = frozenset(WIDGET_HEADINGS)
+
+
+def is_caption(line: str) -> bool:
+    """A "<Name>, <role> of <Place>" line without a verb or final full stop: a photo caption."""
+    m = CAPTION_RE.match(line.strip())
+    if not m or line.rstrip()[-1:] in ".!?":
+        return False
+    if m.group("name").split()[0].lower() in _NOT_NAME_START:
+        return False
+    role = m.group("role").lower()
+    return len(role.split()) <= 8 and any(re.search(rf"\b{re.escape(r)}\b", role) for r in ROLES)
+
+
+def cue_kind(line: str, max_words: int = 25) -> str | None:
+    """The furniture kind a short line announces by its wording, or None."""
+    words = line.split()
+    if not words or len(words) > max_words:
+        return None
+    norm = normalize(line)
+    if norm in _WIDGET_SET or WIDGET_PREFIX_RE.match(line.strip(" \t•·*#")):
+        return WIDGET
+    if AUTHOR_HEADING_RE.match(line.strip()) or AUTHOR_LINE_RE.match(norm):
+        return AUTHOR
+    if EMBED_RE.search(line) or is_caption(line):
+        return EMBED
+    if HEADER_RE.match(norm) and len(words) <= 12:
+        return HEADER
+    if PROMPT_RE.search(norm) and len(words) <= 15 and not re.match(r"\d+[.)]\s", line.lstrip()):
+        return PROMPT
+    return None
+
+
+def author_name(line: str) -> str | None:
+    """The name in an "About <Name>" heading, if the line is one."""
+    m = AUTHOR_HEADING_RE.match(line.strip())
+    return m.group("name") if m and m.group("name") else None
+
+
+def is_bio(line: str, name: str | None = None) -> bool:
+    """A biography line: "<Name> is a writer ...", or any line opening with the boxed author's name."""
+    s = line.strip()
+    if BIO_RE.match(s):
+        return True
+    return bool(name) and s.startswith(name.split()[0]) and len(s.split()) <= 80
+
+
+def caption_name(line: str) -> str | None:
+    m = CAPTION_RE.match(line.strip())
+    return m.group("name") if m and is_caption(line) else None

@@ -1,0 +1,224 @@
+"""Per-line features for the furniture classifier: shape, cues, position and topicality.
+
+Shape features follow the line-level heuristics of jusText (Pomikálek 2011: length, stopword
+density) and C4 (terminal punctuation); cue features come from ``cues``; topicality is how close a
+line is to the rest of the article, by TF-IDF (IDF from wordfreq's corpus frequencies, so nothing is
+fitted) and, for short candidate lines only, by MiniLM embeddings. An off-topic headline-shaped line
+inside an article (a Formula 1 teaser in war news) is the case neither lexicon nor shape catches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from detector.boilerplate.cues import CUE_KINDS, WIDGET, cue_kind
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for from with without as is are was were be been being
+    has have had do does did it its this that these those there their they them he she his her him we
+    our you your i me my not no so than then too very can could will would should may might must
+    which who whom whose what when where why how all any both each few more most other some such
+    only own same into over under again further once here about after before between through during
+    above below up down out off just also said says""".split()
+)
+_SENT_END = re.compile(r"""[.!?]["'”’»)\]]*$""")
+_ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
+
+#: Feature names, in the column order the shipped model expects.
+FEATURES = (
+    "log_words", "log_chars", "ends_sentence", "ends_ellipsis", "title_share", "stop_share",
+    "digit_share", "upper_share", "n_sentences", "has_separator", "colon_label",
+    "rel_pos", "is_first", "from_end", "before_first_prose", "after_last_prose",
+    "prev_log_words", "next_log_words", "doc_median_words",
+    *(f"cue_{k}" for k in CUE_KINDS), "after_widget_cue", "after_author_cue",
+    "tfidf_sim", "tfidf_rel", "enc_max", "enc_mean",
+)
+ENCODER_FEATURES = ("enc_max", "enc_mean")
+#: Longer "…"-ending lines are prose to the encoder stage, not teaser snippets.
+CANDIDATE_MAX_WORDS = 30
+CONTEXT_LINES = 6
+#: A context line's opening (about 60 tokens) carries its topic; the rest would only cost time.
+CONTEXT_CHARS = 300
+MAX_CANDIDATES = 24
+
+
+@dataclass(frozen=True)
+class LineShape:
+    words: int
+    prose: bool  # reads as article prose: a long-enough line ending like a sentence
+
+
+def words_of(line: str) -> list[str]:
+    return _WORD_RE.findall(line)
+
+
+def is_prose(line: str) -> bool:
+    return len(words_of(line)) >= 12 and bool(_SENT_END.search(line.strip()))
+
+
+def ends_with_ellipsis(line: str) -> bool:
+    return bool(_ELLIPSIS.search(line))
+
+
+def is_headline_shaped(line: str) -> bool:
+    """3–20 words and no closing full stop: how titles, teasers and subheadings look."""
+    n = len(words_of(line))
+    return 3 <= n <= 20 and not _SENT_END.search(line.strip())
+
+
+@lru_cache(maxsize=200_000)
+def _idf(term: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return max(0.5, 7.5 - zipf_frequency(term, "en"))
+
+
+def _stem(w: str) -> str:
+    w = w.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _terms(line: str) -> Counter[str]:
+    return Counter(_stem(w) for w in words_of(line) if w.lower() not in STOPWORDS and len(w) > 1)
+
+
+def tfidf_similarities(lines: Sequence[str]) -> np.ndarray:
+    """Cosine of each line's TF-IDF vector with that of all the other lines together."""
+    bags = [_terms(x) for x in lines]
+    total: Counter[str] = Counter()
+    for b in bags:
+        total.update(b)
+    total_sq = sum((c * _idf(t)) ** 2 for t, c in total.items())
+    out = np.zeros(len(lines), dtype=np.float32)
+    for i, bag in enumerate(bags):
+        dot = norm_l = 0.0
+        for t, c in bag.items():
+            w = _idf(t) ** 2
+            dot += c * (total[t] - c) * w
+            norm_l += c * c * w
+        # |T - b|² = |T|² - 2 T·b + |b|², so each line costs its own length, not the vocabulary's.
+        norm_r = total_sq - 2 * (dot + norm_l) + norm_l
+        if norm_r > 1e-9 and norm_l > 0:
+            out[i] = dot / math.sqrt(norm_l * norm_r)
+    return out
+
+
+def candidate_lines(lines: Sequence[str]) -> list[int]:
+    """Lines that could be teasers (headline-shaped or "…"-truncated): the only ones encoded.
+
+    At most ``MAX_CANDIDATES``, latest first, since teasers gather at the tail of an article.
+    """
+    cand = [i for i, x in enumerate(lines) if is_headline_shaped(x) or (ends_with_ellipsis(x) and len(words_of(x)) <= CANDIDATE_MAX_WORDS)]
+    return sorted(cand[-MAX_CANDIDATES:])
+
+
+def context_lines(lines: Sequence[str]) -> list[int]:
+    """The longest lines: the article's topic, which candidates are compared against."""
+    order = sorted(range(len(lines)), key=lambda i: -len(lines[i]))
+    return sorted(order[:CONTEXT_LINES])
+
+
+def batch_features(docs: Sequence[Sequence[str]], embed: Callable[[list[str]], np.ndarray] | None = None) -> list[np.ndarray]:
+    """Feature matrices for many articles' lines, with one ``embed`` call for all of them.
+
+    The encoder sees only candidate lines (short ones) and each article's context lines, so its
+    cost grows with the furniture-sized lines, not with the article length. Without ``embed`` the
+    encoder columns are NaN and the ``fast`` model applies.
+    """
+    if embed is None:
+        return [line_features(lines) for lines in docs]
+    plans = [(candidate_lines(lines), context_lines(lines)) for lines in docs]
+    texts = [lines[i][:CONTEXT_CHARS] for lines, (cand, ctx) in zip(docs, plans, strict=False) for i in (*cand, *ctx)]
+    vecs = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    out, at = [], 0
+    for lines, (cand, ctx) in zip(docs, plans, strict=False):
+        k = len(cand) + len(ctx)
+        enc = similarities_from_vectors(len(lines), cand, ctx, vecs[at:at + k])
+        at += k
+        out.append(line_features(lines, enc))
+    return out
+
+
+def similarities_from_vectors(n: int, cand: list[int], ctx: list[int], vecs: np.ndarray) -> np.ndarray:
+    out = np.ones((n, 2), dtype=np.float32)
+    if not cand or not ctx:
+        return out
+    cv, xv = vecs[: len(cand)], vecs[len(cand):]
+    sims = cv @ xv.T
+    for row, i in enumerate(cand):
+        keep = [j for j, c in enumerate(ctx) if c != i]
+        if keep:
+            s = sims[row, keep]
+            out[i] = (float(s.max()), float(s.mean()))
+    return out
+
+
+def line_features(lines: Sequence[str], enc: np.ndarray | None = None) -> np.ndarray:
+    """The feature matrix (len(lines) × len(FEATURES)); ``enc``: (max, mean) encoder similarities.
+
+    Without ``enc`` the encoder columns are NaN, and the fast (TF-IDF only) model must be used.
+    """
+    n = len(lines)
+    X = np.zeros((n, len(FEATURES)), dtype=np.float32)
+    if n == 0:
+        return X
+    col = {name: j for j, name in enumerate(FEATURES)}
+    toks = [words_of(x) for x in lines]
+    nwords = np.array([len(t) for t in toks], dtype=np.float32)
+    prose = [is_prose(x) for x in lines]
+    first_prose = next((i for i, p in enumerate(prose) if p), n)
+    last_prose = max((i for i, p in enumerate(prose) if p), default=-1)
+    kinds = [cue_kind(x) for x in lines]
+    tfidf = tfidf_similarities(lines)
+    median_sim = float(np.median(tfidf)) if n else 0.0
+    median_words = float(np.median(nwords))
+    for i, (line, t) in enumerate(zip(lines, toks, strict=False)):
+        s = line.strip()
+        nw = max(len(t), 1)
+        row = X[i]
+        row[col["log_words"]] = math.log1p(len(t))
+        row[col["log_chars"]] = math.log1p(len(s))
+        row[col["ends_sentence"]] = float(bool(_SENT_END.search(s)))
+        row[col["ends_ellipsis"]] = float(ends_with_ellipsis(s))
+        row[col["title_share"]] = sum(w[0].isupper() for w in t) / nw
+        row[col["stop_share"]] = sum(w.lower() in STOPWORDS for w in t) / nw
+        row[col["digit_share"]] = sum(c.isdigit() for c in s) / max(len(s), 1)
+        row[col["upper_share"]] = sum(w.isupper() and len(w) > 1 for w in t) / nw
+        row[col["n_sentences"]] = len(re.findall(r"[.!?](?:\s|$)", s))
+        row[col["has_separator"]] = float(bool(re.search(r"\s[|›»/•·]\s|^[•·*-]\s", s)))
+        row[col["colon_label"]] = float(bool(re.match(r"^[^\s:]+(?: [^\s:]+){0,2}:", s)))
+        row[col["rel_pos"]] = i / max(n - 1, 1)
+        row[col["is_first"]] = float(i == 0)
+        row[col["from_end"]] = min(n - 1 - i, 10) / 10
+        row[col["before_first_prose"]] = float(i < first_prose)
+        row[col["after_last_prose"]] = float(i > last_prose)
+        row[col["prev_log_words"]] = math.log1p(nwords[i - 1]) if i > 0 else 0.0
+        row[col["next_log_words"]] = math.log1p(nwords[i + 1]) if i + 1 < n else 0.0
+        row[col["doc_median_words"]] = math.log1p(median_words)
+        for k in CUE_KINDS:
+            row[col[f"cue_{k}"]] = float(kinds[i] == k)
+        row[col["after_widget_cue"]] = float(any(kinds[j] == WIDGET for j in range(max(0, i - 3), i)))
+        row[col["after_author_cue"]] = float(any(kinds[j] == "author" for j in range(max(0, i - 2), i)))
+        row[col["tfidf_sim"]] = tfidf[i]
+        row[col["tfidf_rel"]] = tfidf[i] - median_sim
+    if enc is None:
+        X[:, col["enc_max"]] = np.nan
+        X[:, col["enc_mean"]] = np.nan
+    else:
+        X[:, col["enc_max"]] = enc[:, 0]
+        X[:, col["enc_mean"]] = enc[:, 1]
+    return X

@@ -1,0 +1,198 @@
+"""Boilerplate: page furniture left inside the article text (widgets, author boxes, prompts, ...).
+
+Lexicon cues with span propagation, author-box and caption patterns, and a small boosted-tree line
+classifier (``models/boilerplate``) over shape, position and topicality features; topicality uses
+MiniLM on candidate lines when the encoder is available, TF-IDF otherwise. See
+``detector.boilerplate`` for the pieces and ``make eval-boilerplate`` for measured quality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import numpy as np
+
+from detector.article import Document
+from detector.boilerplate.blocks import AUTHOR, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
+from detector.boilerplate.features import FEATURES, batch_features
+from detector.boilerplate.model import TreeEnsemble, load_models
+from detector.checks import register
+from detector.checks.base import Check, Result, Rule
+from detector.findings import Category, Finding, Severity
+
+_REMOVE = "Remove these lines from the article text."
+
+
+def _rule(name: str, summary: str, *, doc: str, severity: Severity = Severity.WARNING, **kw: bool) -> Rule:
+    return Rule(id=f"Boilerplate.{name}", category=Category.BOILERPLATE, severity=severity, summary=summary, doc=doc, **kw)
+
+
+WIDGET_RULE = _rule(
+    "Widget",
+    "A related-post, recommendation or navigation widget inside the article text.",
+    doc=(
+        "Scrapers and republishers often keep the page's widgets: a heading such as \"Check Also\", "
+        "\"Read Also\", \"Related:\" or \"You may also like\" followed by the headline of another article "
+        "and a snippet cut off with \"…\", or a list of navigation links. A widget heading from the cue "
+        "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
+        "link-like lines the line classifier scores as furniture are reported here too. The finding "
+        "covers the whole block; delete it from the article text."
+    ),
+)
+AUTHOR_BOX_RULE = _rule(
+    "AuthorBox",
+    "An author box (\"About <Name>\" and a biography) inside the article text.",
+    doc=(
+        "Blog and news themes print an author box after the article: \"About Shelley Hales\" or \"About "
+        "the author\", often followed by \"<Name> is a freelance writer ...\" or \"View all posts by\". "
+        "A heading naming a person (two or more capitalised words) counts only near the end of the "
+        "article or when a biography follows it, so an on-topic subheading such as \"About Kyiv\" in the "
+        "middle of a text is not flagged."
+    ),
+)
+TEASER_RULE = _rule(
+    "Teaser",
+    "The headline of another article, off the article's topic, with no widget heading.",
+    doc=(
+        "A headline-shaped line (3–20 words, no closing full stop) or a \"…\"-truncated snippet that the "
+        "line classifier scores as furniture and that is far from the rest of the article in meaning "
+        "(MiniLM similarity, or TF-IDF when the encoder is off): typically a related-post teaser whose "
+        "widget heading was lost, like a Formula 1 headline at the end of war news. On-topic "
+        "subheadings are close to the text around them and are not flagged."
+    ),
+)
+PROMPT_RULE = _rule(
+    "Prompt",
+    "A call to action or site notice: share bar, comment form, newsletter, cookies, legal line.",
+    doc=(
+        "Lines such as \"Share this:\", \"Click to share on Twitter\", \"Leave a Reply\", \"Your email "
+        "address will not be published\", newsletter sign-ups, cookie notices and copyright lines. The "
+        "lexicon matches only short lines (at most 15 words), so an article sentence that mentions a "
+        "newsletter or a privacy policy is not flagged."
+    ),
+)
+HEADER_RULE = _rule(
+    "Header",
+    "A page header (live-page banner, section label, breadcrumb, timestamp) atop the article.",
+    doc=(
+        "The first lines of a scraped page often carry the site's header rather than the article: "
+        "\"Live Updates: Russia invades Ukraine\", \"Breaking News\", \"Home › World\", \"Updated 10:32\". "
+        "Only lines before the first paragraph of prose (and among the first four) are considered; the "
+        "article's own title is not a header."
+    ),
+)
+EMBED_RULE = _rule(
+    "Embed",
+    "An embedded social-media post or a photo caption inside the article text.",
+    severity=Severity.INFO,
+    doc=(
+        "Text of embedded posts and media: tweet signatures (\"— Name (@handle) date\", pic.twitter.com), "
+        "Instagram embeds, photo credits, captions of the form \"<Name>, <role> of <place>\", the post "
+        "describing the person such a caption names, and a short unattributed post right after a line "
+        "that introduces a video or social-media post. Informational: the text may belong in the "
+        "article as a quote, but it is not the author's own prose and should be marked as such."
+    ),
+)
+REPEATED_RULE = _rule(
+    "Repeated",
+    "A line repeated verbatim across many of an outlet's articles (template text).",
+    doc=(
+        "Computed by the outlet analysis, not per article: every line is normalised (lower case, digits "
+        "to 0, punctuation removed) and hashed as in CCNet (Wenzek et al. 2020); a line whose hash "
+        "occurs in many of one outlet's articles is the outlet's template (a disclaimer, a footer, a "
+        "subscription pitch) and is flagged in each article where it appears."
+    ),
+    outlet_level=True,
+)
+
+_RULES = {WIDGET: WIDGET_RULE, AUTHOR: AUTHOR_BOX_RULE, TEASER: TEASER_RULE, PROMPT: PROMPT_RULE,
+          HEADER: HEADER_RULE, EMBED: EMBED_RULE}
+_MESSAGES = {
+    WIDGET: "Related-post or navigation widget inside the article text",
+    AUTHOR: "Author box inside the article text",
+    TEASER: "Headline of another article, off this article's topic",
+    PROMPT: "Call to action or site notice inside the article text",
+    HEADER: "Page header above the article",
+    EMBED: "Embedded post or photo caption, not the article's own text",
+}
+
+
+def line_hash(line: str) -> str:
+    """CCNet-style hash of a normalised line (Wenzek et al. 2020): lower case, digits → 0, no punctuation."""
+    norm = re.sub(r"\d", "0", line.lower())
+    norm = re.sub(r"[^\w\s]", "", norm, flags=re.UNICODE)
+    return hashlib.sha1(" ".join(norm.split()).encode()).hexdigest()[:16]
+
+
+@register
+class BoilerplateCheck(Check):
+    """Flags page furniture inside article text, one finding per block of lines."""
+
+    name = "boilerplate"
+    rules = (WIDGET_RULE, AUTHOR_BOX_RULE, TEASER_RULE, PROMPT_RULE, HEADER_RULE, EMBED_RULE, REPEATED_RULE)
+    defaults = {
+        "encoder": "auto",  # "none" for the TF-IDF fast path
+        "threshold": 0.0,  # classifier threshold; 0 = the one shipped with the model
+        "teaser_max_similarity": 0.45,  # encoder max-similarity below which a furniture headline is a teaser
+        "teaser_max_tfidf": 0.08,  # the same with TF-IDF (encoder off)
+    }
+
+    def setup(self) -> None:
+        models = load_models()
+        self._embed = None
+        if str(self.settings["encoder"]).lower() not in ("none", "off", "false", ""):
+            try:
+                from detector.ml.encoder import load_encoder
+
+                self._embed = load_encoder(self.settings["encoder"]).embed
+            except (OSError, ImportError, ValueError):
+                self._embed = None  # the fast path: TF-IDF only, lower teaser recall
+        self._model: TreeEnsemble = models["full" if self._embed else "fast"]
+
+    @property
+    def uses_encoder(self) -> bool:
+        return self._embed is not None
+
+    def check(self, doc: Document) -> Result:
+        return self.check_batch([doc])[0]
+
+    def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
+        self.ensure_setup()
+        mats = batch_features([[ln.text for ln in d.lines] for d in docs], self._embed)
+        # One pass of the trees over every line of the batch; split back per article.
+        proba = self._model.predict_proba(np.concatenate(mats)) if any(len(m) for m in mats) else np.zeros(0)
+        bounds = np.cumsum([0] + [len(m) for m in mats])
+        return [self._result(d, X, proba[a:b]) for d, X, a, b in zip(docs, mats, bounds[:-1], bounds[1:], strict=False)]
+
+    def _result(self, doc: Document, X: Any, proba: Any) -> Result:
+        lines = doc.lines
+        texts = [ln.text for ln in lines]
+        threshold = float(self.settings["threshold"]) or self._model.threshold
+        if self._embed is not None:
+            topical, limit = X[:, FEATURES.index("enc_max")], float(self.settings["teaser_max_similarity"])
+        else:
+            topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
+        blocks = find_blocks(texts, proba, threshold, topical, limit) if texts else []
+        findings = [self._finding(doc, b, topical) for b in blocks]
+        annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
+        return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
+                      annotations=annotations)
+
+    def _finding(self, doc: Document, b: Block, topical: Any) -> Finding:
+        lines = doc.lines
+        rule = _RULES[b.kind]
+        first = lines[b.first].text
+        quoted = first if len(first) <= 60 else first[:57] + "…"
+        more = b.last - b.first
+        message = f"{_MESSAGES[b.kind]}: “{quoted}”" + (f" and {more} more line{'s' * (more > 1)}" if more else "")
+        if "classifier" in b.reason:
+            message += f" (line classifier, p={b.confidence:.2f})"
+        data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason}
+        if b.kind == TEASER:
+            data["similarity"] = round(float(topical[b.first]), 3)
+        return rule.finding(
+            doc, lines[b.first].start, lines[b.last].end, message + ".",
+            suggestion=None if b.kind == EMBED else _REMOVE, confidence=round(b.confidence, 4), data=data,
+        )
