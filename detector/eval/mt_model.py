@@ -1,0 +1,149 @@
+"""Train (``make train-mt``) and measure (``make eval-mt``) the shipped MT model on ../shared/data.
+
+    python -m detector.eval.mt_model            # evaluate models/mt on the held-back test split
+    python -m detector.eval.mt_model --train    # retrain models/mt first (frozen encoder, ~10 min)
+
+Held back, split by document (``mt_corpus.split_of``): WMT22 uk-en/ru-en documents, each as its
+human reference and one MT output (so topic cannot separate the classes), scored by document ROC
+AUC and MCC; MQM zh-en news documents, scored by character-level span P/R/F1 against every
+rater's annotation. Also: sentences/second on 2 CPU threads, and the training time from meta.json.
+Writes bench/results/mt.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import torch
+
+from detector.ml.labeled import Example
+from detector.ml.mt_corpus import shipped_corpus
+from detector.ml.mt_metrics import doc_scores, span_prf
+from detector.ml.mt_model import SHIPPED_DIR as SHIPPED
+from detector.ml.mt_model import MTModel
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "bench" / "results" / "mt.json"
+
+
+def retrain(splits: dict[str, list[Example]], stats: Counter, cache: Path) -> None:
+    """Train on train/dev and install model-best as models/mt (with its data note)."""
+    from detector.ml.mt_train import TrainConfig, train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = {"sources": {
+            "spans": "WMT-QE 2023 task 2 zh-en (news, TED) and Google MQM TED zh-en (Apache-2.0); research use",
+            "documents": "WMT22 general test uk-en, ru-en references and system outputs; generaltest2022.en-uk "
+                         "English sources; research use",
+            "synthetic": "seed-style junction artefacts on human train sentences (train only)",
+        }, "span_cleaning": dict(stats)}
+        train(splits["train"], splits["dev"], Path(tmp), config=TrainConfig(epochs=3, lr=2e-3, batch_size=128), cache_dir=cache, extra_meta=extra)
+        SHIPPED.mkdir(parents=True, exist_ok=True)
+        for name in ("heads.safetensors", "meta.json"):  # models/mt/README.md stays
+            shutil.copyfile(Path(tmp) / "model-best" / name, SHIPPED / name)
+
+
+def paired_documents(test: list[Example], seed: int = 0) -> list[Example]:
+    """Per WMT22 test document: the human reference and one of its MT versions."""
+    rng = random.Random(seed)
+    by_group: dict[str, list[Example]] = {}
+    for ex in test:
+        if ex.label is not None and (ex.group or "").startswith("wmt22:"):
+            by_group.setdefault(ex.group, []).append(ex)
+    out = []
+    for _group, versions in sorted(by_group.items()):
+        human = [v for v in versions if v.label == "human"]
+        mt = [v for v in versions if v.label == "mt"]
+        if human and mt:
+            out += [human[0], rng.choice(mt)]
+    return out
+
+
+def measure(model: MTModel, test: list[Example]) -> dict:
+    torch.set_num_threads(2)
+    span_ex = [ex for ex in test if ex.spans is not None and not ex.meta.get("synthetic")]
+    docs = paired_documents(test)
+    t0 = time.perf_counter()
+    span_pred = model.predict([ex.text for ex in span_ex])
+    doc_pred = model.predict([ex.text for ex in docs])
+    seconds = time.perf_counter() - t0
+    sentences = sum(len(p.sentence_probs) for p in span_pred + doc_pred)
+    spans = span_prf([ex.text for ex in span_ex], [[(s.start, s.end, s.label) for s in ex.spans or []] for ex in span_ex],
+                     [[(p.start, p.end, p.label) for p in pred.spans] for pred in span_pred])
+    result = {
+        "documents": doc_scores([ex.label for ex in docs], [p.doc_probs for p in doc_pred], model.doc_labels, "mt"),
+        "sentences": _sentence_auc(docs, doc_pred),
+        "spans": spans,
+        "span_examples": len(span_ex),
+        "by_length": _by_length(docs, doc_pred, model),
+        "inference": {"sentences": sentences, "seconds": round(seconds, 1),
+                      "sentences_per_second": round(sentences / seconds, 1), "threads": 2},
+        "training_seconds": model.meta.get("training_seconds"),
+        "model": {"encoder": model.encoder_name, "version": model.meta.get("version"),
+                  "span_thresholds": model.span_thresholds, "warning_thresholds": model.warning_thresholds,
+                  "calibration": model.meta.get("calibration")},
+    }
+    return result
+
+
+def _sentence_auc(docs: list[Example], preds: list) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    y, s = [], []
+    for ex, p in zip(docs, preds, strict=True):
+        for probs in p.sentence_probs:
+            y.append(ex.label == "mt")
+            s.append(probs.get("mt", 0.0))
+    return float(roc_auc_score(y, s))
+
+
+def _by_length(docs: list[Example], preds: list, model: MTModel) -> dict:
+    out = {}
+    for name, lo, hi in (("1-2 sentences", 1, 2), ("3-9 sentences", 3, 9), ("10+ sentences", 10, 10**9)):
+        pick = [i for i, p in enumerate(preds) if lo <= len(p.sentence_probs) <= hi]
+        if pick:
+            got = doc_scores([docs[i].label for i in pick], [preds[i].doc_probs for i in pick], model.doc_labels, "mt")
+            out[name] = {k: got[k] for k in ("documents", "auc", "mcc") if k in got}
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train", action="store_true", help="retrain models/mt from ../shared/data first")
+    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "detector" / "mt-encoded")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    stats: Counter = Counter()
+    splits = shipped_corpus(stats=stats)
+    if args.train:
+        retrain(splits, stats, args.cache)
+    model = MTModel.load(SHIPPED)
+    r = measure(model, splits["test"])
+    d = r["documents"]
+    print(f"{'measure':<44}{'value':>10}")
+    print(f"{'WMT22 test documents (paired human/MT)':<44}{d['documents']:>10}")
+    print(f"{'document ROC AUC':<44}{d['auc']:>10.3f}")
+    print(f"{'document MCC (p >= 0.5)':<44}{d['mcc']:>10.3f}")
+    print(f"{'document accuracy':<44}{d['accuracy']:>10.3f}")
+    print(f"{'sentence ROC AUC (same documents)':<44}{r['sentences']:>10.3f}")
+    for name, m in r["by_length"].items():
+        print(f"{'  AUC, ' + name + ' (' + str(m['documents']) + ' docs)':<44}{m.get('auc', float('nan')):>10.3f}")
+    s = r["spans"]["ALL"]
+    print(f"{'MQM test span P / R / F1 (chars, ' + str(r['span_examples']) + ' ann.)':<44}"
+          f"{s['precision']:>6.3f} / {s['recall']:.3f} / {s['f1']:.3f}")
+    print(f"{'inference sentences/second (2 threads)':<44}{r['inference']['sentences_per_second']:>10.1f}")
+    print(f"{'training seconds (incl. encoding)':<44}{r['training_seconds']!s:>10}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
