@@ -37,9 +37,9 @@ def train(
     dev_file: Path = typer.Option(..., "--dev", help="Labeled JSONL for evaluation after each epoch."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for model-best/ and model-last/."),
     base: Optional[str] = typer.Option(None, "--base", help="Encoder (HF id or path), or a trained model folder to continue; default: the packaged MiniLM."),
-    epochs: int = typer.Option(10, "--epochs", min=1),
-    lr: float = typer.Option(1e-3, "--lr"),
-    seed: int = typer.Option(0, "--seed"),
+    epochs: int = typer.Option(10, "--epochs", min=1, help="Passes over the training data; each is scored on --dev."),
+    lr: float = typer.Option(1e-3, "--lr", help="AdamW learning rate of the heads (the encoder stays frozen)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (batch order, initialisation): the same data and seed give the same model."),
     cache: Optional[Path] = typer.Option(None, "--cache", help="Keep encoder outputs here to make retraining faster."),
     force: bool = typer.Option(False, "--force", help="Write into an existing --output folder."),
 ) -> None:
@@ -84,7 +84,7 @@ def convert(
     to_format: str = typer.Option("jsonl", "--to", help="jsonl (for detector train) | labelstudio (tasks to review)"),
     model: Optional[str] = typer.Option(None, "--model", help="With --to labelstudio: pre-annotate with this model's predictions (auto = shipped)."),
     include_predictions: bool = typer.Option(False, "--include-predictions", help="From Label Studio: use predictions of tasks nobody annotated."),
-    force: bool = typer.Option(False, "--force"),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
 ) -> None:
     """Import Label Studio / Doccano annotations, or export tasks (with predictions) to Label Studio."""
     from detector.ml.annotation_formats import guess_format, labelstudio_config, read_annotations, to_labelstudio
