@@ -1,15 +1,11 @@
-"""Builders shared by the tests/test_outlets_*.py files: reports, stores and a CLI runner."""
+"""Builders shared by the tests/test_outlets_*.py files: reports and stores."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from detector.article import Article
 from detector.findings import ArticleReport, Category, Finding, Severity
@@ -37,20 +33,6 @@ def store_with(path: Path, reports: Sequence[ArticleReport]) -> Store:
     stored, errors = store.add_reports(reports, store.start_run(config={"x": 1}))
     assert not errors, errors
     return store
-
-
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, cwd: Path, *args: str) -> tuple[int, str, str]:
-    """``detector ARGS`` through the real entry point: (exit code, stdout, stderr)."""
-    from detector.cli import main
-
-    monkeypatch.chdir(cwd)
-    monkeypatch.setattr(sys, "argv", ["detector", *args])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 BODIES = [

@@ -3,13 +3,13 @@ the shipped model on the seeds, and a missing model failing once instead of cras
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
 from detector.article import Article
 from detector.checks.mt_model import MTModelCheck
@@ -18,20 +18,6 @@ from detector.ml.mt_model import SHIPPED_DIR
 from detector.scanner import Scanner
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, cwd: Path, *args: str) -> tuple[int, str, str]:
-    """``detector ARGS`` in-process through the real entry point: (exit code, stdout, stderr)."""
-    from detector.cli import main
-
-    monkeypatch.chdir(cwd)
-    monkeypatch.setattr(sys, "argv", ["detector", *args])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
 
 
 def tiny_jsonl(path: Path, n: int = 10) -> Path:

@@ -7,7 +7,8 @@ import io
 import json
 
 import pytest
-from outlets_helpers import BODIES, finding, report, run_cli, store_with
+from cli_helpers import run_cli
+from outlets_helpers import BODIES, finding, report, store_with
 
 from detector.store import Store
 
