@@ -32,6 +32,10 @@ WIDGET_HEADINGS = (
     "more like this", "keep reading", "continue reading", "similar posts", "similar articles",
     "from the web", "around the web", "sponsored stories", "promoted stories", "also on", "about us",
     "contact us", "our team", "more videos", "popular reviews",
+    # WordPress core widgets and blog-theme archive links.
+    "recent posts", "recent comments", "recent stories", "recent articles", "archives", "view all posts",
+    "view all stories", "view all articles", "back to all posts", "back to blog", "popular searches",
+    "other related articles", "more to explore", "you may also enjoy", "related guides", "related reads",
 )
 #: Widget cues that introduce a teaser on the same line ("Related: Headline", "READ MORE: ...").
 WIDGET_PREFIX_RE = re.compile(
@@ -116,8 +120,11 @@ _NOT_NAME_START = frozenset(
 
 
 def normalize(line: str) -> str:
-    """Lower-cased line without surrounding punctuation/bullets, for whole-line lexicon matching."""
-    return re.sub(r"\s+", " ", line.strip(" \t•·|>»›:–—-*#").lower())
+    """Lower-cased line without surrounding punctuation/bullets, for whole-line lexicon matching.
+
+    A trailing ellipsis goes too: "Other related articles..." is the heading without it.
+    """
+    return re.sub(r"\s+", " ", re.sub(r"(?:\.{2,}|…)$", "", line.strip(" \t•·|>»›:–—-*#")).strip(" :").lower())
 
 
 _WIDGET_SET = frozenset(WIDGET_HEADINGS)
