@@ -134,3 +134,14 @@ def test_teaser_block_grows_over_off_topic_neighbours_only():
     blocks = find_blocks(lines, proba, 0.8, topical, 0.45, extend_threshold=0.5)
     assert [(b.first, b.last, b.kind) for b in blocks] == [(4, 5, "teaser")]
     assert [(b.first, b.last) for b in find_blocks(lines, proba, 0.8, topical, 0.45)] == [(4, 4)]
+    after_prompt = ["prompt", None, None, None]
+    assert grow_teaser_runs(lines[4:], proba[4:], after_prompt, [True, True, False, True], 0.5) == [(1, "teaser")]
+    beside_embed = ["embed", None, None, None]  # a quoted post is no furniture to grow from
+    assert grow_teaser_runs(lines[4:], proba[4:], beside_embed, [True, True, False, True], 0.5) == []
+
+
+def test_section_headings_are_content_not_navigation():
+    lines = PROSE[:2] + ["Pros", "References", "Frequently Asked Questions"] + PROSE[2:]
+    proba = [0.0, 0.0, 0.9, 0.9, 0.9, 0.0, 0.0]
+    assert find_blocks(lines, proba, 0.5, [1.0, 1.0, 1.0, 1.0, 0.1, 1.0, 1.0], 0.45) == []
+    assert cues.is_section_heading("Key takeaways:") and not cues.is_section_heading("Skip to content")

@@ -90,13 +90,14 @@ def _content_shaped(
 ) -> bool:
     """Lines the classifier over-flags that belong to the text: lead-ins, footnotes, list items.
 
-    A line ending in ":" introduces what follows; "↩" closes a footnote; inside the body, a run
+    A line ending in ":" introduces what follows; "↩" closes a footnote; "Pros" or "References"
+    heads a section of the article (``cues.SECTION_HEADINGS``); inside the body, a run
     of three or more headline-shaped lines is a list (events, products), where teasers come alone,
     unless most of the run is off the article's topic: then it is a stack of teasers whose widget
     heading was lost, not a list the article makes.
     """
     line = lines[i].rstrip()
-    if "↩" in line or line.endswith(":"):
+    if "↩" in line or line.endswith(":") or cues.is_section_heading(line):
         return True
     if not first_prose < i < last_prose:
         return False
@@ -113,11 +114,13 @@ def _content_shaped(
 def grow_teaser_runs(
     lines: Sequence[str], proba: Sequence[float], kinds: Sequence[str | None], off_topic: Sequence[bool], low: float,
 ) -> list[tuple[int, str]]:
-    """Unmarked lines that extend a widget or teaser block: (line, kind) pairs.
+    """Unmarked lines that extend a furniture block (not an embed): (line, kind) pairs.
 
-    Teasers come in stacks; the classifier is sure of some and only fairly sure of their
-    neighbours. A neighbour joins when it is teaser-shaped, off the article's topic and scored at
-    least ``low``, so a stray on-topic subheading next to a block stays content.
+    Teasers come in stacks and next to other furniture (a widget, an author box, a share bar);
+    the classifier is sure of some lines and only fairly sure of their neighbours. A neighbour
+    joins when it is teaser-shaped, off the article's topic and scored at least ``low``, so a
+    stray on-topic subheading next to a block stays content. It is a widget line beside a widget,
+    a teaser otherwise.
     """
     grown = list(kinds)
     out: list[tuple[int, str]] = []
@@ -127,10 +130,11 @@ def grow_teaser_runs(
         for i in range(len(lines)):
             if grown[i] is not None or proba[i] < low or not off_topic[i] or not _teaser_shaped(lines[i]):
                 continue
-            near = [grown[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and grown[j] in (WIDGET, TEASER)]
+            near = [grown[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and grown[j] not in (None, EMBED)]
             if near:
-                grown[i] = near[0]
-                out.append((i, near[0]))
+                kind = WIDGET if WIDGET in near else TEASER
+                grown[i] = kind
+                out.append((i, kind))
                 changed = True
     return out
 
@@ -144,7 +148,7 @@ def find_blocks(
     ``proba``: the classifier's furniture probability per line; ``topical``: each line's similarity
     to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers;
     ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
-    adjacent widget or teaser block (hysteresis, as jusText's near-good paragraphs).
+    adjacent furniture block (hysteresis, as jusText's near-good paragraphs).
     """
     n = len(lines)
     kinds: list[str | None] = [None] * n

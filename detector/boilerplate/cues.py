@@ -37,6 +37,15 @@ WIDGET_HEADINGS = (
     "view all stories", "view all articles", "back to all posts", "back to blog", "popular searches",
     "other related articles", "more to explore", "you may also enjoy", "related guides", "related reads",
 )
+#: The article's own section headings: short label lines the classifier takes for navigation.
+SECTION_HEADINGS = frozenset((
+    "introduction", "intro", "overview", "background", "summary", "conclusion", "conclusions",
+    "final thoughts", "the bottom line", "bottom line", "key takeaways", "takeaways", "tl;dr", "tldr",
+    "pros", "cons", "pros and cons", "verdict", "methodology", "method", "methods", "results",
+    "discussion", "references", "sources", "notes", "footnotes", "bibliography", "further notes",
+    "frequently asked questions", "faq", "faqs", "ingredients", "instructions", "directions", "steps",
+    "acknowledgements", "acknowledgments", "appendix", "glossary", "examples", "example",
+))
 #: Widget cues that introduce a teaser on the same line ("Related: Headline", "READ MORE: ...").
 WIDGET_PREFIX_RE = re.compile(
     r"^(?:read (?:also|more|next)|also read|see also|related(?: article| story| coverage)?|more|"
@@ -158,6 +167,11 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
     if PROMPT_RE.search(norm) and len(words) <= 15 and not re.match(r"\d+[.)]\s", line.lstrip()):
         return PROMPT
     return None
+
+
+def is_section_heading(line: str) -> bool:
+    """A standard section heading of an article ("Introduction", "Pros", "References"): content."""
+    return normalize(line) in SECTION_HEADINGS
 
 
 def author_name(line: str) -> str | None:
