@@ -3,7 +3,7 @@
 import pytest
 
 from detector.boilerplate import cues
-from detector.boilerplate.blocks import find_blocks
+from detector.boilerplate.blocks import find_blocks, grow_teaser_runs
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,9 @@ from detector.boilerplate.blocks import find_blocks
         ("Artem Semenikhin, Mayor of Konotop", "embed"),
         ("— Arvind Kejriwal (@ArvindKejriwal) November 1, 2019", "embed"),
         ("Photo: Reuters", "embed"),
+        ("Other related articles...", "widget"),
+        ("Recent Posts", "widget"),
+        ("Loading...", "prompt"),
     ],
 )
 def test_cue_lines_are_recognised(line, kind):
@@ -107,3 +110,38 @@ def test_embedded_post_after_media_intro_but_not_narration():
     ]
     blocks = find_blocks(lines, [0.0] * len(lines), 0.5)
     assert [(b.first, b.kind) for b in blocks] == [(1, "embed")]
+
+
+def test_stack_of_off_topic_headlines_is_teasers_but_an_on_topic_list_is_content():
+    stack = ["The best new typefaces for December 2025", "A guide to wine types and styles",
+             "Put a powerful MacBook Pro under the tree for less"]
+    lines = PROSE[:2] + stack + PROSE[2:]
+    proba = [0.0, 0.0, 0.9, 0.9, 0.9, 0.0, 0.0]
+    off = [1.0, 1.0, 0.1, 0.2, 0.1, 1.0, 1.0]
+    assert [(b.first, b.last, b.kind) for b in find_blocks(lines, proba, 0.5, off, 0.45)] == [(2, 4, "teaser")]
+    on = [1.0, 1.0, 0.7, 0.8, 0.6, 1.0, 1.0]  # the same shape, on the article's topic: a list it makes
+    assert find_blocks(lines, proba, 0.5, on, 0.45) == []
+
+
+def test_teaser_block_grows_over_off_topic_neighbours_only():
+    lines = PROSE + ["Formula 1 team bosses doubt Andretti bid", "Ten movies to stream this weekend",
+                     "Russian convoy stalls north of Kyiv", "The mayor later spoke to the crowd outside the hall."]
+    proba = [0.0] * 4 + [0.9, 0.6, 0.6, 0.6]
+    topical = [1.0] * 4 + [0.1, 0.2, 0.7, 0.1]
+    kinds = [None] * 4 + ["teaser", None, None, None]
+    # Line 6 is on topic and line 7 is prose: neither joins.
+    assert grow_teaser_runs(lines, proba, kinds, [t <= 0.45 for t in topical], 0.5) == [(5, "teaser")]
+    blocks = find_blocks(lines, proba, 0.8, topical, 0.45, extend_threshold=0.5)
+    assert [(b.first, b.last, b.kind) for b in blocks] == [(4, 5, "teaser")]
+    assert [(b.first, b.last) for b in find_blocks(lines, proba, 0.8, topical, 0.45)] == [(4, 4)]
+    after_prompt = ["prompt", None, None, None]
+    assert grow_teaser_runs(lines[4:], proba[4:], after_prompt, [True, True, False, True], 0.5) == [(1, "teaser")]
+    beside_embed = ["embed", None, None, None]  # a quoted post is no furniture to grow from
+    assert grow_teaser_runs(lines[4:], proba[4:], beside_embed, [True, True, False, True], 0.5) == []
+
+
+def test_section_headings_are_content_not_navigation():
+    lines = PROSE[:2] + ["Pros", "References", "Frequently Asked Questions"] + PROSE[2:]
+    proba = [0.0, 0.0, 0.9, 0.9, 0.9, 0.0, 0.0]
+    assert find_blocks(lines, proba, 0.5, [1.0, 1.0, 1.0, 1.0, 0.1, 1.0, 1.0], 0.45) == []
+    assert cues.is_section_heading("Key takeaways:") and not cues.is_section_heading("Skip to content")

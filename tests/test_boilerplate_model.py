@@ -5,8 +5,15 @@ import json
 import numpy as np
 import pytest
 
-from detector.boilerplate.data import align_labels
-from detector.boilerplate.features import FEATURES, batch_features, line_features, tfidf_similarities
+from detector.boilerplate.data import align_labels, host_lines, is_host_cue
+from detector.boilerplate.features import (
+    FEATURES,
+    MAX_CANDIDATES,
+    batch_features,
+    candidate_lines,
+    line_features,
+    tfidf_similarities,
+)
 from detector.boilerplate.model import MODEL_DIR, TreeEnsemble, load_models
 
 ARTICLE = [
@@ -69,3 +76,32 @@ def test_alignment_labels_lines_outside_the_body():
 @pytest.mark.parametrize("n", [0, 1])
 def test_tiny_inputs(n):
     assert line_features(ARTICLE[:n]).shape == (n, len(FEATURES))
+
+
+def test_candidates_over_the_cap_are_the_least_topical():
+    lines = [f"Subheading number {i} about the war" for i in range(MAX_CANDIDATES + 5)]
+    tfidf = np.full(len(lines), 0.5)
+    tfidf[2] = 0.01  # an off-topic teaser early in a long article
+    assert 2 in candidate_lines(lines, tfidf)
+    assert 2 not in candidate_lines(lines)  # without similarities: the latest lines
+    assert len(candidate_lines(lines, tfidf)) == MAX_CANDIDATES
+
+
+@pytest.mark.parametrize("line, cue", [
+    ("Also Read: Financial Fraud Detection Using Machine Learning", True),
+    (">> Related: The Best Antivirus and VPN Bundles", True),
+    ("(Related reading: the democratization of data.)", True),
+    ("Read more about recent LG innovations.", False),
+    ("Watch out for: some products contain elastane.", False),
+    ("See also:", False),
+])
+def test_host_cue_lines(line, cue):
+    assert is_host_cue(line) is cue
+
+
+def test_host_lines_drop_cues_only_when_cleaning():
+    body = "First paragraph of the article.\n\nREAD MORE: 8 best janitorial tools\nLast paragraph."
+    assert host_lines(body, False) == (["First paragraph of the article.", "READ MORE: 8 best janitorial tools",
+                                        "Last paragraph."], [])
+    assert host_lines(body, True) == (["First paragraph of the article.", "Last paragraph."],
+                                      ["READ MORE: 8 best janitorial tools"])

@@ -85,14 +85,19 @@ def _embedded_post(lines: Sequence[str], i: int, kinds: list[str | None]) -> boo
     )
 
 
-def _content_shaped(lines: Sequence[str], i: int, first_prose: int, last_prose: int) -> bool:
+def _content_shaped(
+    lines: Sequence[str], i: int, first_prose: int, last_prose: int, off_topic: Sequence[bool] | None = None,
+) -> bool:
     """Lines the classifier over-flags that belong to the text: lead-ins, footnotes, list items.
 
-    A line ending in ":" introduces what follows; "↩" closes a footnote; inside the body, a run
-    of three or more headline-shaped lines is a list (events, products), where teasers come alone.
+    A line ending in ":" introduces what follows; "↩" closes a footnote; "Pros" or "References"
+    heads a section of the article (``cues.SECTION_HEADINGS``); inside the body, a run
+    of three or more headline-shaped lines is a list (events, products), where teasers come alone,
+    unless most of the run is off the article's topic: then it is a stack of teasers whose widget
+    heading was lost, not a list the article makes.
     """
     line = lines[i].rstrip()
-    if "↩" in line or line.endswith(":"):
+    if "↩" in line or line.endswith(":") or cues.is_section_heading(line):
         return True
     if not first_prose < i < last_prose:
         return False
@@ -101,17 +106,49 @@ def _content_shaped(lines: Sequence[str], i: int, first_prose: int, last_prose: 
         lo -= 1
     while hi + 1 < len(lines) and is_headline_shaped(lines[hi + 1]):
         hi += 1
-    return is_headline_shaped(line) and hi - lo >= 2
+    if not (is_headline_shaped(line) and hi - lo >= 2):
+        return False
+    return off_topic is None or 2 * sum(off_topic[lo:hi + 1]) <= hi - lo + 1
+
+
+def grow_teaser_runs(
+    lines: Sequence[str], proba: Sequence[float], kinds: Sequence[str | None], off_topic: Sequence[bool], low: float,
+) -> list[tuple[int, str]]:
+    """Unmarked lines that extend a furniture block (not an embed): (line, kind) pairs.
+
+    Teasers come in stacks and next to other furniture (a widget, an author box, a share bar);
+    the classifier is sure of some lines and only fairly sure of their neighbours. A neighbour
+    joins when it is teaser-shaped, off the article's topic and scored at least ``low``, so a
+    stray on-topic subheading next to a block stays content. It is a widget line beside a widget,
+    a teaser otherwise.
+    """
+    grown = list(kinds)
+    out: list[tuple[int, str]] = []
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(lines)):
+            if grown[i] is not None or proba[i] < low or not off_topic[i] or not _teaser_shaped(lines[i]):
+                continue
+            near = [grown[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and grown[j] not in (None, EMBED)]
+            if near:
+                kind = WIDGET if WIDGET in near else TEASER
+                grown[i] = kind
+                out.append((i, kind))
+                changed = True
+    return out
 
 
 def find_blocks(
     lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
-    teaser_max_similarity: float = 0.45,
+    teaser_max_similarity: float = 0.45, extend_threshold: float | None = None,
 ) -> list[Block]:
     """Furniture blocks of an article's lines.
 
     ``proba``: the classifier's furniture probability per line; ``topical``: each line's similarity
-    to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers.
+    to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers;
+    ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
+    adjacent furniture block (hysteresis, as jusText's near-good paragraphs).
     """
     n = len(lines)
     kinds: list[str | None] = [None] * n
@@ -169,8 +206,9 @@ def find_blocks(
             mark(i, EMBED, 0.6, "embedded social-media post")
 
     last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
+    off_topic = None if topical is None else [float(t) <= teaser_max_similarity for t in topical]
     for i in range(n):
-        if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose):
+        if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic):
             continue
         line = lines[i]
         if i < first_prose and i < 3:
@@ -184,6 +222,9 @@ def find_blocks(
         elif not (is_prose(line) and not ends_with_ellipsis(line)):
             # A whole sentence of prose is no navigation line, whatever the classifier says.
             mark(i, WIDGET, 0.0, "navigation or widget line (classifier)")
+    if extend_threshold is not None and off_topic is not None:
+        for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold):
+            mark(i, kind, 0.0, "off-topic line next to a teaser block (classifier)")
 
     blocks: list[Block] = []
     i = 0

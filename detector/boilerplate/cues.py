@@ -32,7 +32,20 @@ WIDGET_HEADINGS = (
     "more like this", "keep reading", "continue reading", "similar posts", "similar articles",
     "from the web", "around the web", "sponsored stories", "promoted stories", "also on", "about us",
     "contact us", "our team", "more videos", "popular reviews",
+    # WordPress core widgets and blog-theme archive links.
+    "recent posts", "recent comments", "recent stories", "recent articles", "archives", "view all posts",
+    "view all stories", "view all articles", "back to all posts", "back to blog", "popular searches",
+    "other related articles", "more to explore", "you may also enjoy", "related guides", "related reads",
 )
+#: The article's own section headings: short label lines the classifier takes for navigation.
+SECTION_HEADINGS = frozenset((
+    "introduction", "intro", "overview", "background", "summary", "conclusion", "conclusions",
+    "final thoughts", "the bottom line", "bottom line", "key takeaways", "takeaways", "tl;dr", "tldr",
+    "pros", "cons", "pros and cons", "verdict", "methodology", "method", "methods", "results",
+    "discussion", "references", "sources", "notes", "footnotes", "bibliography", "further notes",
+    "frequently asked questions", "faq", "faqs", "ingredients", "instructions", "directions", "steps",
+    "acknowledgements", "acknowledgments", "appendix", "glossary", "examples", "example",
+))
 #: Widget cues that introduce a teaser on the same line ("Related: Headline", "READ MORE: ...").
 WIDGET_PREFIX_RE = re.compile(
     r"^(?:read (?:also|more|next)|also read|see also|related(?: article| story| coverage)?|more|"
@@ -116,8 +129,11 @@ _NOT_NAME_START = frozenset(
 
 
 def normalize(line: str) -> str:
-    """Lower-cased line without surrounding punctuation/bullets, for whole-line lexicon matching."""
-    return re.sub(r"\s+", " ", line.strip(" \t•·|>»›:–—-*#").lower())
+    """Lower-cased line without surrounding punctuation/bullets, for whole-line lexicon matching.
+
+    A trailing ellipsis goes too: "Other related articles..." is the heading without it.
+    """
+    return re.sub(r"\s+", " ", re.sub(r"(?:\.{2,}|…)$", "", line.strip(" \t•·|>»›:–—-*#")).strip(" :").lower())
 
 
 _WIDGET_SET = frozenset(WIDGET_HEADINGS)
@@ -151,6 +167,11 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
     if PROMPT_RE.search(norm) and len(words) <= 15 and not re.match(r"\d+[.)]\s", line.lstrip()):
         return PROMPT
     return None
+
+
+def is_section_heading(line: str) -> bool:
+    """A standard section heading of an article ("Introduction", "Pros", "References"): content."""
+    return normalize(line) in SECTION_HEADINGS
 
 
 def author_name(line: str) -> str | None:

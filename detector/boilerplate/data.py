@@ -11,6 +11,11 @@ Two sources in ../shared/data/boilerplate (read in place, never copied):
   articles' titles and "…"-truncated leads, author boxes, and page headers. Injected lines carry
   their kind, so recall can be measured per kind.
 
+Some WCXB reference bodies keep a publisher's own cue lines ("Also read: <headline>", "READ MORE:
+...", "Related: ..."), which are furniture, not article text. With ``clean_hosts`` such lines are
+dropped from the hosts by the fixed ``HOST_CUE_RE`` below (a data-cleaning step that never looks at
+the detector's output), and each document records what was dropped.
+
 Splits are by article (a hash of its id), and snippet/title pools by the article they came from, so
 no test host or test furniture is seen in training.
 """
@@ -29,6 +34,15 @@ KINDS = ("widget", "teaser", "furniture", "authorbox", "header")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _WIDGET_WORDS = re.compile(r"\b(related|more|also|recommended|popular|latest|read|trending|stories|posts|articles|"
                            r"discover|next|previous|similar|top|picks|news)\b", re.IGNORECASE)
+#: A publisher's cue line kept in a WCXB reference body: a cue, a separator, then a headline.
+#: Fixed here, apart from the detector's lexicons; bare headings ("See also:") stay, as the lines
+#: under them cannot be told from a list the article makes.
+HOST_CUE_RE = re.compile(
+    r"^[\W_]{0,4}(?:also read|read also|read more|read next|related(?: articles?| stories| posts| reading| coverage)?|"
+    r"see also|don[’']t miss|check also|further reading)\s*[:|»>–—]\s*\S",
+    re.IGNORECASE,
+)
+HOST_CUE_MAX_WORDS = 30
 _ROLES = ("staff writer", "freelance journalist", "senior reporter", "news editor", "contributing writer",
           "correspondent", "features writer", "digital producer")
 _BIO_TAILS = ("covers politics, business and technology.", "has written for several national titles.",
@@ -51,6 +65,7 @@ class LabelledDoc:
     labels: list[bool]
     kinds: list[str | None] = field(default_factory=list)
     blocks: list[tuple[int, int, str]] = field(default_factory=list)  # (first line, end line, kind)
+    dropped: list[str] = field(default_factory=list)  # host lines removed by ``clean_hosts``
 
     @property
     def text(self) -> str:
@@ -184,13 +199,29 @@ def _position(kind: str, n: int, rng: random.Random) -> int:
     return 0 if r < 0.2 else (n if r < 0.6 else rng.randint(1, n))
 
 
-def wcxb_injected(split: str, seed: int = 0, clean_share: float = 0.15) -> Iterator[LabelledDoc]:
-    """WCXB bodies of ``split`` with 1–3 injected furniture blocks (a ``clean_share`` stay clean)."""
+def is_host_cue(line: str) -> bool:
+    """A cue line ("Also read: <headline>") that a reference body kept: furniture, not host text."""
+    return len(line.split()) <= HOST_CUE_MAX_WORDS and bool(HOST_CUE_RE.match(line))
+
+
+def host_lines(main_content: str, clean: bool) -> tuple[list[str], list[str]]:
+    """A reference body's non-empty lines, and (with ``clean``) the cue lines taken out of it."""
+    lines = [x.strip() for x in main_content.split("\n") if x.strip()]
+    if not clean:
+        return lines, []
+    return [x for x in lines if not is_host_cue(x)], [x for x in lines if is_host_cue(x)]
+
+
+def wcxb_injected(split: str, seed: int = 0, clean_share: float = 0.15, clean_hosts: bool = False) -> Iterator[LabelledDoc]:
+    """WCXB bodies of ``split`` with 1–3 injected furniture blocks (a ``clean_share`` stay clean).
+
+    ``clean_hosts``: drop the publisher's own cue lines from the bodies first (``is_host_cue``).
+    """
     records = [r for r in iter_wcxb() if split_of(r["id"]) == split]
     pools = _pools(records)
     for r in records:
         rng = random.Random(f"{seed}:{r['id']}")
-        host = [x.strip() for x in (r["ground_truth"].get("main_content") or "").split("\n") if x.strip()]
+        host, dropped = host_lines(r["ground_truth"].get("main_content") or "", clean_hosts)
         if len(host) < 4:
             continue
         own_title = (r["ground_truth"].get("title") or "").strip()
@@ -207,7 +238,7 @@ def wcxb_injected(split: str, seed: int = 0, clean_share: float = 0.15) -> Itera
                 block = [" ".join(x.split()) for x in _block(kind, others, rng) if x.strip()]
                 lines[at:at] = block
                 kinds[at:at] = [kind] * len(block)
-        yield LabelledDoc(r["id"], "wcxb", lines, [k is not None for k in kinds], kinds, _runs(kinds))
+        yield LabelledDoc(r["id"], "wcxb", lines, [k is not None for k in kinds], kinds, _runs(kinds), dropped)
 
 
 def _runs(kinds: list[str | None]) -> list[tuple[int, int, str]]:

@@ -117,12 +117,16 @@ def tfidf_similarities(lines: Sequence[str]) -> np.ndarray:
     return out
 
 
-def candidate_lines(lines: Sequence[str]) -> list[int]:
+def candidate_lines(lines: Sequence[str], tfidf: Sequence[float] | None = None) -> list[int]:
     """Lines that could be teasers (headline-shaped or "…"-truncated): the only ones encoded.
 
-    At most ``MAX_CANDIDATES``, latest first, since teasers gather at the tail of an article.
+    At most ``MAX_CANDIDATES``: with ``tfidf`` (each line's similarity to the article), the least
+    similar ones, since an off-topic teaser can sit anywhere in a long article full of on-topic
+    subheadings; without it the latest ones, since teasers gather at the tail.
     """
     cand = [i for i, x in enumerate(lines) if is_headline_shaped(x) or (ends_with_ellipsis(x) and len(words_of(x)) <= CANDIDATE_MAX_WORDS)]
+    if tfidf is not None and len(cand) > MAX_CANDIDATES:
+        return sorted(sorted(cand, key=lambda i: (float(tfidf[i]), -i))[:MAX_CANDIDATES])
     return sorted(cand[-MAX_CANDIDATES:])
 
 
@@ -139,17 +143,18 @@ def batch_features(docs: Sequence[Sequence[str]], embed: Callable[[list[str]], n
     cost grows with the furniture-sized lines, not with the article length. Without ``embed`` the
     encoder columns are NaN and the ``fast`` model applies.
     """
+    sims = [tfidf_similarities(lines) for lines in docs]
     if embed is None:
-        return [line_features(lines) for lines in docs]
-    plans = [(candidate_lines(lines), context_lines(lines)) for lines in docs]
+        return [line_features(lines, tfidf=t) for lines, t in zip(docs, sims, strict=False)]
+    plans = [(candidate_lines(lines, t), context_lines(lines)) for lines, t in zip(docs, sims, strict=False)]
     texts = [lines[i][:CONTEXT_CHARS] for lines, (cand, ctx) in zip(docs, plans, strict=False) for i in (*cand, *ctx)]
     vecs = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     out, at = [], 0
-    for lines, (cand, ctx) in zip(docs, plans, strict=False):
+    for lines, (cand, ctx), t in zip(docs, plans, sims, strict=False):
         k = len(cand) + len(ctx)
         enc = similarities_from_vectors(len(lines), cand, ctx, vecs[at:at + k])
         at += k
-        out.append(line_features(lines, enc))
+        out.append(line_features(lines, enc, t))
     return out
 
 
@@ -167,10 +172,11 @@ def similarities_from_vectors(n: int, cand: list[int], ctx: list[int], vecs: np.
     return out
 
 
-def line_features(lines: Sequence[str], enc: np.ndarray | None = None) -> np.ndarray:
+def line_features(lines: Sequence[str], enc: np.ndarray | None = None, tfidf: np.ndarray | None = None) -> np.ndarray:
     """The feature matrix (len(lines) × len(FEATURES)); ``enc``: (max, mean) encoder similarities.
 
-    Without ``enc`` the encoder columns are NaN, and the fast (TF-IDF only) model must be used.
+    Without ``enc`` the encoder columns are NaN, and the fast (TF-IDF only) model must be used;
+    ``tfidf``: ``tfidf_similarities(lines)`` when the caller has it already.
     """
     n = len(lines)
     X = np.zeros((n, len(FEATURES)), dtype=np.float32)
@@ -183,7 +189,7 @@ def line_features(lines: Sequence[str], enc: np.ndarray | None = None) -> np.nda
     first_prose = next((i for i, p in enumerate(prose) if p), n)
     last_prose = max((i for i, p in enumerate(prose) if p), default=-1)
     kinds = [cue_kind(x) for x in lines]
-    tfidf = tfidf_similarities(lines)
+    tfidf = tfidf_similarities(lines) if tfidf is None else tfidf
     median_sim = float(np.median(tfidf)) if n else 0.0
     median_words = float(np.median(nwords))
     for i, (line, t) in enumerate(zip(lines, toks, strict=False)):

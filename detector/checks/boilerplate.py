@@ -60,7 +60,10 @@ TEASER_RULE = _rule(
         "line classifier scores as furniture and that is far from the rest of the article in meaning "
         "(MiniLM similarity, or TF-IDF when the encoder is off): typically a related-post teaser whose "
         "widget heading was lost, like a Formula 1 headline at the end of war news. On-topic "
-        "subheadings are close to the text around them and are not flagged."
+        "subheadings are close to the text around them and are not flagged. Teasers come in stacks: "
+        "an off-topic, headline-shaped neighbour of a teaser joins its block at a lower classifier score, "
+        "and three or more headlines in a row count as a list the article makes only when most of them "
+        "are on its topic."
     ),
 )
 PROMPT_RULE = _rule(
@@ -137,6 +140,7 @@ class BoilerplateCheck(Check):
         "threshold": 0.0,  # classifier threshold; 0 = the one shipped with the model
         "teaser_max_similarity": 0.45,  # encoder max-similarity below which a furniture headline is a teaser
         "teaser_max_tfidf": 0.08,  # the same with TF-IDF (encoder off)
+        "extend_threshold": 0.5,  # classifier probability at which an off-topic line joins a teaser block
     }
 
     def setup(self) -> None:
@@ -174,7 +178,8 @@ class BoilerplateCheck(Check):
             topical, limit = X[:, FEATURES.index("enc_max")], float(self.settings["teaser_max_similarity"])
         else:
             topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
-        blocks = find_blocks(texts, proba, threshold, topical, limit) if texts else []
+        extend = float(self.settings["extend_threshold"]) or None
+        blocks = find_blocks(texts, proba, threshold, topical, limit, extend) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},

@@ -6,6 +6,11 @@ the check with MiniLM (``full``), the check without the encoder (``fast``), jusT
 (each line a paragraph; Pomikálek 2011) and the C4 line rule (Raffel et al. 2020: keep lines that end
 in terminal punctuation and have at least 5 words; drop javascript/policy lines), and flag-everything.
 
+Two WCXB protocols: ``wcxb_injected`` uses the reference bodies as they are, and
+``wcxb_injected_clean_hosts`` first drops the publishers' own cue lines ("Also read: <headline>")
+from them by the fixed pattern of ``detector.boilerplate.data.HOST_CUE_RE`` (independent of any
+system's output); the number of dropped lines and examples are printed and stored.
+
 Block metrics: an injected block is found when at least half its lines are flagged; a predicted
 block is a maximal run of flagged lines, correct when at least half of it is furniture. Prints a table
 and writes ``bench/results/boilerplate.json``.
@@ -36,6 +41,7 @@ EXPECTED_RULES = {
 }
 _C4_POLICY = ("terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies")
 
+WCXB_SETS = ("wcxb_injected", "wcxb_injected_clean_hosts")
 Predictor = Callable[[list[LabelledDoc]], list[list[str | None]]]
 
 
@@ -170,13 +176,18 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    sets = {"wcxb_injected": list(wcxb_injected("test", seed=args.seed + 1000)), "scrapinghub": list(scrapinghub_docs("test"))}
+    sets = {"wcxb_injected": list(wcxb_injected("test", seed=args.seed + 1000)),
+            "wcxb_injected_clean_hosts": list(wcxb_injected("test", seed=args.seed + 1000, clean_hosts=True)),
+            "scrapinghub": list(scrapinghub_docs("test"))}
     full, full_t = check_predictor("auto")
     fast, fast_t = check_predictor("none")
     systems: dict[str, Predictor] = {"detector (MiniLM)": full, "detector (TF-IDF only)": fast,
                                      "jusText on text": justext_predict, "C4 line rule": c4_predict, "flag every line": all_predict}
     report: dict = {"data": {k: {"articles": len(v), "lines": sum(len(d.lines) for d in v),
                                  "furniture_lines": sum(sum(d.labels) for d in v)} for k, v in sets.items()}}
+    dropped = [x for d in sets["wcxb_injected_clean_hosts"] for x in d.dropped]
+    report["data"]["wcxb_injected_clean_hosts"]["host_cue_lines_dropped"] = len(dropped)
+    report["data"]["wcxb_injected_clean_hosts"]["dropped_examples"] = dropped[:8]
     for set_name, docs in sets.items():
         report[set_name] = {name: score(docs, pred(docs)) for name, pred in systems.items()}
     report["speed"] = {name: {"articles_per_s": round(t["articles"] / max(t["seconds"], 1e-9), 1)}
@@ -188,17 +199,21 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _print(report: dict) -> None:
-    for set_name in ("wcxb_injected", "scrapinghub"):
+    for set_name in WCXB_SETS + ("scrapinghub",):
         d = report["data"][set_name]
         print(f"\n== {set_name}: {d['articles']} articles, {d['lines']} lines, {d['furniture_lines']} furniture lines")
+        if "host_cue_lines_dropped" in d:
+            print(f"   host cue lines dropped before injection: {d['host_cue_lines_dropped']}, e.g.")
+            for x in d["dropped_examples"][:5]:
+                print(f"     {x[:90]}")
         print(f"{'system':26} {'blkP':>6} {'blkR':>6} {'blkF1':>6} {'lineP':>6} {'lineR':>6} {'lineF1':>6} {'clean%':>7}")
         for name, s in report[set_name].items():
             b, ln = s["block"], s["line"]
             print(f"{name:26} {b['precision']:6.3f} {b['recall']:6.3f} {b['f1']:6.3f} {ln['precision']:6.3f} "
                   f"{ln['recall']:6.3f} {ln['f1']:6.3f} {100 * s['clean_line_rate']:6.2f}%")
-    for name in ("detector (MiniLM)", "detector (TF-IDF only)"):
-        s = report["wcxb_injected"][name]
-        print(f"\n{name}, per injected kind (block recall; found blocks named with the expected rule):")
+    for set_name, name in ((x, y) for x in WCXB_SETS for y in ("detector (MiniLM)", "detector (TF-IDF only)")):
+        s = report[set_name][name]
+        print(f"\n{set_name}, {name}, per injected kind (block recall; found blocks named with the expected rule):")
         for k, v in s["per_kind"].items():
             print(f"  {k:10} blocks {v['blocks']:4}  recall {v['recall']:.3f}  named right {v['named_right']:.3f}")
         print("  per rule, share of flagged blocks that are mostly injected furniture:")
