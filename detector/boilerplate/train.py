@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
-    ap.add_argument("--max-clean-rate", type=float, default=0.006)
+    ap.add_argument("--max-clean-rate", type=float, default=0.008)
     ap.add_argument("--cache", type=Path, default=None, help="reuse/save the feature matrix here (outside the repo)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a shared CPU)")
     args = ap.parse_args(argv)
