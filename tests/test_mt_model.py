@@ -72,6 +72,23 @@ def test_trained_model_learns_the_document_label(trained: Path) -> None:
     assert mt.doc_probs["mt"] > human.doc_probs["mt"]
 
 
+def test_train_adds_a_document_head_and_models_without_one_fall_back(trained: Path) -> None:
+    from detector.ml.mt_model import MTModel
+
+    best, last = MTModel.load(trained / "model-best"), MTModel.load(trained / "model-last")
+    meta = json.loads((trained / "model-best" / "meta.json").read_text())
+    assert best.document is not None and meta["document_head"]["features"] == ["sentence_log_odds", "lexical_log_odds"]
+    assert "documents_head" in meta["metrics"]["dev"]
+    assert last.document is None  # only model-best gets a head; the sentence votes still answer
+    text = "The soldiers stopped in the center of town number 99.. It prevented the convoy from moving."
+    for model in (best, last):
+        probs = model.predict([text])[0].doc_probs
+        assert list(probs) == ["human", "mt"] and sum(probs.values()) == pytest.approx(1.0)
+    votes = [lp for _, lp in last.predict_sentences([text])]
+    assert last.doc_probs(votes, text) == pytest.approx(last.doc_probs(votes))
+    assert not MTModel(["error"], ["fake", "real"], best.encoder).has_document_head_labels()
+
+
 def test_evaluate_prints_per_label_scores(trained: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     data = tiny_jsonl(tmp_path / "dev.jsonl", n=3)
     code, out, _ = run_cli(monkeypatch, capsys, tmp_path, "evaluate", str(data), "--model", str(trained))

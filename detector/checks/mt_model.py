@@ -95,8 +95,7 @@ class MTModelCheck(Check):
             if len(sent.text.split()) >= MIN_DOC_WORDS:
                 logps[d].append(logp)
         results = []
-        for d, doc in enumerate(docs):
-            probs = self.model.doc_probs(logps[d])
+        for d, (doc, probs) in enumerate(zip(docs, self.model.docs_probs(logps, [doc.text for doc in docs]), strict=True)):
             p_mt = probs.get("mt")
             results.append(Result(self._findings(doc, spans[d], p_mt),
                                   {"mt_probability": p_mt} if p_mt is not None else {}))

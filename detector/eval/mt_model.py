@@ -46,8 +46,11 @@ def retrain(splits: dict[str, list[Example]], stats: Counter, cache: Path) -> No
         }, "span_cleaning": dict(stats)}
         train(splits["train"], splits["dev"], Path(tmp), config=TrainConfig(epochs=3, lr=2e-3, batch_size=128), cache_dir=cache, extra_meta=extra)
         SHIPPED.mkdir(parents=True, exist_ok=True)
-        for name in ("heads.safetensors", "meta.json"):  # models/mt/README.md stays
-            shutil.copyfile(Path(tmp) / "model-best" / name, SHIPPED / name)
+        for name in ("heads.safetensors", "meta.json", "document.npz", "lexical.npz"):  # models/mt/README.md stays
+            if (Path(tmp) / "model-best" / name).is_file():
+                shutil.copyfile(Path(tmp) / "model-best" / name, SHIPPED / name)
+            else:
+                (SHIPPED / name).unlink(missing_ok=True)
 
 
 def paired_documents(test: list[Example], seed: int = 0) -> list[Example]:
@@ -88,7 +91,7 @@ def measure(model: MTModel, test: list[Example]) -> dict:
         "training_seconds": model.meta.get("training_seconds"),
         "model": {"encoder": model.encoder_name, "version": model.meta.get("version"),
                   "span_thresholds": model.span_thresholds, "warning_thresholds": model.warning_thresholds,
-                  "calibration": model.meta.get("calibration")},
+                  "calibration": model.meta.get("calibration"), "document_head": model.meta.get("document_head")},
     }
     return result
 

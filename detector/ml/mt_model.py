@@ -7,9 +7,12 @@ Two heads read the encoder's last hidden states of one sentence:
   calibrated on a dev split (temperature and a length exponent), because single sentences of
   modern MT are near chance to tell from human text while documents accumulate evidence
   (published detectors: sentence AUC ~0.55, documents 0.65-0.80).
+A two-label human/mt model also has a document head (``mt_document``): the mean sentence
+log-odds and a lexical n-gram score stacked by a logistic regression; it sets the document
+probability whenever the document's text is at hand, the calibrated sentence votes otherwise.
 
 The encoder stays frozen and is never saved: a model folder holds ``heads.safetensors`` (a few
-hundred KB) and ``meta.json`` (labels, thresholds, calibration, metrics, data hashes, encoder).
+hundred KB), ``meta.json``, and with a document head ``document.npz`` and ``lexical.npz`` (labels, thresholds, calibration, metrics, data hashes, encoder).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import torch
 from torch import nn
 
 from detector.ml.encoder import Encoder, load_encoder
+from detector.ml.mt_document import DocumentHead, sentence_log_odds
 
 FORMAT_VERSION = 1
 #: The model trained by ``make train-mt`` (heads and meta.json only; the encoder is installed).
@@ -207,6 +211,7 @@ class MTModel:
         default_thr = [0.5] * len(self.span_labels)
         self.span_thresholds: list[float] = list(self.meta.get("span_thresholds", default_thr))
         self.warning_thresholds: list[float] = list(self.meta.get("warning_thresholds", default_thr))
+        self.document: DocumentHead | None = None
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -226,6 +231,12 @@ class MTModel:
             "span_thresholds": self.span_thresholds,
             "warning_thresholds": self.warning_thresholds,
         }
+        for name in ("document.npz", "lexical.npz"):  # a stale head must not outlive its model
+            (folder / name).unlink(missing_ok=True)
+        meta.pop("document_head", None)
+        if self.document is not None:
+            self.document.save(folder)
+            meta["document_head"] = self.document.describe()
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
@@ -243,6 +254,8 @@ class MTModel:
         enc = load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)))
         model = cls(meta["span_labels"], meta["doc_labels"], enc, name, int(meta.get("hidden", 256)), meta)
         model.heads.load_state_dict(load_file(str(heads_path)))
+        if model.has_document_head_labels():
+            model.document = DocumentHead.load(folder)
         model.heads.to(device).eval()
         return model
 
@@ -260,11 +273,28 @@ class MTModel:
                          if token_probs[i] is not None else [])
                 yield spans, logp[i]
 
-    def doc_probs(self, sentence_logprobs: Sequence[np.ndarray]) -> dict[str, float]:
+    def has_document_head_labels(self) -> bool:
+        """Whether the labels fit a document head (exactly "human" and "mt")."""
+        return sorted(self.doc_labels) == ["human", "mt"]
+
+    def doc_probs(self, sentence_logprobs: Sequence[np.ndarray], text: str | None = None) -> dict[str, float]:
+        """Label probabilities of one document from its voting sentences (and its text, when the
+        model has a document head)."""
+        if text is not None:
+            return self.docs_probs([sentence_logprobs], [text])[0]
         if not self.doc_labels:
             return {}
         arr = np.stack(list(sentence_logprobs)) if len(sentence_logprobs) else np.zeros((0, len(self.doc_labels)))
         return dict(zip(self.doc_labels, map(float, self.calibration.doc_probs(arr)), strict=True))
+
+    def docs_probs(self, sentence_logprobs: Sequence[Sequence[np.ndarray]], texts: Sequence[str]) -> list[dict[str, float]]:
+        """``doc_probs`` of many documents, the document head scoring them in one batch."""
+        if self.document is None or not self.doc_labels:
+            return [self.doc_probs(lp) for lp in sentence_logprobs]
+        mt = self.doc_labels.index("mt")
+        odds = [sentence_log_odds(np.stack(list(lp)) if len(lp) else np.zeros((0, 2)), mt) for lp in sentence_logprobs]
+        p = self.document.probabilities(odds, texts)
+        return [{lab: float(q if lab == "mt" else 1.0 - q) for lab in self.doc_labels} for q in p]
 
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
         """Split texts into sentences, run one batched pass, map spans back to text offsets."""
@@ -281,6 +311,6 @@ class MTModel:
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
             if len(s.text.split()) >= MIN_DOC_WORDS:
                 per_doc[i].append(logp)
-        for i, pred in enumerate(out):
-            pred.doc_probs = self.doc_probs(per_doc[i])
+        for pred, probs in zip(out, self.docs_probs(per_doc, texts), strict=True):
+            pred.doc_probs = probs
         return out

@@ -24,6 +24,8 @@ from torch import nn
 
 from detector.ml.encoder import load_encoder
 from detector.ml.labeled import Example, Unit, sentence_units
+from detector.ml.mt_document import DocumentHead, sentence_log_odds
+from detector.ml.mt_lexical import LexicalModel
 from detector.ml.mt_metrics import doc_scores, format_table, span_prf
 from detector.ml.mt_model import MIN_DOC_WORDS, Calibration, Encoded, MTModel, decode_spans, encode, head_outputs
 
@@ -149,10 +151,7 @@ def evaluate_data(model: MTModel, data: _Data, tune: bool = False, info_precisio
             _tune_thresholds(model, texts, gold, predicted, info_precision, warning_precision)
         out["spans"] = span_prf(texts, gold, predicted(model.span_thresholds))
     if model.doc_labels and data.doc_units:
-        per_doc: dict[int, list[np.ndarray]] = {}
-        for i in data.doc_units:
-            if len(data.units[i].text.split()) >= MIN_DOC_WORDS:
-                per_doc.setdefault(data.units[i].example, []).append(logp[i])
+        per_doc = _votes(data, logp)
         ex_ids = sorted(per_doc)
         arrays = [np.stack(per_doc[e]) for e in ex_ids]
         gold_labels = [data.examples[e].label for e in ex_ids]
@@ -160,7 +159,39 @@ def evaluate_data(model: MTModel, data: _Data, tune: bool = False, info_precisio
             model.calibration = Calibration.fit(arrays, [model.doc_labels.index(g) for g in gold_labels])
         doc_p = [dict(zip(model.doc_labels, map(float, model.calibration.doc_probs(a)), strict=True)) for a in arrays]
         out["docs"] = doc_scores(gold_labels, doc_p, model.doc_labels, positive="mt")
+        if model.document is not None:
+            head_p = model.docs_probs(arrays, [data.examples[e].text for e in ex_ids])
+            out["documents_head"] = doc_scores(gold_labels, head_p, model.doc_labels, positive="mt")
     return out
+
+
+def _votes(data: _Data, logp: np.ndarray) -> dict[int, list[np.ndarray]]:
+    """Per labeled example, the log-probabilities of its sentences long enough to vote."""
+    per_doc: dict[int, list[np.ndarray]] = {}
+    for i in data.doc_units:
+        if len(data.units[i].text.split()) >= MIN_DOC_WORDS:
+            per_doc.setdefault(data.units[i].example, []).append(logp[i])
+    return per_doc
+
+
+def fit_document_head(model: MTModel, train: list[Example], dev: _Data) -> DocumentHead | None:
+    """Lexical model on the train documents, stacked with the sentence votes on dev documents
+    (both views unseen there). None unless the labels are human/mt and dev has both."""
+    if not model.has_document_head_labels():
+        return None
+    with torch.no_grad():
+        model.heads.eval()
+        _, logp = head_outputs(model.heads, dev.enc)
+    per_doc = _votes(dev, logp)
+    ids = [e for e in sorted(per_doc) if dev.examples[e].label in ("human", "mt")]
+    labeled = [ex for ex in train if ex.label in ("human", "mt")]
+    gold = [dev.examples[e].label == "mt" for e in ids]
+    if min(sum(gold), len(gold) - sum(gold)) < 2 or len({ex.label for ex in labeled}) < 2:
+        return None
+    lexical = LexicalModel.fit([ex.text for ex in labeled], [ex.label == "mt" for ex in labeled])
+    mt = model.doc_labels.index("mt")
+    odds = [sentence_log_odds(np.stack(per_doc[e]), mt) for e in ids]
+    return DocumentHead.fit(lexical, odds, [dev.examples[e].text for e in ids], gold)
 
 
 def _tune_thresholds(model: MTModel, texts: list[str], gold: list, predicted: Callable, info_precision: float,
@@ -259,9 +290,20 @@ def train(train: list[Example], dev: list[Example], output: Path, base: str | No
             model.save(output / "model-best")
     model.meta = _meta(cfg, train, dev, metrics, time.perf_counter() - t0, encode_s, history, extra_meta)
     model.save(output / "model-last")
+    best = MTModel.load(output / "model-best", encoder=model.encoder_name)
+    t1 = time.perf_counter()
+    best.document = fit_document_head(best, train, dv)
+    if best.document is not None:
+        head = evaluate_data(best, dv)
+        best.meta["metrics"]["dev"]["documents_head"] = head["documents_head"]
+        best.meta["document_head_seconds"] = round(time.perf_counter() - t1, 1)
+        best.meta["training_seconds"] = round(best.meta["training_seconds"] + time.perf_counter() - t1, 1)
+        best.save(output / "model-best")
+        log(f"document head (sentence votes + lexical n-grams): dev AUC {head['documents_head'].get('auc', float('nan')):.3f} "
+            f"(sentence votes alone {head['docs'].get('auc', float('nan')):.3f})")
     log(f"\nsaved {output / 'model-best'} (dev score {best_score:.3f}) and {output / 'model-last'} "
         f"in {time.perf_counter() - t0:.0f} s")
-    return MTModel.load(output / "model-best", encoder=model.encoder_name)
+    return best
 
 
 def _meta(cfg: TrainConfig, train: list[Example], dev: list[Example], metrics: dict, seconds: float,
