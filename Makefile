@@ -24,6 +24,11 @@ $(VENV)/.dev: $(VENV)/.installed
 	$(PIP) install -q -e '.[dev]'
 	touch $@
 
+# The measurements (make eval, train-*, gazetteer) need the peers and data-building packages too.
+$(VENV)/.eval: $(VENV)/.installed
+	$(PIP) install -q -e '.[eval]'
+	touch $@
+
 install: $(VENV)/.installed
 dev: $(VENV)/.dev
 
@@ -33,7 +38,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
-# Every measurement in the issues' closing notes (needs ../shared/data; about 20 minutes on 2 cores).
+# Every measurement in the issues' closing notes (needs ../shared/data; about 5 minutes on 2 cores).
 eval: eval-dates eval-translit eval-boilerplate eval-mtrules eval-mt eval-outlets
 
 lint: $(VENV)/.dev
@@ -52,23 +57,23 @@ docs: $(VENV)/.installed
 
 # Dates: injected-error recall, clean-document flag rate and speed vs dateparser -> bench/results/dates.json
 .PHONY: eval-dates
-eval-dates: $(VENV)/.installed
+eval-dates: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.dates --out bench/results/dates.json
 
-eval-mtrules: $(VENV)/.installed
+eval-mtrules: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.mt_rules
 
 # Outlet reliability on simulated outlets with known defect rates (needs ../shared/data).
 .PHONY: eval-outlets
-eval-outlets: $(VENV)/.installed
+eval-outlets: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.outlets --out bench/results/outlets.json
 
 # Transliteration: held-out SpellingUkraine spellings resolved; false findings on clean English news.
 .PHONY: gazetteer eval-translit
-gazetteer: $(VENV)/.installed
+gazetteer: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.translit.build_gazetteer
 
-eval-translit: $(VENV)/.installed
+eval-translit: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.translit
 
 # Notebooks: regenerate from notebooks/build.py and run them with outputs into build/notebooks/.
@@ -77,16 +82,16 @@ notebooks: $(VENV)/.dev
 
 # Boilerplate line classifier: train on ../shared/data/boilerplate, evaluate against jusText and C4.
 .PHONY: train-boilerplate eval-boilerplate
-train-boilerplate: $(VENV)/.installed
+train-boilerplate: $(VENV)/.eval
 	$(BIN)/python -m detector.boilerplate.train
 
-eval-boilerplate: $(VENV)/.installed
+eval-boilerplate: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.boilerplate
 
 # MT model (issue 6): retrain models/mt from $(SHARED)/data (frozen encoder, heads only), and measure it.
 .PHONY: train-mt eval-mt
-train-mt: $(VENV)/.installed
+train-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.eval.mt_model --train
 
-eval-mt: $(VENV)/.installed
+eval-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_model

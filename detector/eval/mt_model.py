@@ -109,7 +109,9 @@ def _sentence_auc(docs: list[Example], preds: list) -> float:
 
 def _by_length(docs: list[Example], preds: list, model: MTModel) -> dict:
     out = {}
-    for name, lo, hi in (("1-2 sentences", 1, 2), ("3-9 sentences", 3, 9), ("10+ sentences", 10, 10**9)):
+    buckets = (("1-2 sentences", 1, 2), ("3-9 sentences", 3, 9), ("10+ sentences", 10, 10**9),
+               ("3+ sentences (article-like)", 3, 10**9))
+    for name, lo, hi in buckets:
         pick = [i for i, p in enumerate(preds) if lo <= len(p.sentence_probs) <= hi]
         if pick:
             got = doc_scores([docs[i].label for i in pick], [preds[i].doc_probs for i in pick], model.doc_labels, "mt")
