@@ -37,6 +37,11 @@ class Scanner:
         rules = all_rules()
         for c in checks or ():
             rules.update({r.id: r for r in c.rules})
+        unmatched = [pat for pat in select + ignore if not any(rule_matches(r, [pat]) for r in rules.values())]
+        if unmatched:
+            raise ValueError(f"select/ignore pattern(s) {', '.join(map(repr, unmatched))} match no rule "
+                             "(use a rule id or its prefix, e.g. 'Date.Future' or 'Date', or a category such as 'mt'; "
+                             "`detector rules` lists them)")
         self.enabled_rules = {
             rid for rid, r in rules.items() if (not select or rule_matches(r, select)) and not rule_matches(r, ignore)
         }

@@ -47,6 +47,24 @@ def test_select_and_ignore_by_prefix_and_category(cli, tmp_path):
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["Language.ForeignSegment"]
 
 
+def test_a_select_or_ignore_pattern_that_matches_no_rule_is_a_usage_error(cli, tmp_path):
+    """A typo in --select would otherwise run nothing and report a clean article."""
+    p = tmp_path / "a.txt"
+    p.write_text(GERMAN, encoding="utf-8")
+    for option in ("--select", "--ignore"):
+        code, out, err = cli("check", str(p), option, "Langauge")
+        assert code == 2 and out == "" and "'Langauge' match no rule" in err
+        assert err.strip().count("\n") == 0 and "Traceback" not in err
+
+
+def test_a_folder_without_articles_says_so(cli, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.md").write_text("not an article", encoding="utf-8")
+    code, out, err = cli("check", "in", "--glob", "*.txt")
+    assert code == 0 and "0 article(s)" in out
+    assert "no articles found in in matching --glob '*.txt'" in err
+
+
 def test_missing_file_is_one_line_and_exit_2(cli, tmp_path):
     code, out, err = cli("check", str(tmp_path / "nope.txt"))
     assert code == 2 and out == ""

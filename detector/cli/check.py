@@ -80,6 +80,7 @@ def check(
     threshold = str(cfg.get("fail_on")).lower()
     if threshold not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {threshold!r}")
+    scanner = Scanner(cfg)  # cheap (checks load their resources on first use); validates select/ignore
     opts = ReaderOptions(text_key=text_key, id_key=id_key, outlet_key=outlet_key, outlet=outlet, glob=glob, html_text=html_text)
     items = iter_articles(paths, opts)  # validates paths lazily: force the first look now
     errors: list = []
@@ -88,11 +89,11 @@ def check(
     out = open_output(output, force)
     color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
-    scanner = Scanner(cfg)  # cheap: checks load their resources on first use
     stored = _open_store(db, cfg, scanner)
-    worst = 0
+    worst, seen = 0, 0
     try:
         for report in run_scan(articles_only(first, errors), scanner, jobs=jobs, ray=ray):
+            seen += 1
             writer.write(report)
             if stored is not None:
                 stored.write(report)
@@ -111,6 +112,8 @@ def check(
     if errors:
         warn(f"{len(errors)} record(s) could not be read and were skipped")
         raise typer.Exit(2)
+    if not seen:
+        warn(f"no articles found in {', '.join(paths)}" + (f" matching --glob {glob!r}" if glob != "**/*" else ""))
     if threshold != "never" and worst >= Severity.parse(threshold).rank:
         raise typer.Exit(1)
 
