@@ -9,14 +9,15 @@ overlapping explainable MT rule finding rather than reporting the same words twi
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
+
+if TYPE_CHECKING:
+    from detector.ml.mt_model import SpanPrediction
 
 log = logging.getLogger(__name__)
 
@@ -82,36 +83,27 @@ class MTModelCheck(Check):
         return self.check_batch([doc])[0]
 
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
-        from detector.ml.mt_model import MIN_DOC_WORDS
-
         if self.model is None:
             return [Result() for _ in docs]
-        sents = [(d, s) for d, doc in enumerate(docs) for s in doc.sentences]
-        outputs = self.model.predict_sentences([s.text for _, s in sents], batch_size=int(self.settings["batch_size"]))
-        spans: list[list[tuple[Any, Any]]] = [[] for _ in docs]
-        logps: list[list[np.ndarray]] = [[] for _ in docs]
-        for (d, sent), (found, logp) in zip(sents, outputs, strict=True):
-            spans[d].extend((sent, p) for p in found)
-            if len(sent.text.split()) >= MIN_DOC_WORDS:
-                logps[d].append(logp)
+        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in doc.sentences] for doc in docs],
+                                          batch_size=int(self.settings["batch_size"]))
         results = []
-        for d, (doc, probs) in enumerate(zip(docs, self.model.docs_probs(logps, [doc.text for doc in docs]), strict=True)):
-            p_mt = probs.get("mt")
-            results.append(Result(self._findings(doc, spans[d], p_mt),
-                                  {"mt_probability": p_mt} if p_mt is not None else {}))
+        for doc, pred in zip(docs, preds, strict=True):
+            p_mt = pred.doc_probs.get("mt")
+            results.append(Result(self._findings(doc, pred.spans, p_mt), {"mt_probability": p_mt} if p_mt is not None else {}))
         return results
 
-    def _findings(self, doc: Document, spans: list, p_mt: float | None) -> list[Finding]:
+    def _findings(self, doc: Document, spans: list[SpanPrediction], p_mt: float | None) -> list[Finding]:
         out = []
         min_doc = float(self.settings["min_document_probability"])
-        for sent, p in spans:
+        for p in spans:
             k = self.model.span_labels.index(p.label)
             confident = p.score >= self.warn_thr[k]
             if not confident and p_mt is not None and p_mt < min_doc:
                 continue
             label = "" if p.label == "error" else f" ({p.label})"
             out.append(MODEL_SPAN.finding(
-                doc, sent.start + p.start, sent.start + p.end,
+                doc, p.start, p.end,
                 f"The MT model marks these words as a likely translation error{label} "
                 f"(probability {p.score:.2f}); read the sentence against the source if you have it.",
                 confidence=p.score,

@@ -297,19 +297,26 @@ class MTModel:
         return [{lab: float(q if lab == "mt" else 1.0 - q) for lab in self.doc_labels} for q in p]
 
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
-        """Split texts into sentences, run one batched pass, map spans back to text offsets."""
+        """Split texts into sentences, then ``predict_parsed``."""
         from detector.article import Article, Document
 
-        sents = [(i, s) for i, t in enumerate(texts) for s in Document(Article(str(i), t)).sentences]
-        distinct = list(dict.fromkeys(s.text for _, s in sents))  # MT outputs repeat across systems
+        sentences = [[(s.start, s.text) for s in Document(Article(str(i), t)).sentences] for i, t in enumerate(texts)]
+        return self.predict_parsed(texts, sentences, batch_size)
+
+    def predict_parsed(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, str]]],
+                       batch_size: int = 64) -> list[Prediction]:
+        """Texts already split into ``(start offset, sentence)`` pairs: one batched pass over their
+        distinct sentences, spans mapped back to text offsets, one document probability each."""
+        flat = [(i, start, sent) for i, sents in enumerate(sentences) for start, sent in sents]
+        distinct = list(dict.fromkeys(sent for _, _, sent in flat))  # MT outputs and furniture repeat
         by_text = dict(zip(distinct, self.predict_sentences(distinct, batch_size), strict=True))
-        results = [by_text[s.text] for _, s in sents]
         out = [Prediction([], {}, []) for _ in texts]
         per_doc: list[list[np.ndarray]] = [[] for _ in texts]
-        for (i, s), (spans, logp) in zip(sents, results, strict=True):
-            out[i].spans += [SpanPrediction(p.start + s.start, p.end + s.start, p.label, p.score) for p in spans]
+        for i, start, sent in flat:
+            spans, logp = by_text[sent]
+            out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
-            if len(s.text.split()) >= MIN_DOC_WORDS:
+            if len(sent.split()) >= MIN_DOC_WORDS:
                 per_doc[i].append(logp)
         for pred, probs in zip(out, self.docs_probs(per_doc, texts), strict=True):
             pred.doc_probs = probs
