@@ -95,6 +95,24 @@ def test_evaluate_prints_per_label_scores(trained: Path, tmp_path: Path, monkeyp
     assert code == 0 and "span:error" in out and "doc:mt" in out and "AUC" in out
 
 
+def test_evaluate_scores_the_probabilities_the_model_outputs(trained: Path, tmp_path: Path) -> None:
+    """With a document head, `evaluate` reports the head's document scores (what mt_probability
+    is), and the plain sentence votes beside them."""
+    from detector.ml.labeled import read_jsonl
+    from detector.ml.mt_metrics import doc_scores
+    from detector.ml.mt_model import MTModel, resolve_model_dir
+    from detector.ml.mt_train import evaluate
+
+    model = MTModel.load(resolve_model_dir(str(trained)))
+    assert model.document is not None
+    examples = read_jsonl(tiny_jsonl(tmp_path / "test.jsonl", n=3))
+    got = evaluate(model, examples)
+    preds = model.predict([ex.text for ex in examples])
+    want = doc_scores([ex.label for ex in examples], [p.doc_probs for p in preds], model.doc_labels, positive="mt")
+    assert got["docs"]["auc"] == pytest.approx(want["auc"]) and got["docs"]["mcc"] == pytest.approx(want["mcc"])
+    assert "auc" in got["sentence_votes"]
+
+
 def test_check_uses_model_option(trained: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     (tmp_path / "a.txt").write_text("The soldiers stopped in the center of town.. It prevented the convoy from moving.\n")
     code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", "a.txt", "--model", str(trained), "-f", "jsonl", "--fail-on", "never")

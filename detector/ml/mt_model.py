@@ -38,6 +38,11 @@ SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models" / "mt"
 MIN_DOC_WORDS = 3
 
 
+def votes(sentence: str) -> bool:
+    """Whether a sentence is long enough to vote on its document's label."""
+    return len(sentence.split()) >= MIN_DOC_WORDS
+
+
 class Heads(nn.Module):
     """Token tagger and sentence classifier over frozen encoder states of width ``dim``."""
 
@@ -316,7 +321,7 @@ class MTModel:
             spans, logp = by_text[sent]
             out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
-            if len(sent.split()) >= MIN_DOC_WORDS:
+            if votes(sent):
                 per_doc[i].append(logp)
         for pred, probs in zip(out, self.docs_probs(per_doc, texts), strict=True):
             pred.doc_probs = probs

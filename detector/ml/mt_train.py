@@ -27,7 +27,7 @@ from detector.ml.labeled import Example, Unit, sentence_units
 from detector.ml.mt_document import DocumentHead, sentence_log_odds
 from detector.ml.mt_lexical import LexicalModel
 from detector.ml.mt_metrics import doc_scores, format_table, span_prf
-from detector.ml.mt_model import MIN_DOC_WORDS, Calibration, Encoded, MTModel, decode_spans, encode, head_outputs
+from detector.ml.mt_model import Calibration, Encoded, MTModel, decode_spans, encode, head_outputs, votes
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.95, 0.05))
 
@@ -158,10 +158,13 @@ def evaluate_data(model: MTModel, data: _Data, tune: bool = False, info_precisio
         if tune:
             model.calibration = Calibration.fit(arrays, [model.doc_labels.index(g) for g in gold_labels])
         doc_p = [dict(zip(model.doc_labels, map(float, model.calibration.doc_probs(a)), strict=True)) for a in arrays]
-        out["docs"] = doc_scores(gold_labels, doc_p, model.doc_labels, positive="mt")
-        if model.document is not None:
+        votes_only = doc_scores(gold_labels, doc_p, model.doc_labels, positive="mt")
+        if model.document is None:
+            out["docs"] = votes_only
+        else:  # score what the model outputs (the document head), and the votes beside it
             head_p = model.docs_probs(arrays, [data.examples[e].text for e in ex_ids])
-            out["documents_head"] = doc_scores(gold_labels, head_p, model.doc_labels, positive="mt")
+            out["docs"] = doc_scores(gold_labels, head_p, model.doc_labels, positive="mt")
+            out["sentence_votes"] = votes_only
     return out
 
 
@@ -169,7 +172,7 @@ def _votes(data: _Data, logp: np.ndarray) -> dict[int, list[np.ndarray]]:
     """Per labeled example, the log-probabilities of its sentences long enough to vote."""
     per_doc: dict[int, list[np.ndarray]] = {}
     for i in data.doc_units:
-        if len(data.units[i].text.split()) >= MIN_DOC_WORDS:
+        if votes(data.units[i].text):
             per_doc.setdefault(data.units[i].example, []).append(logp[i])
     return per_doc
 
@@ -295,12 +298,12 @@ def train(train: list[Example], dev: list[Example], output: Path, base: str | No
     best.document = fit_document_head(best, train, dv)
     if best.document is not None:
         head = evaluate_data(best, dv)
-        best.meta["metrics"]["dev"]["documents_head"] = head["documents_head"]
+        best.meta["metrics"]["dev"]["documents_head"] = head["docs"]
         best.meta["document_head_seconds"] = round(time.perf_counter() - t1, 1)
         best.meta["training_seconds"] = round(best.meta["training_seconds"] + time.perf_counter() - t1, 1)
         best.save(output / "model-best")
-        log(f"document head (sentence votes + lexical n-grams): dev AUC {head['documents_head'].get('auc', float('nan')):.3f} "
-            f"(sentence votes alone {head['docs'].get('auc', float('nan')):.3f})")
+        log(f"document head (sentence votes + lexical n-grams): dev AUC {head['docs'].get('auc', float('nan')):.3f} "
+            f"(sentence votes alone {head['sentence_votes'].get('auc', float('nan')):.3f})")
     log(f"\nsaved {output / 'model-best'} (dev score {best_score:.3f}) and {output / 'model-last'} "
         f"in {time.perf_counter() - t0:.0f} s")
     return best
