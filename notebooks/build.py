@@ -129,7 +129,7 @@ store.close()"""),
 RETRAINING = [
     ("md", """# Retraining: teach the MT model a content farm's artefacts
 
-The shipped MT model (frozen MiniLM encoder + small heads, `models/mt`) was trained on professional
+The shipped MT model (MiniLM encoder with a LoRA adapter + small heads, `models/mt`) was trained on professional
 error annotations of English MT output. A newsroom that meets a new pattern can label a handful of
 its own examples and continue training the heads in under a minute on a laptop CPU.
 
@@ -208,8 +208,8 @@ from detector.ml.mt_train import TrainConfig, evaluate, train
 before_model = MTModel.load(SHIPPED_DIR)
 before = evaluate(before_model, TEST)
 print(format_table(before["spans"], before["docs"]))"""),
-    ("md", """**Train.** Continue from the shipped heads (`--base models/mt`; the encoder stays frozen, so
-only ~0.3 M parameters move). Each epoch is scored on DEV; `model-best/` and `model-last/` are
+    ("md", """**Train.** Continue from the shipped heads (`--base models/mt`; the encoder, with the shipped
+adapter, stays frozen, so only ~0.3 M parameters move). Each epoch is scored on DEV; `model-best/` and `model-last/` are
 saved with a meta.json recording data hashes, metrics and the seed."""),
     ("code", """log = []
 after_model = train(TRAIN, DEV, work / "run", base=str(SHIPPED_DIR),

@@ -1,7 +1,7 @@
 """Train (``make train-mt``) and measure (``make eval-mt``) the shipped MT model on ../shared/data.
 
     python -m detector.eval.mt_model            # evaluate models/mt on the held-back test split
-    python -m detector.eval.mt_model --train    # retrain models/mt first (frozen encoder, ~10 min)
+    python -m detector.eval.mt_model --train    # retrain models/mt first (LoRA-adapted encoder, ~30 min)
 
 Held back, split by document (``mt_corpus.split_of``): WMT22 uk-en/ru-en documents, each as its
 human reference and one MT output (so topic cannot separate the classes), scored by document ROC
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import torch
 
+from detector.ml.encoder_adapter import ADAPTER_DIR, AdaptConfig
 from detector.ml.labeled import Example
 from detector.ml.mt_corpus import shipped_corpus
 from detector.ml.mt_metrics import doc_scores, span_prf
@@ -44,13 +45,17 @@ def retrain(splits: dict[str, list[Example]], stats: Counter, cache: Path) -> No
                          "English sources; research use",
             "synthetic": "seed-style junction artefacts on human train sentences (train only)",
         }, "span_cleaning": dict(stats)}
-        train(splits["train"], splits["dev"], Path(tmp), config=TrainConfig(epochs=3, lr=2e-3, batch_size=128), cache_dir=cache, extra_meta=extra)
+        config = TrainConfig(epochs=3, lr=2e-3, batch_size=128, adapt=AdaptConfig(epochs=2))
+        train(splits["train"], splits["dev"], Path(tmp), config=config, cache_dir=cache, extra_meta=extra)
         SHIPPED.mkdir(parents=True, exist_ok=True)
         for name in ("heads.safetensors", "meta.json", "document.npz", "lexical.npz"):  # models/mt/README.md stays
             if (Path(tmp) / "model-best" / name).is_file():
                 shutil.copyfile(Path(tmp) / "model-best" / name, SHIPPED / name)
             else:
                 (SHIPPED / name).unlink(missing_ok=True)
+        shutil.rmtree(SHIPPED / ADAPTER_DIR, ignore_errors=True)
+        if (Path(tmp) / "model-best" / ADAPTER_DIR).is_dir():
+            shutil.copytree(Path(tmp) / "model-best" / ADAPTER_DIR, SHIPPED / ADAPTER_DIR)
 
 
 def paired_documents(test: list[Example], seed: int = 0) -> list[Example]:

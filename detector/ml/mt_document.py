@@ -1,7 +1,8 @@
 """The document head: P(mt) of a whole document from the encoder's sentence votes and word choice.
 
-Why: the sentence head alone is near chance on short documents (WMT22 test AUC 0.61), while the
-lexical model (``mt_lexical``) sees phrasing that accumulates over a document. A logistic
+Why: the sentence head sees grammar and phrasing sentence by sentence (WMT22 test document AUC
+0.61 on the frozen encoder, 0.795 on the adapted one), while the lexical model (``mt_lexical``)
+sees word choice that accumulates over a document; together they reach 0.82. A logistic
 regression on dev documents weighs the two views (both trained on the train split, so their dev
 scores are honest) and is calibrated by construction. Stored as ``document.npz`` beside the
 heads; a model folder without it (a user-trained model with other labels) keeps the plain

@@ -1,4 +1,4 @@
-"""The MT model: small trained heads on a frozen sentence encoder (MiniLM by default).
+"""The MT model: small trained heads on a sentence encoder (MiniLM by default, optionally LoRA-adapted).
 
 Two heads read the encoder's last hidden states of one sentence:
 - a token tagger (per-label sigmoid per subword) whose runs above a threshold become error spans;
@@ -11,14 +11,17 @@ A two-label human/mt model also has a document head (``mt_document``): the mean 
 log-odds and a lexical n-gram score stacked by a logistic regression; it sets the document
 probability whenever the document's text is at hand, the calibrated sentence votes otherwise.
 
-The encoder stays frozen and is never saved: a model folder holds ``heads.safetensors`` (a few
-hundred KB), ``meta.json``, and with a document head ``document.npz`` and ``lexical.npz`` (labels, thresholds, calibration, metrics, data hashes, encoder).
+The encoder's own weights are never saved: a model folder holds ``heads.safetensors`` (a few
+hundred KB), ``meta.json`` (labels, thresholds, calibration, metrics, data hashes, encoder), with a
+document head ``document.npz`` and ``lexical.npz``, and, when training adapted the encoder
+(``encoder_adapter``), its LoRA adapter in ``adapter/``, merged into the installed encoder on load.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ import torch
 from torch import nn
 
 from detector.ml.encoder import Encoder, load_encoder
+from detector.ml.encoder_adapter import ADAPTER_DIR, has_adapter
 from detector.ml.mt_document import DocumentHead, sentence_log_odds
 
 FORMAT_VERSION = 1
@@ -217,6 +221,7 @@ class MTModel:
         self.span_thresholds: list[float] = list(self.meta.get("span_thresholds", default_thr))
         self.warning_thresholds: list[float] = list(self.meta.get("warning_thresholds", default_thr))
         self.document: DocumentHead | None = None
+        self.adapter: Path | None = None  # the LoRA adapter folder merged into ``encoder``, if any
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -239,6 +244,15 @@ class MTModel:
         for name in ("document.npz", "lexical.npz"):  # a stale head must not outlive its model
             (folder / name).unlink(missing_ok=True)
         meta.pop("document_head", None)
+        meta.pop("encoder_adapter", None)
+        target = folder / ADAPTER_DIR
+        if self.adapter is None:
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            if self.adapter.resolve() != target.resolve():
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(self.adapter, target)
+            meta["encoder_adapter"] = {"folder": ADAPTER_DIR, "sha1": self.encoder.adapter}
         if self.document is not None:
             self.document.save(folder)
             meta["document_head"] = self.document.describe()
@@ -256,8 +270,12 @@ class MTModel:
         if meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"{folder}: model format {meta.get('format_version')} is not {FORMAT_VERSION}; retrain it")
         name = encoder or meta.get("encoder", "auto")
-        enc = load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)))
+        adapter = folder / ADAPTER_DIR if has_adapter(folder) else None
+        if adapter is not None and encoder not in (None, meta.get("encoder", "auto")):
+            raise ValueError(f"{folder}: the model adapts its encoder {meta.get('encoder')!r}; it cannot run on {encoder!r}")
+        enc = load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)), adapter=adapter)
         model = cls(meta["span_labels"], meta["doc_labels"], enc, name, int(meta.get("hidden", 256)), meta)
+        model.adapter = adapter
         model.heads.load_state_dict(load_file(str(heads_path)))
         if model.has_document_head_labels():
             model.document = DocumentHead.load(folder)

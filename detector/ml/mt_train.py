@@ -14,7 +14,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from detector.ml.encoder import load_encoder
+from detector.ml.encoder_adapter import ADAPTER_DIR, AdaptConfig, train_adapter
 from detector.ml.labeled import Example, Unit, sentence_units
 from detector.ml.mt_document import DocumentHead, sentence_log_odds
 from detector.ml.mt_lexical import LexicalModel
@@ -41,6 +42,7 @@ class TrainConfig:
     seed: int = 0
     info_precision: float = 0.3  # info threshold: raised from the F0.5-best until dev precision reaches this
     warning_precision: float = 0.5  # warning threshold: the lowest with this dev precision
+    adapt: AdaptConfig = field(default_factory=lambda: AdaptConfig(epochs=0))  # epochs > 0: LoRA-adapt the encoder first
 
 
 def examples_hash(examples: Sequence[Example]) -> str:
@@ -60,6 +62,12 @@ def encode_cached(model: MTModel, texts: list[str], keep: list[bool], cache_dir:
     for t, k in zip(texts, keep, strict=True):
         want[t] = want.get(t, False) or bool(k)
     tag = hashlib.sha1(f"{model.encoder.name}|{model.encoder.max_length}".encode()).hexdigest()[:12]
+    if model.encoder.adapter is not None:  # keep one adapted cache per base encoder: adapters change often
+        if cache_dir is not None:
+            for old in cache_dir.glob(f"encoded-{tag}-*.pt"):
+                if old.name != f"encoded-{tag}-{model.encoder.adapter}.pt":
+                    old.unlink()
+        tag = f"{tag}-{model.encoder.adapter}"
     path = cache_dir / f"encoded-{tag}.pt" if cache_dir else None
     store: dict[str, tuple] = torch.load(path, weights_only=True) if path is not None and path.is_file() else {}
     missing = [t for t, k in want.items() if t not in store or (k and store[t][1] is None)]
@@ -238,10 +246,28 @@ def build_model(train: list[Example], base: str | None, hidden: int, device: str
     if base and (Path(base) / "meta.json").is_file():
         prev = MTModel.load(Path(base), device=device)
         model = MTModel(span_labels, doc_labels, prev.encoder, prev.encoder_name, prev.hidden)
+        model.adapter = prev.adapter
         if prev.span_labels == span_labels and prev.doc_labels == doc_labels:
             model.heads.load_state_dict(prev.heads.state_dict())
         return model
     return MTModel(span_labels, doc_labels, load_encoder(base or "auto", device=device), base or "auto", hidden)
+
+
+def adapt_encoder(model: MTModel, train: list[Example], output: Path, cfg: TrainConfig, progress: bool,
+                  log: Callable[[str], None]) -> None:
+    """Fine-tune LoRA adapters of ``model``'s encoder on the voting sentences of ``train``'s
+    document-labelled texts (continuing the adapter ``model`` already has) and switch to it."""
+    labelled = [ex for ex in train if ex.label in model.doc_labels]
+    units = [u for u in sentence_units(labelled) if votes(u.text)]
+    if len(model.doc_labels) < 2 or len({labelled[u.example].label for u in units}) < 2:
+        raise ValueError("adapting the encoder needs sentences of two or more document labels in the training data")
+    folder = train_adapter(model.encoder, [u.text for u in units], [model.doc_labels.index(labelled[u.example].label) for u in units],
+                           len(model.doc_labels), output / "model-last" / ADAPTER_DIR,
+                           cfg.adapt,
+                           previous=model.adapter, progress=progress, log=log)
+    model.encoder = load_encoder(model.encoder_name, device=model.encoder.device, max_length=model.encoder.max_length,
+                                 adapter=folder)
+    model.adapter = folder
 
 
 def train(train: list[Example], dev: list[Example], output: Path, base: str | None = None,
@@ -255,6 +281,8 @@ def train(train: list[Example], dev: list[Example], output: Path, base: str | No
     torch.manual_seed(cfg.seed)
     t0 = time.perf_counter()
     model = build_model(train, base, cfg.hidden)
+    if cfg.adapt.epochs:
+        adapt_encoder(model, train, output, cfg, progress, log)
     tr = _prepare(model, train, cache_dir, progress)
     dv = _prepare(model, dev, cache_dir, progress)
     encode_s = time.perf_counter() - t0
