@@ -26,7 +26,7 @@ import torch
 from detector.ml.encoder_adapter import ADAPTER_DIR, AdaptConfig
 from detector.ml.labeled import Example
 from detector.ml.mt_corpus import shipped_corpus
-from detector.ml.mt_metrics import doc_scores, span_prf
+from detector.ml.mt_metrics import auc_interval, doc_scores, span_prf
 from detector.ml.mt_model import SHIPPED_DIR as SHIPPED
 from detector.ml.mt_model import MTModel
 
@@ -85,8 +85,11 @@ def measure(model: MTModel, test: list[Example]) -> dict:
     sentences = sum(len(p.sentence_probs) for p in span_pred + doc_pred)
     spans = span_prf([ex.text for ex in span_ex], [[(s.start, s.end, s.label) for s in ex.spans or []] for ex in span_ex],
                      [[(p.start, p.end, p.label) for p in pred.spans] for pred in span_pred])
+    documents = doc_scores([ex.label for ex in docs], [p.doc_probs for p in doc_pred], model.doc_labels, "mt")
+    documents["auc_ci95"] = auc_interval([ex.label == "mt" for ex in docs], [p.doc_probs["mt"] for p in doc_pred],
+                                         [ex.group or "" for ex in docs])
     result = {
-        "documents": doc_scores([ex.label for ex in docs], [p.doc_probs for p in doc_pred], model.doc_labels, "mt"),
+        "documents": documents,
         "sentences": _sentence_auc(docs, doc_pred),
         "spans": spans,
         "span_examples": len(span_ex),
@@ -140,6 +143,7 @@ def main() -> None:
     print(f"{'measure':<44}{'value':>10}")
     print(f"{'WMT22 test documents (paired human/MT)':<44}{d['documents']:>10}")
     print(f"{'document ROC AUC':<44}{d['auc']:>10.3f}")
+    print(f"{'  95% interval (bootstrap over documents)':<44}{d['auc_ci95'][0]:>6.3f} – {d['auc_ci95'][1]:.3f}")
     print(f"{'document MCC (p >= 0.5)':<44}{d['mcc']:>10.3f}")
     print(f"{'document accuracy':<44}{d['accuracy']:>10.3f}")
     print(f"{'sentence ROC AUC (same documents)':<44}{r['sentences']:>10.3f}")

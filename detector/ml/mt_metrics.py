@@ -80,3 +80,24 @@ def format_table(spans: dict[str, dict[str, float]], docs: dict) -> str:
     if "auc" in docs:
         rows.append(f"doc AUC {docs['auc']:.3f}  MCC {docs['mcc']:.3f}  accuracy {docs['accuracy']:.3f}  ({docs['documents']} documents)")
     return "\n".join(rows)
+
+
+def auc_interval(y: Sequence[bool], scores: Sequence[float], groups: Sequence[str], n: int = 2000,
+                 seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """Bootstrap interval of ROC AUC, resampling whole groups (a document with all its versions),
+    because versions of one document are not independent evidence."""
+    from sklearn.metrics import roc_auc_score
+
+    y_arr, s_arr = np.asarray(y, dtype=bool), np.asarray(scores, dtype=np.float64)
+    names = sorted(set(groups))
+    members = {g: [] for g in names}
+    for i, g in enumerate(groups):
+        members[g].append(i)
+    rng = np.random.default_rng(seed)
+    stats = []
+    for _ in range(n):
+        idx = np.concatenate([members[names[k]] for k in rng.integers(0, len(names), len(names))])
+        if 0 < y_arr[idx].sum() < len(idx):
+            stats.append(roc_auc_score(y_arr[idx], s_arr[idx]))
+    lo, hi = np.quantile(stats, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
