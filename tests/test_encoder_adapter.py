@@ -45,6 +45,10 @@ def test_adapter_is_saved_small_with_both_models(adapted: Path) -> None:
         folder = adapted / "out" / name / ADAPTER_DIR
         assert (folder / "adapter_config.json").is_file()
         assert (folder / "adapter_model.safetensors").stat().st_size < 2_000_000  # rank-16 LoRA in half precision
+        assert sorted(p.name for p in folder.iterdir()) == ["adapter_config.json", "adapter_model.safetensors"]
+        config = json.loads((folder / "adapter_config.json").read_text())
+        assert config["base_model_name_or_path"] == "auto"  # not this machine's path to the encoder
+        assert config["target_modules"] == sorted(config["target_modules"]) and config["r"] == 16
         meta = json.loads((adapted / "out" / name / "meta.json").read_text())
         assert meta["encoder_adapter"]["folder"] == ADAPTER_DIR and len(meta["encoder_adapter"]["sha1"]) == 12
 

@@ -13,6 +13,7 @@ the adapted encoder's outputs as usual.
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -58,11 +59,24 @@ def balanced_epoch(labels: Sequence[int], rng: random.Random) -> list[int]:
     return out
 
 
+def tidy_saved(folder: Path, base_label: str) -> None:
+    """Make a saved adapter reproducible and portable: peft records the base model's local path
+    and its target modules in set order, and writes a template model card."""
+    path = folder / "adapter_config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["base_model_name_or_path"] = base_label
+    if isinstance(config.get("target_modules"), list):
+        config["target_modules"] = sorted(config["target_modules"])
+    path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / "README.md").unlink(missing_ok=True)
+
+
 def train_adapter(encoder: Encoder, sentences: Sequence[str], labels: Sequence[int], n_labels: int, output: Path,
                   config: AdaptConfig | None = None, previous: Path | None = None, progress: bool = True,
-                  log: Callable[[str], None] = print) -> Path:
+                  log: Callable[[str], None] = print, base_label: str = "auto") -> Path:
     """Fine-tune LoRA adapters of ``encoder`` (continuing ``previous`` when given) so that its
-    mean-pooled sentence states predict ``labels``; save them to ``output`` and return it."""
+    mean-pooled sentence states predict ``labels``; save them to ``output`` and return it.
+    ``base_label`` names the encoder in the saved config ("auto": the packaged MiniLM)."""
     from peft import LoraConfig, PeftModel, get_peft_model
     from tqdm import tqdm
     from transformers import AutoModel
@@ -106,7 +120,8 @@ def train_adapter(encoder: Encoder, sentences: Sequence[str], labels: Sequence[i
             bar.set_postfix(loss=f"{loss.item():.3f}")
     bar.close()
     output.mkdir(parents=True, exist_ok=True)
-    model.to(torch.float16).save_pretrained(str(output))  # half precision: half the size, same merged weights to ~1e-4
+    model.to(torch.float16).save_pretrained(str(output), save_embedding_layers=False)  # half precision: half the size, same merged weights to ~1e-4
+    tidy_saved(output, base_label)
     log(f"adapted the encoder: {cfg.epochs} epochs of {len(epochs[0])} balanced sentences, LoRA rank "
         f"{model.peft_config['default'].r}, saved to {output}")
     return output

@@ -264,7 +264,7 @@ def adapt_encoder(model: MTModel, train: list[Example], output: Path, cfg: Train
     folder = train_adapter(model.encoder, [u.text for u in units], [model.doc_labels.index(labelled[u.example].label) for u in units],
                            len(model.doc_labels), output / "model-last" / ADAPTER_DIR,
                            cfg.adapt,
-                           previous=model.adapter, progress=progress, log=log)
+                           previous=model.adapter, progress=progress, log=log, base_label=model.encoder_name)
     model.encoder = load_encoder(model.encoder_name, device=model.encoder.device, max_length=model.encoder.max_length,
                                  adapter=folder)
     model.adapter = folder
