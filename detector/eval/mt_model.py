@@ -94,6 +94,7 @@ def measure(model: MTModel, test: list[Example]) -> dict:
         "spans": spans,
         "span_examples": len(span_ex),
         "by_length": _by_length(docs, doc_pred, model),
+        "by_domain": _by_domain(docs, doc_pred, model),
         "inference": {"sentences": sentences, "seconds": round(seconds, 1),
                       "sentences_per_second": round(sentences / seconds, 1), "threads": 2},
         "training_seconds": model.meta.get("training_seconds"),
@@ -127,6 +128,19 @@ def _by_length(docs: list[Example], preds: list, model: MTModel) -> dict:
     return out
 
 
+def _by_domain(docs: list[Example], preds: list, model: MTModel) -> dict:
+    """AUC per WMT22 pair and domain: ru-en has news and e-commerce, uk-en's documents carry none."""
+    from detector.datasets import iter_wmt22
+
+    domain = {f"wmt22:{pair}:{d.id}": f"{pair} {d.domain or 'unlabelled'}" for pair in ("uk-en", "ru-en") for d in iter_wmt22(pair)}
+    out = {}
+    for name in sorted({domain.get(ex.group or "", "other") for ex in docs}):
+        pick = [i for i, ex in enumerate(docs) if domain.get(ex.group or "", "other") == name]
+        got = doc_scores([docs[i].label for i in pick], [preds[i].doc_probs for i in pick], model.doc_labels, "mt")
+        out[name] = {k: got[k] for k in ("documents", "auc", "mcc") if k in got}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", action="store_true", help="retrain models/mt from ../shared/data first")
@@ -148,6 +162,8 @@ def main() -> None:
     print(f"{'document accuracy':<44}{d['accuracy']:>10.3f}")
     print(f"{'sentence ROC AUC (same documents)':<44}{r['sentences']:>10.3f}")
     for name, m in r["by_length"].items():
+        print(f"{'  AUC, ' + name + ' (' + str(m['documents']) + ' docs)':<44}{m.get('auc', float('nan')):>10.3f}")
+    for name, m in r["by_domain"].items():
         print(f"{'  AUC, ' + name + ' (' + str(m['documents']) + ' docs)':<44}{m.get('auc', float('nan')):>10.3f}")
     s = r["spans"]["ALL"]
     print(f"{'MQM test span P / R / F1 (chars, ' + str(r['span_examples']) + ' ann.)':<44}"
