@@ -110,3 +110,19 @@ def test_balanced_epoch_samples_every_label_equally() -> None:
     assert sorted(labels[i] for i in first) == [0, 0, 0, 1, 1, 1]
     assert len(set(first)) == 6 and {i for i in first if labels[i] == 0} == {0, 1, 2}
     assert {i for i in first if labels[i]} != {i for i in second if labels[i]}  # a new MT sample each epoch
+
+
+def test_the_check_turns_off_in_one_line_when_an_adapted_model_gets_another_encoder(adapted: Path, caplog) -> None:
+    import logging
+
+    from detector.article import Article
+    from detector.config import load_config
+    from detector.scanner import Scanner
+
+    cfg = load_config().with_overrides({"select": ["MT.ModelSpan"], "checks.mt_model.model": str(adapted / "out"),
+                                        "checks.mt_model.encoder": "sentence-transformers/paraphrase-MiniLM-L3-v2"})
+    with caplog.at_level(logging.WARNING):
+        reports = list(Scanner(cfg).scan([Article("a", TEXTS[0])]))
+    assert reports[0].mt_probability is None
+    offs = [r.getMessage() for r in caplog.records if "mt_model check is off" in r.getMessage()]
+    assert len(offs) == 1 and "adapts its encoder" in offs[0] and "\n" not in offs[0]
