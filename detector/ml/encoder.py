@@ -62,11 +62,6 @@ class Encoder:
     adapter: str | None = None  # content hash of a merged LoRA adapter (``encoder_adapter``)
 
     @property
-    def identity(self) -> str:
-        """What determines its outputs: the base model and the adapter merged into it."""
-        return self.name if self.adapter is None else f"{self.name}+lora:{self.adapter}"
-
-    @property
     def dim(self) -> int:
         return int(self.model.config.hidden_size)
 
