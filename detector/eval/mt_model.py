@@ -116,16 +116,17 @@ def _sentence_auc(docs: list[Example], preds: list) -> float:
     return float(roc_auc_score(y, s))
 
 
+def _subset(docs: list[Example], preds: list, model: MTModel, pick: list[int]) -> dict:
+    """Document count, AUC and MCC of the documents at ``pick``."""
+    got = doc_scores([docs[i].label for i in pick], [preds[i].doc_probs for i in pick], model.doc_labels, "mt")
+    return {k: got[k] for k in ("documents", "auc", "mcc") if k in got}
+
+
 def _by_length(docs: list[Example], preds: list, model: MTModel) -> dict:
-    out = {}
     buckets = (("1-2 sentences", 1, 2), ("3-9 sentences", 3, 9), ("10+ sentences", 10, 10**9),
                ("3+ sentences (article-like)", 3, 10**9))
-    for name, lo, hi in buckets:
-        pick = [i for i, p in enumerate(preds) if lo <= len(p.sentence_probs) <= hi]
-        if pick:
-            got = doc_scores([docs[i].label for i in pick], [preds[i].doc_probs for i in pick], model.doc_labels, "mt")
-            out[name] = {k: got[k] for k in ("documents", "auc", "mcc") if k in got}
-    return out
+    picks = {name: [i for i, p in enumerate(preds) if lo <= len(p.sentence_probs) <= hi] for name, lo, hi in buckets}
+    return {name: _subset(docs, preds, model, pick) for name, pick in picks.items() if pick}
 
 
 def _by_domain(docs: list[Example], preds: list, model: MTModel) -> dict:
@@ -133,12 +134,8 @@ def _by_domain(docs: list[Example], preds: list, model: MTModel) -> dict:
     from detector.datasets import iter_wmt22
 
     domain = {f"wmt22:{pair}:{d.id}": f"{pair} {d.domain or 'unlabelled'}" for pair in ("uk-en", "ru-en") for d in iter_wmt22(pair)}
-    out = {}
-    for name in sorted({domain.get(ex.group or "", "other") for ex in docs}):
-        pick = [i for i, ex in enumerate(docs) if domain.get(ex.group or "", "other") == name]
-        got = doc_scores([docs[i].label for i in pick], [preds[i].doc_probs for i in pick], model.doc_labels, "mt")
-        out[name] = {k: got[k] for k in ("documents", "auc", "mcc") if k in got}
-    return out
+    of = [domain.get(ex.group or "", "other") for ex in docs]
+    return {name: _subset(docs, preds, model, [i for i, d in enumerate(of) if d == name]) for name in sorted(set(of))}
 
 
 def clean_english(n: int) -> dict:
@@ -190,9 +187,7 @@ def main() -> None:
     print(f"{'document MCC (p >= 0.5)':<44}{d['mcc']:>10.3f}")
     print(f"{'document accuracy':<44}{d['accuracy']:>10.3f}")
     print(f"{'sentence ROC AUC (same documents)':<44}{r['sentences']:>10.3f}")
-    for name, m in r["by_length"].items():
-        print(f"{'  AUC, ' + name + ' (' + str(m['documents']) + ' docs)':<44}{m.get('auc', float('nan')):>10.3f}")
-    for name, m in r["by_domain"].items():
+    for name, m in {**r["by_length"], **r["by_domain"]}.items():
         print(f"{'  AUC, ' + name + ' (' + str(m['documents']) + ' docs)':<44}{m.get('auc', float('nan')):>10.3f}")
     s = r["spans"]["ALL"]
     print(f"{'MQM test span P / R / F1 (chars, ' + str(r['span_examples']) + ' ann.)':<44}"
