@@ -189,7 +189,7 @@ def test_seed_002_through_the_public_api():
 
 
 def test_the_word_live_does_not_make_a_live_blog():
-    from detector.dates_context import is_live
+    from detector.dates.context import is_live
 
     assert is_live("Live updates: Russia invades Ukraine", None)
     assert is_live("LIVE: shelling in Kharkiv", None)

@@ -3,8 +3,8 @@
 Machine-translated and hastily edited news gets dates wrong in a few recurring ways: a weekday
 copied from another day, a month typed one off (in non-leap years February and March share
 weekdays, so "Monday, March 28" for Monday, February 28 survives a weekday check), February 30.
-Each is checked by calendar arithmetic over the mentions ``detector.dates_extract`` finds, against
-the references ``detector.dates_context`` establishes.
+Each is checked by calendar arithmetic over the mentions ``detector.dates.extract`` finds, against
+the references ``detector.dates.context`` establishes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
-from detector.dates_context import (
+from detector.dates.context import (
     Publication,
     has_future_cue,
     infer_publication,
@@ -30,7 +30,7 @@ from detector.dates_context import (
     relative_year,
     resolve_year,
 )
-from detector.dates_extract import (
+from detector.dates.extract import (
     MONTH_NAMES,
     WEEKDAY_NAMES,
     DateMention,

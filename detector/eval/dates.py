@@ -29,8 +29,8 @@ from pathlib import Path
 from detector.article import Article, Document
 from detector.checks.dates import DatesCheck
 from detector.datasets import iter_scrapinghub, iter_wcxb, iter_wmt22, wmt22_english_sources
-from detector.dates_context import is_update_stamp, resolve_year, sentence_bounds
-from detector.dates_extract import (
+from detector.dates.context import is_update_stamp, resolve_year, sentence_bounds
+from detector.dates.extract import (
     MONTH_NAMES,
     MONTH_RE,
     WEEKDAY_NAMES,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from detector.article import split_sentences
-from detector.dates_extract import DateMention, valid_day
+from detector.dates.extract import DateMention, valid_day
 
 #: Words that announce a future event ("will", "scheduled", "set for", "next", "until", "due",
 #: "expected" — the issue's list) and their close relatives in news prose.
