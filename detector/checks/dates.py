@@ -10,6 +10,7 @@ the references ``detector.dates.context`` establishes.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from typing import Any
 
 from detector.article import Document
@@ -26,7 +27,7 @@ from detector.dates.context import (
     is_live,
     is_named_or_anniversary,
     is_update_stamp,
-    paragraph_year,
+    paragraph_years,
     relative_year,
     resolve_year,
 )
@@ -130,10 +131,11 @@ class DatesCheck(Check):
             ctx["publication_inferred"] = True
         findings: list[Finding] = []
         resolved: list[tuple[DateMention, dt.date, bool]] = []  # (mention, reading, year was written)
+        para_years = paragraph_years(text, mentions)
         for i, m in enumerate(mentions):
             if not m.is_day:
                 continue
-            year = m.year or relative_year(text, m, pub.date) or paragraph_year(text, mentions, i)
+            year = m.year or relative_year(text, m, pub.date) or para_years[i]
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
                 findings.append(self._impossible(doc, m, year or (pub.date.year if pub.date else None), ctx))
                 continue
@@ -228,13 +230,13 @@ class DatesCheck(Check):
         late = [(m, r) for m, r, _ in resolved if limit < r <= horizon]
         # A byline (a date alone on its line, outside live blogs) contradicts the record whatever the
         # article is about; other late dates in an agenda or a release calendar are its subject.
-        bylines = [(m, r) for m, r in late if not live and is_byline(text, m) and not is_update_stamp(text, m)]
-        events = [x for x in late if x not in bylines]
+        bylines = {id(m) for m, _ in late if not live and is_byline(text, m) and not is_update_stamp(text, m)}
+        events = [(m, r) for m, r in late if id(m) not in bylines]
         if len({r for _, r in events}) >= self.settings["forward_looking_min"]:
-            late = bylines
+            late = [(m, r) for m, r in late if id(m) in bylines]
         out = []
         for m, reading in late:
-            if (m, reading) in bylines:
+            if id(m) in bylines:
                 pass
             elif (has_future_cue(text, m) or is_attributive(text, m) or is_named_or_anniversary(text, m)
                     or is_dateline(text, m) or is_update_stamp(text, m) or live and is_entry_stamp(text, m)):
@@ -265,10 +267,11 @@ class DatesCheck(Check):
         s = self.settings
         text = doc.text
         out = []
+        every = sorted(r for _, r, _ in resolved)  # the others are these less one copy of the reading
         for m, reading, year_known in resolved:
             if year_known or m.kind != "date" or (pub.effective and reading > pub.effective):
                 continue  # written years are deliberate; later dates are Date.Future's
-            others = sorted(r for mm, r, _ in resolved if mm is not m)
+            others = _OneLess(every, reading)
             if len(others) < s["outlier_min_cluster"] or (others[-1] - others[0]).days > s["outlier_cluster_days"]:
                 continue
             centre = others[len(others) // 2]
@@ -320,6 +323,20 @@ class DatesCheck(Check):
                     data={"readings": ["dmy", "mdy"]},
                 ))
         return out
+
+
+class _OneLess:
+    """A sorted list without one copy of ``value``, indexed in O(1) (no copy per mention)."""
+
+    def __init__(self, values: list[dt.date], value: dt.date) -> None:
+        self.values, self.gap = values, bisect_left(values, value)
+
+    def __len__(self) -> int:
+        return len(self.values) - 1
+
+    def __getitem__(self, k: int) -> dt.date:
+        k = k % len(self)
+        return self.values[k if k < self.gap else k + 1]
 
 
 def _span(a: dt.date, b: dt.date) -> str:

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from detector.article import split_sentences
 from detector.dates.extract import DateMention, valid_day
+from detector.dates.index import text_index
 
 #: Words that announce a future event ("will", "scheduled", "set for", "next", "until", "due",
 #: "expected" — the issue's list) and their close relatives in news prose.
@@ -76,17 +76,19 @@ class Publication:
 
 def line_bounds(text: str, m: DateMention) -> tuple[int, int]:
     """The line holding a mention."""
-    end = text.find("\n", m.end)
-    return text.rfind("\n", 0, m.start) + 1, len(text) if end < 0 else end
+    return text_index(text).line(m.start)
 
 
 def sentence_bounds(text: str, m: DateMention) -> tuple[int, int]:
-    """The sentence around a mention (the shared splitter: "U.S." and "E. Washington" do not end one)."""
-    line_start, line_end = line_bounds(text, m)
-    for span in split_sentences(text, line_start, line_end):
-        if span.start <= m.start < span.end:
-            return span.start, span.end
-    return line_start, line_end
+    """The sentence around a mention (the shared splitter: "U.S." and "E. Washington" do not end one),
+    at most ``MAX_SENTENCE`` characters either side of it."""
+    return text_index(text).sentence(m.start)
+
+
+def _short_line(text: str, m: DateMention, slack: int) -> str | None:
+    """The mention's line when it is at most ``slack`` characters longer than the mention."""
+    s, e = line_bounds(text, m)
+    return text[s:e] if e - s <= len(m.text) + slack else None
 
 
 def has_future_cue(text: str, m: DateMention) -> bool:
@@ -111,7 +113,7 @@ def is_attributive(text: str, m: DateMention) -> bool:
 
 def is_dateline(text: str, m: DateMention) -> bool:
     return bool(_DATELINE_BEFORE.search(text[max(0, m.start - 60):m.start])) or (
-        (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:])
+        (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:m.end + 40])
         is not None
     )
 
@@ -127,8 +129,8 @@ def is_entry_stamp(text: str, m: DateMention) -> bool:
     """A live-blog entry header: a date with a time ("March 3, 10:15 GMT") or alone on its line."""
     if _TIME_NEAR.match(text[m.end:m.end + 16]):
         return True
-    line = text[slice(*line_bounds(text, m))]
-    return len(line.strip()) <= len(m.text) + 12
+    line = _short_line(text, m, 40)
+    return line is not None and len(line.strip()) <= len(m.text) + 12
 
 
 _POSTED_BEFORE = re.compile(r"\b(?:[Pp]osted|[Pp]ublished|PUBLISHED|POSTED)(?:\s+on)?(?:\s+the)?:?\s*$")
@@ -140,7 +142,7 @@ def is_byline(text: str, m: DateMention) -> bool:
         return True
     if 500 < m.start < len(text) - 300:
         return False
-    line = text[slice(*line_bounds(text, m))]
+    line = _short_line(text, m, 40) or ""
     return line.strip(" \t·•|-–—,.:📅🗓") == m.text or bool(_TIME_NEAR.match(text[m.end:m.end + 16]))
 
 
@@ -160,16 +162,20 @@ def relative_year(text: str, m: DateMention, ref: dt.date | None) -> int | None:
     return ref.year + {"last": -1, "this": 0, "next": 1}[got.group(1)]
 
 
-def paragraph_year(text: str, mentions: list[DateMention], i: int) -> int | None:
-    """The latest year written before mention ``i`` in its paragraph ("In 2014 ... on March 16")."""
-    m = mentions[i]
-    para_start = text.rfind("\n\n", 0, m.start)
-    for prev in reversed(mentions[:i]):
-        if prev.start < para_start:
-            break
-        if prev.year is not None and prev.kind != "weekday":
-            return prev.year
-    return None
+def paragraph_years(text: str, mentions: list[DateMention]) -> list[int | None]:
+    """For each mention, the latest year written before it in its paragraph ("In 2014 ... on March 16");
+    one pass over the mentions (sorted by offset)."""
+    index = text_index(text)
+    out: list[int | None] = []
+    year, para = None, -1
+    for m in mentions:
+        start = index.paragraph_start(m.start)
+        if start != para:
+            year, para = None, start
+        out.append(year)
+        if m.year is not None and m.kind != "weekday":
+            year = m.year
+    return out
 
 
 def infer_publication(text: str, mentions: list[DateMention], published: dt.date | None, live: bool = False) -> Publication:

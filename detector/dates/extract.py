@@ -19,6 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from detector.dates.index import text_index
+
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -222,22 +224,21 @@ _RELATIVE_WORDS = ("yesterday", "today", "tomorrow", "tonight")
 
 
 def _candidate_lines(text: str) -> list[tuple[int, int]]:
-    starts: set[int] = set()
+    """Bounds of the lines holding an anchor, in order (one bisection per anchor: linear in text size)."""
+    index = text_index(text)
+    lines: set[int] = set()
     for m in _ANCHOR.finditer(text):
         w = m.group()
         if w[0].isdigit() or w.lower() in _ANCHOR_WORDS:
-            starts.add(text.rfind("\n", 0, m.start()) + 1)
+            lines.add(index.line_of(m.start()))
     lowered = text.lower()
     for w in _RELATIVE_WORDS:
         i = lowered.find(w)
         while i >= 0:
-            starts.add(text.rfind("\n", 0, i) + 1)
+            lines.add(index.line_of(i))
             i = lowered.find(w, i + len(w))
-    out = []
-    for start in sorted(starts):
-        end = text.find("\n", start)
-        out.append((start, len(text) if end < 0 else end))
-    return out
+    nl = index.newlines
+    return [(nl[k - 1] + 1 if k else 0, nl[k] if k < len(nl) else len(text)) for k in sorted(lines)]
 
 
 def extract_dates(text: str) -> list[DateMention]:
@@ -248,10 +249,14 @@ def extract_dates(text: str) -> list[DateMention]:
     return [d for d in _without_overlaps(text, found) if not _in_url(text, d)]
 
 
+_URL_WINDOW = 300  # the longest token looked at around a date
+
+
 def _in_url(text: str, d: DateMention) -> bool:
     """Dates inside URLs and query strings ("?from=2025-01-01") are data, not prose."""
-    left = max(text.rfind(" ", 0, d.start), text.rfind("\n", 0, d.start)) + 1
-    right = min((i for i in (text.find(" ", d.end), text.find("\n", d.end)) if i >= 0), default=len(text))
+    lo, hi = max(0, d.start - _URL_WINDOW), min(len(text), d.end + _URL_WINDOW)
+    left = max(text.rfind(" ", lo, d.start), text.rfind("\n", lo, d.start), lo - 1) + 1
+    right = min((i for i in (text.find(" ", d.end, hi), text.find("\n", d.end, hi)) if i >= 0), default=hi)
     token = text[left:right]
     return "://" in token or "=" in token or "www." in token
 
@@ -287,15 +292,28 @@ _PRIORITY = {"date": 0, "iso": 0, "numeric": 1, "month": 2, "weekday": 3, "relat
 
 
 def _without_overlaps(text: str, found: list[DateMention]) -> list[DateMention]:
+    """Keep the best of overlapping mentions (a full date over its bare year, the longest first).
+
+    Mentions are cut into runs of mutually overlapping ones by a sweep over their starts; the
+    greedy choice is made inside each run, which holds a handful, so this is n log n overall.
+    """
     kept: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-    for d in sorted(found, key=lambda d: (_PRIORITY[d.kind], -(d.end - d.start), d.start)):
-        if any(d.start < e and s < d.end for s, e in taken):
-            continue
-        taken.append((d.start, d.end))
-        if not d.text:  # weekday alone: text filled from offsets
-            d = DateMention(**{**d.__dict__, "text": text[d.start:d.end]})
-        kept.append(d)
+    found = sorted(found, key=lambda d: d.start)
+    i = 0
+    while i < len(found):
+        j, reach = i + 1, found[i].end
+        while j < len(found) and found[j].start < reach:
+            reach = max(reach, found[j].end)
+            j += 1
+        taken: list[tuple[int, int]] = []
+        for d in sorted(found[i:j], key=lambda d: (_PRIORITY[d.kind], -(d.end - d.start), d.start)):
+            if any(d.start < e and s < d.end for s, e in taken):
+                continue
+            taken.append((d.start, d.end))
+            if not d.text:  # weekday alone: text filled from offsets
+                d = DateMention(**{**d.__dict__, "text": text[d.start:d.end]})
+            kept.append(d)
+        i = j
     kept.sort(key=lambda d: d.start)
     return kept
 
