@@ -104,8 +104,14 @@ def test_trap_anniversaries_and_named_days():
     assert rules("Moscow prepares to mark Victory Day on May 9.") == []
 
 
-def test_trap_datelines():
-    assert rules("MINSK, 20 June (Reuters) - Belarus said troops stayed.", published=dt.date(2022, 5, 25)) == []
+def test_trap_datelines_on_or_just_before_publication():
+    for day in (25, 24, 23):
+        assert rules(f"MINSK, {day} May (Reuters) - Belarus said troops stayed.", published=dt.date(2022, 5, 25)) == []
+
+
+def test_a_dateline_after_publication_is_a_dateline_finding_not_a_future_one():
+    assert rules("MINSK, 20 June (Reuters) - Belarus said troops stayed.", published=dt.date(2022, 5, 25)) == [
+        ("Date.Dateline", "20 June")]
 
 
 def test_trap_live_blog_updated_after_publication():

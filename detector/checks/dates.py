@@ -10,7 +10,6 @@ the references ``detector.dates.context`` establishes.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
 from typing import Any
 
 from detector.article import Document
@@ -26,11 +25,14 @@ from detector.dates.context import (
     is_entry_stamp,
     is_live,
     is_named_or_anniversary,
+    is_past_report,
     is_update_stamp,
     paragraph_years,
     relative_year,
     resolve_year,
+    sentence_bounds,
 )
+from detector.dates.events import attachments, load_events
 from detector.dates.extract import (
     MONTH_NAMES,
     WEEKDAY_NAMES,
@@ -40,6 +42,7 @@ from detector.dates.extract import (
     format_date,
     valid_day,
 )
+from detector.dates.suggest import OneLess, earlier_twin, one_typo_away, rewrite_weekday, span_text
 from detector.findings import Category, Finding, Severity
 
 IMPOSSIBLE = Rule(
@@ -104,15 +107,54 @@ MIXED_FORMAT = Rule(
     ),
 )
 
+DATELINE = Rule(
+    id="Date.Dateline", category=Category.DATE, severity=Severity.WARNING,
+    summary="A dateline dated after publication (or, as info, more than two days before it).",
+    doc=(
+        "A dateline (\"MINSK, 16 March (BelTA) –\", \"KYIV, March 5 (Reuters) -\") states when the report was "
+        "filed. It may carry the publication day or a day or two before (`dateline_max_lag_days`, default 2); "
+        "one after publication (beyond `dateline_tolerance_days`, default 0) is an error like any other "
+        "date (warning; the suggestion is the publication day in the dateline's form). One older than the lag is "
+        "reported as info: a wire story republished later, or a typo. A year-less dateline is read in the "
+        "nearer year. Judged only against a publication date given in the record."
+    ),
+)
+KNOWN_EVENT = Rule(
+    id="Date.KnownEvent", category=Category.DATE, severity=Severity.WARNING,
+    summary="A date attached to a well-known event that disagrees with the event's date.",
+    doc=(
+        "\"In the first hours of the invasion on January 24\" (24 February 2022), \"Victory Day on May 8\" in a "
+        "Russian context (9 May). No calendar rule sees these. The event's name must sit right beside the "
+        "date (\"the invasion on ...\", \"Victory Day (May 9)\", \"the Feb. 24 invasion\", \"the Kakhovka dam was "
+        "destroyed on ...\"), with only a few linking words between. The table, with a source for each date, is "
+        "`detector/dates/events.json`: the full-scale invasion (24 Feb 2022), the annexation of Crimea (18/21 "
+        "March 2014), Ukraine's Independence Day (24 Aug) and declaration of independence (1991), Victory Day "
+        "(9 May in Russia and Belarus and in Ukraine before 2023, 8 May in Ukraine since 2023), VE Day (8 May), "
+        "Ukraine's Constitution Day (28 June), the Kerch bridge attacks (8 Oct 2022, 17 July 2023), the "
+        "Kakhovka dam breach (6 June 2023), the Kursk incursion (6 Aug 2024), MH17 (17 July 2014), the Mariupol "
+        "theatre airstrike (16 March 2022), Russia's partial mobilisation (21 Sept 2022), the annexation of four "
+        "regions (30 Sept 2022), the liberation of Kherson (11 Nov 2022), the Wagner mutiny (23-24 June 2023) "
+        "and the sinking of the Moskva (13-14 April 2022). A date whose written year differs from a one-off "
+        "event's is left alone (another event of that name) unless day and month match (a year typo, not in "
+        "an anniversary sentence). Days of the same name in several countries choose by the sentence's words. "
+        "Add events with `[[tool.detector.checks.dates.known_events]]` (keys `name`, `phrase`, `dates`, and "
+        "optionally `requires`, `excludes`, `scope`, `years`, `source`; see docs/configuration.md). The "
+        "suggestion is the event's date in the article's form; `data.event` names the event."
+    ),
+)
+
 
 @register
 class DatesCheck(Check):
     """Calendar checks over the dates an article writes."""
 
     name = "dates"
-    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT)
+    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT)
     defaults = {
         "future_tolerance_days": 2,
+        "dateline_tolerance_days": 0,
+        "dateline_max_lag_days": 2,
+        "known_events": [],
         "live_tolerance_days": 7,
         "future_max_days": 400,
         "forward_looking_min": 3,
@@ -120,6 +162,9 @@ class DatesCheck(Check):
         "outlier_cluster_days": 45,
         "outlier_min_cluster": 3,
     }
+
+    def setup(self) -> None:
+        self.events = load_events(self.settings["known_events"])
 
     def check(self, doc: Document) -> Result:
         text = doc.text
@@ -132,10 +177,12 @@ class DatesCheck(Check):
         findings: list[Finding] = []
         resolved: list[tuple[DateMention, dt.date, bool]] = []  # (mention, reading, year was written)
         para_years = paragraph_years(text, mentions)
+        stated: dict[int, int | None] = {}  # id(mention) -> the year the text gives it, if any
         for i, m in enumerate(mentions):
             if not m.is_day:
                 continue
             year = m.year or relative_year(text, m, pub.date) or para_years[i]
+            stated[id(m)] = year
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
                 findings.append(self._impossible(doc, m, year or (pub.date.year if pub.date else None), ctx))
                 continue
@@ -151,7 +198,8 @@ class DatesCheck(Check):
                     findings.append(self._weekday(doc, m, reading, ctx, confidence=0.95 if m.year else 0.8))
                     continue
             elif pub.date is not None:
-                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date)
+                nearer = m.weekday is None and (is_past_report(text, m) or is_dateline(text, m))
+                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, nearer)
                 if reading is None:  # February 29 with no leap year around publication
                     findings.append(self._impossible(doc, m, pub.date.year, ctx))
                     continue
@@ -161,8 +209,12 @@ class DatesCheck(Check):
             else:
                 continue
             resolved.append((m, reading, m.year is not None or year is not None))
-        findings += self._future(doc, resolved, pub, live, ctx)
-        findings += self._outliers(doc, resolved, pub, ctx)
+        events, attached = self._known_events(doc, mentions, resolved, stated, pub, ctx)
+        findings += events
+        rest = [x for x in resolved if id(x[0]) not in attached]  # an event's date is judged by its event
+        findings += self._datelines(doc, rest, pub, ctx)
+        findings += self._future(doc, rest, pub, live, ctx)
+        findings += self._outliers(doc, rest, pub, ctx)
         findings += self._mixed(doc, mentions)
         annotations = {
             "publication": ctx["publication"],
@@ -210,7 +262,7 @@ class DatesCheck(Check):
             doc, m.start, m.end,
             f"{format_date(reading.day, reading.month, reading.year)} {tense} a {WEEKDAY_NAMES[actual]}, "
             f"not a {WEEKDAY_NAMES[stated]}{written_year}.",
-            suggestion=_rewrite_weekday(m, actual),
+            suggestion=rewrite_weekday(m, actual),
             confidence=confidence,
             data={**ctx, "date": reading.isoformat(), "stated_weekday": WEEKDAY_NAMES[stated],
                   "actual_weekday": WEEKDAY_NAMES[actual], "nearest": nearest.isoformat()},
@@ -228,6 +280,7 @@ class DatesCheck(Check):
         limit = ref + dt.timedelta(days=tolerance)
         horizon = ref + dt.timedelta(days=self.settings["future_max_days"])
         late = [(m, r) for m, r, _ in resolved if limit < r <= horizon]
+        year_less = {id(m) for m, _, known in resolved if not known}
         # A byline (a date alone on its line, outside live blogs) contradicts the record whatever the
         # article is about; other late dates in an agenda or a release calendar are its subject.
         bylines = {id(m) for m, _ in late if not live and is_byline(text, m) and not is_update_stamp(text, m)}
@@ -243,20 +296,95 @@ class DatesCheck(Check):
                 continue
             days = (reading - pub.date).days if pub.date else (reading - ref).days
             since = "inferred publication date" if pub.inferred else "publication date"
-            intended = _earlier_twin(m, reading, ref)
+            intended = earlier_twin(m, reading, ref)
+            # A year-less date: say which other reading was passed over (a year earlier).
+            alt = reading.replace(year=reading.year - 1) if id(m) in year_less and valid_day(
+                reading.year - 1, reading.month, reading.day) else None
             out.append(FUTURE.finding(
                 doc, m.start, m.end,
-                f"“{m.text}” reads as {format_date(reading.day, reading.month, reading.year)}, {days} days after "
-                f"the article's {since} ({format_date(ref.day, ref.month, ref.year)}), and nothing here announces "
-                "a future event."
+                f"“{m.text}” reads as {format_date(reading.day, reading.month, reading.year)}"
+                + (" (the nearer year)" if alt else "")
+                + f", {days} days after the article's {since} ({format_date(ref.day, ref.month, ref.year)}), and "
+                "nothing here announces a future event."
+                + (f" Read as {format_date(alt.day, alt.month, alt.year)}, {(ref - alt).days} days before, it would "
+                   "need a cue such as \"last year\"." if alt else "")
                 + (f" {format_date(intended.day, intended.month, weekday=m.weekday)} has the same weekday and "
                    "precedes publication." if intended and m.weekday is not None else ""),
                 suggestion=format_date(intended.day, intended.month, intended.year if m.year else None,
                                        weekday=m.weekday, order=m.order if m.order in ("md", "dm") else "md")
                 if intended else None,
-                confidence=0.85 if intended and m.weekday is not None else 0.7,
+                confidence=0.85 if intended and m.weekday is not None else 0.6 if alt else 0.7,
                 data={**ctx, "date": reading.isoformat(), "days_after": days,
+                      "readings": [reading.isoformat(), alt.isoformat()] if alt else [reading.isoformat()],
                       "intended": intended.isoformat() if intended else None, "live": live},
+            ))
+        return out
+
+    def _known_events(
+        self, doc: Document, mentions: list[DateMention], resolved: list[tuple[DateMention, dt.date, bool]],
+        stated: dict[int, int | None], pub: Publication, ctx: dict[str, Any],
+    ) -> tuple[list[Finding], set[int]]:
+        """Findings for dates that contradict their event, and the ids of every mention attached to one."""
+        text = doc.text
+        readings = {id(m): r for m, r, _ in resolved}
+
+        def year_of(m: DateMention) -> int | None:
+            r = readings.get(id(m))
+            return stated.get(id(m)) or (r.year if r else pub.date.year if pub.date else None)
+
+        out, attached = [], set()
+        for a in attachments(text, [m for m in mentions if id(m) in readings], self.events,
+                             lambda m: sentence_bounds(text, m), year_of):
+            m, ev, year = a.mention, a.event, stated.get(id(a.mention))
+            attached.add(id(m))
+            if ev.agrees(m, year):
+                continue
+            same_day = any((d.month, d.day) == (m.month, m.day) for d in ev.dates)
+            if not same_day and year is not None and ev.dates and all(d.year != year for d in ev.dates):
+                continue  # "the invasion on 20 February 2014": another invasion, not a typo
+            if same_day and is_named_or_anniversary(text, m):
+                continue  # "on February 24, 2023, a year after the invasion"
+            day, month, right_year = ev.right_date(m, year_of(m))
+            shown = right_year if m.year else None
+            weekday = dt.date(right_year, month, day).weekday() if m.weekday is not None and right_year else None
+            out.append(KNOWN_EVENT.finding(
+                doc, m.start, m.end,
+                f"“{m.text}” is given as the date of {ev.name} (“{a.phrase}”), which "
+                + (f"was {format_date(day, month, right_year)}." if ev.dates else f"falls on {format_date(day, month)}."),
+                suggestion=format_date(day, month, shown, weekday=weekday, order=m.order if m.order in ("md", "dm") else "md"),
+                confidence=0.8,
+                data={**ctx, "event": ev.name, "event_date": f"{right_year}-{month:02d}-{day:02d}" if right_year
+                      else f"--{month:02d}-{day:02d}", "source": ev.source},
+            ))
+        return out, attached
+
+    def _datelines(
+        self, doc: Document, resolved: list[tuple[DateMention, dt.date, bool]], pub: Publication, ctx: dict[str, Any],
+    ) -> list[Finding]:
+        """Datelines later than publication (warning) or older than a couple of days (info)."""
+        if pub.source != "record" or pub.date is None:
+            return []
+        s, text, out = self.settings, doc.text, []
+        for m, reading, _ in resolved:
+            if not is_dateline(text, m):
+                continue
+            days = (reading - pub.date).days
+            if -s["dateline_max_lag_days"] <= days <= s["dateline_tolerance_days"]:
+                continue
+            late = days > 0
+            fix = format_date(pub.date.day, pub.date.month, pub.date.year if m.year else None,
+                              weekday=pub.date.weekday() if m.weekday is not None else None,
+                              order=m.order if m.order in ("md", "dm") else "md")
+            when = format_date(pub.date.day, pub.date.month, pub.date.year)
+            out.append(DATELINE.finding(
+                doc, m.start, m.end,
+                f"The dateline “{m.text}” reads as {format_date(reading.day, reading.month, reading.year)}, "
+                + (f"{days} days after the article's publication date ({when}): a report cannot be filed after "
+                   "it is published." if late else
+                   f"{-days} days before the article's publication date ({when}): republished, or a typo."),
+                suggestion=fix if late else None, confidence=0.8 if late else 0.5,
+                severity=None if late else Severity.INFO,
+                data={**ctx, "date": reading.isoformat(), "days_after": days},
             ))
         return out
 
@@ -271,7 +399,7 @@ class DatesCheck(Check):
         for m, reading, year_known in resolved:
             if year_known or m.kind != "date" or (pub.effective and reading > pub.effective):
                 continue  # written years are deliberate; later dates are Date.Future's
-            others = _OneLess(every, reading)
+            others = OneLess(every, reading)
             if len(others) < s["outlier_min_cluster"] or (others[-1] - others[0]).days > s["outlier_cluster_days"]:
                 continue
             centre = others[len(others) // 2]
@@ -281,12 +409,12 @@ class DatesCheck(Check):
             if is_attributive(text, m) or is_named_or_anniversary(text, m) or has_future_cue(text, m):
                 continue
             lo, hi = others[0] - dt.timedelta(days=7), others[-1] + dt.timedelta(days=7)
-            fix = next((d for d in _one_typo_away(m, reading) if lo <= d <= hi), None)
+            fix = next((d for d in one_typo_away(m, reading) if lo <= d <= hi), None)
             hint = f"; {MONTH_NAMES[fix.month]} {fix.day} would fit" if fix else ""
             out.append(OUTLIER.finding(
                 doc, m.start, m.end,
                 f"“{m.text}” can only be {format_date(reading.day, reading.month, reading.year)}, {distance} days from "
-                f"the article's other dates ({_span(others[0], others[-1])}){hint}.",
+                f"the article's other dates ({span_text(others[0], others[-1])}){hint}.",
                 suggestion=format_date(fix.day, fix.month, None, weekday=m.weekday, order=m.order or "md") if fix else None,
                 confidence=0.7 if fix else 0.5,
                 data={**ctx, "date": reading.isoformat(), "cluster": [others[0].isoformat(), others[-1].isoformat()],
@@ -325,68 +453,4 @@ class DatesCheck(Check):
         return out
 
 
-class _OneLess:
-    """A sorted list without one copy of ``value``, indexed in O(1) (no copy per mention)."""
-
-    def __init__(self, values: list[dt.date], value: dt.date) -> None:
-        self.values, self.gap = values, bisect_left(values, value)
-
-    def __len__(self) -> int:
-        return len(self.values) - 1
-
-    def __getitem__(self, k: int) -> dt.date:
-        k = k % len(self)
-        return self.values[k if k < self.gap else k + 1]
-
-
-def _span(a: dt.date, b: dt.date) -> str:
-    return f"{format_date(a.day, a.month, a.year)} to {format_date(b.day, b.month, b.year)}"
-
-
-def _rewrite_weekday(m: DateMention, weekday: int) -> str:
-    """The mention with its weekday word replaced, keeping everything else as written."""
-    head = m.text.split(",", 1)[0].split(" ", 1)[0]
-    new = WEEKDAY_NAMES[weekday]
-    if head.endswith(".") or len(head.rstrip(".")) <= 4:
-        new = new[:3] + ("." if head.endswith(".") else "")
-    if head.isupper():
-        new = new.upper()
-    return new + m.text[len(head):]
-
-
-def _earlier_twin(m: DateMention, reading: dt.date, ref: dt.date) -> dt.date | None:
-    """The same day one or two months (or, with a written year, one year) earlier that is not after
-    publication and has the stated weekday: the likeliest intended date of a future typo."""
-    candidates = []
-    for back in (1, 2):
-        y, mo = reading.year, reading.month - back
-        if mo < 1:
-            y, mo = y - 1, mo + 12
-        if valid_day(y, mo, reading.day):
-            candidates.append(dt.date(y, mo, reading.day))
-    if m.year and valid_day(reading.year - 1, reading.month, reading.day):
-        candidates.append(dt.date(reading.year - 1, reading.month, reading.day))
-    for c in candidates:
-        if c <= ref + dt.timedelta(days=2) and (m.weekday is None or c.weekday() == m.weekday):
-            if m.weekday is not None or (ref - c).days <= 31:
-                return c
-    return None
-
-
-def _one_typo_away(m: DateMention, reading: dt.date) -> list[dt.date]:
-    """Dates one keystroke from the written one: month one off, day digits swapped or one off."""
-    out = []
-    for dm in (-1, 1):
-        mo = m.month + dm
-        for y in (reading.year - 1, reading.year, reading.year + 1):
-            if 1 <= mo <= 12 and valid_day(y, mo, m.day):
-                out.append(dt.date(y, mo, m.day))
-    if m.day >= 10 and str(m.day)[::-1] != str(m.day):
-        d = int(str(m.day)[::-1])
-        for y in (reading.year - 1, reading.year, reading.year + 1):
-            if valid_day(y, m.month, d):
-                out.append(dt.date(y, m.month, d))
-    return [d for d in out if m.weekday is None or d.weekday() == m.weekday]
-
-
-__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT"]
+__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT", "DATELINE", "KNOWN_EVENT"]

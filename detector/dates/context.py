@@ -111,8 +111,17 @@ def is_attributive(text: str, m: DateMention) -> bool:
     return bool(after) and after.group(1) not in _FUNCTION_WORDS
 
 
+#: "Kyiv, 16 March (Ukrinform) –": a title-case place is a dateline only with the agency or dash after.
+_TITLE_PLACE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2},\s*$")
+_DATELINE_AFTER = re.compile(r",?\s*(?:\d{4}\s*)?(?:\([^)\n]{1,30}\)\s*)?[-–—]")
+
+
 def is_dateline(text: str, m: DateMention) -> bool:
-    return bool(_DATELINE_BEFORE.search(text[max(0, m.start - 60):m.start])) or (
+    """"MINSK, 16 March (BelTA) –", "KYIV, March 5 (Reuters) -": the place and date of a report."""
+    before = text[max(0, m.start - 60):m.start]
+    if _TITLE_PLACE_BEFORE.search(before) and _DATELINE_AFTER.match(text, m.end, m.end + 40):
+        return True
+    return bool(_DATELINE_BEFORE.search(before)) or (
         (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:m.end + 40])
         is not None
     )
@@ -196,26 +205,29 @@ def infer_publication(text: str, mentions: list[DateMention], published: dt.date
     return Publication(None, "none")
 
 
-def reading_cost(d: dt.date, ref: dt.date) -> int:
+def reading_cost(d: dt.date, ref: dt.date, nearer: bool = False) -> int:
     """How unlikely a year-less date is to mean ``d`` in an article of ``ref``: news looks back more
-    than forward, so a day ahead costs three days behind."""
+    than forward, so a day ahead costs three days behind; with ``nearer`` (a past-tense report with
+    no cue for another year) the nearer reading wins, ahead or behind."""
     delta = (d - ref).days
-    return -delta if delta <= 0 else 3 * delta
+    return -delta if delta <= 0 else delta if nearer else 3 * delta
 
 
-def candidate_readings(month: int, day: int, ref: dt.date) -> list[dt.date]:
+def candidate_readings(month: int, day: int, ref: dt.date, nearer: bool = False) -> list[dt.date]:
     """The existing dates with this month and day in the years around ``ref``, likeliest first."""
     out = [dt.date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if valid_day(y, month, day)]
-    return sorted(out, key=lambda d: reading_cost(d, ref))
+    return sorted(out, key=lambda d: reading_cost(d, ref, nearer))
 
 
-def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tuple[dt.date | None, bool]:
+def resolve_year(
+    month: int, day: int, weekday: int | None, ref: dt.date, nearer: bool = False,
+) -> tuple[dt.date | None, bool]:
     """The reading of a year-less date, and whether a stated weekday agrees with it.
 
     The likeliest reading by ``reading_cost`` wins, unless only another reading within a year of
     ``ref`` has the stated weekday and lies within half a year of it (then the weekday decides).
     """
-    readings = candidate_readings(month, day, ref)
+    readings = candidate_readings(month, day, ref, nearer)
     if not readings:
         return None, True
     if weekday is None or readings[0].weekday() == weekday:
@@ -224,3 +236,26 @@ def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tup
         if r.weekday() == weekday and abs((r - ref).days) <= 183:
             return r, True
     return readings[0], False
+
+
+#: A past-tense verb: a report of something that happened ("met", "said", "resigned").
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|said|told|met|took|gave|went|came|left|began|held|made|saw|fled|fell|won|lost|spoke"
+    r"|wrote|sent|found|shot|hit|struck|led|sank|broke|\w{3,}ed)\b"
+)
+_NOT_PAST = frozenset("united need speed hundred indeed proceed exceed succeed embed breed sacred naked wicked "
+                      "rugged based expected scheduled planned proposed intended".split())
+#: Words that place a year-less date in another year than the nearest: "last year", "in 2021".
+_OTHER_YEAR = re.compile(
+    r"\b(?:last|previous|past)\s+(?:year|spring|summer|autumn|fall|winter)\b|\ba\s+year\s+(?:ago|earlier|before)\b"
+    r"|\b(?:1[89]|20)\d\d\b"
+)
+
+
+def is_past_report(text: str, m: DateMention) -> bool:
+    """A past-tense sentence with nothing in it pointing to another year: the nearer year-reading of a
+    year-less date is the likely one (and a month typo likelier still when that is after publication)."""
+    s, e = sentence_bounds(text, m)
+    if _OTHER_YEAR.search(text, s, e) or FUTURE_CUE.search(text, s, e):
+        return False
+    return any(w.group().lower() not in _NOT_PAST for w in _PAST.finditer(text, s, e))

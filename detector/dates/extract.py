@@ -19,8 +19,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from detector.dates.index import text_index
-
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -155,6 +153,15 @@ def _is_count(text: str, m: re.Match) -> bool:
     return bool(_COUNT_BEFORE.search(before))
 
 
+def _count_follows(text: str, m: re.Match) -> bool:
+    """A noun-like word after "May 32" / before "32 January" makes the number a count, not a day."""
+    after = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
+    if after and after.group(1) not in _FUNCTION_AFTER:
+        return True
+    return bool(re.search(r"\b(?:killed|wounded|injured|with|of|than|about|some|nearly|almost|over|least)\s+$",
+                          text[max(0, m.start() - 20):m.start()]))
+
+
 def _named_day(text: str, start: int) -> bool:
     """"Black Friday", "Super Tuesday", "Easter Sunday": a capitalised word before, mid-sentence."""
     before = re.search(r"(\S+)\s+$", text[max(0, start - 30):start])
@@ -174,8 +181,10 @@ def _written(text: str, m: re.Match, order: str) -> DateMention | None:
     year = int(m.group("year")) if m.group("year") else None
     if order == "md" and _is_count(text, m):
         return None
-    if day == 0 or day > 31 and not m.group("ord"):
+    if day == 0 or day > 39 and not m.group("ord"):
         return None  # "March 45" is a count or a typo we cannot place
+    if day > 31 and not m.group("ord") and not m.group("year") and _count_follows(text, m):
+        return None  # "May 32 killed", "on 35 January protesters ...": no month has a 32nd, so a count
     wd = m.group("wd")
     return DateMention(
         start=m.start(), end=m.end(), text=m.group(), kind="date", day=day, month=month, year=year,
@@ -224,21 +233,29 @@ _RELATIVE_WORDS = ("yesterday", "today", "tomorrow", "tonight")
 
 
 def _candidate_lines(text: str) -> list[tuple[int, int]]:
-    """Bounds of the lines holding an anchor, in order (one bisection per anchor: linear in text size)."""
-    index = text_index(text)
-    lines: set[int] = set()
-    for m in _ANCHOR.finditer(text):
-        w = m.group()
-        if w[0].isdigit() or w.lower() in _ANCHOR_WORDS:
-            lines.add(index.line_of(m.start()))
+    """Bounds of the lines holding an anchor, in order.
+
+    One sweep over the anchors: a line is found once (``rfind``/``find`` bounded by the previous
+    line's end) and anchors inside it are skipped, so every character is scanned O(1) times.
+    """
+    hits = [m.start() for m in _ANCHOR.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _ANCHOR_WORDS]
     lowered = text.lower()
     for w in _RELATIVE_WORDS:
         i = lowered.find(w)
         while i >= 0:
-            lines.add(index.line_of(i))
+            hits.append(i)
             i = lowered.find(w, i + len(w))
-    nl = index.newlines
-    return [(nl[k - 1] + 1 if k else 0, nl[k] if k < len(nl) else len(text)) for k in sorted(lines)]
+    hits.sort()
+    out: list[tuple[int, int]] = []
+    end = -1  # the newline that ends the last line taken (or -1)
+    for p in hits:
+        if p <= end:
+            continue
+        start = max(text.rfind("\n", end + 1, p), end) + 1
+        end = text.find("\n", p)
+        end = len(text) if end < 0 else end
+        out.append((start, end))
+    return out
 
 
 def extract_dates(text: str) -> list[DateMention]:
