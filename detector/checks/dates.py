@@ -30,6 +30,7 @@ from detector.dates.context import (
     paragraph_years,
     relative_year,
     resolve_year,
+    says_last_year,
     sentence_bounds,
 )
 from detector.dates.events import attachments, load_events
@@ -200,6 +201,9 @@ class DatesCheck(Check):
             elif pub.date is not None:
                 nearer = m.weekday is None and (is_past_report(text, m) or is_dateline(text, m))
                 reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, nearer)
+                if reading is not None and reading > pub.date and m.weekday is None and not is_dateline(text, m) \
+                        and says_last_year(text, m) and valid_day(reading.year - 1, m.month, m.day):
+                    reading = reading.replace(year=reading.year - 1)
                 if reading is None:  # February 29 with no leap year around publication
                     findings.append(self._impossible(doc, m, pub.date.year, ctx))
                     continue

@@ -91,10 +91,40 @@ def _short_line(text: str, m: DateMention, slack: int) -> str | None:
     return text[s:e] if e - s <= len(m.text) + slack else None
 
 
+#: A finite past-tense verb (not a participle after an auxiliary: "will be held" is no past).
+_FINITE_PAST = re.compile(
+    r"(?<!\bbe )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bto )(?<!\bhas )(?<!\bhave )(?<!\bhad )"
+    r"(?<!\bget )(?<!\bgot )\b(?:told|said|met|took|gave|went|came|began|saw|fled|fell|won|lost|spoke|wrote|sent|found"
+    r"|sank|broke|\w{3,}ed)\b"
+)
+#: Words that open another clause: a cue after one of them belongs to that clause, not to the date.
+_CLAUSE = re.compile(r"\b(?:that|which|who|because|while|but|and|after|before)\b")
+
+
+def _past_verb_between(text: str, start: int, end: int) -> bool:
+    return any(w.group().lower() not in _NOT_PAST for w in _FINITE_PAST.finditer(text, start, end))
+
+
 def has_future_cue(text: str, m: DateMention) -> bool:
-    """A future word in the sentence, or a present-tense copula right before the date ("is April 15")."""
+    """A future word that governs the date, or a present-tense copula right before it ("is April 15").
+
+    A cue does not govern the date when a finite past verb stands between them ("Reed, who will be
+    chairman, told investors on Dec. 31"), nor when it comes after the date in another clause
+    ("on Dec. 31 that the merger would allow").
+    """
     s, e = sentence_bounds(text, m)
-    return bool(FUTURE_CUE.search(text, s, e) or _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]))
+    if _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]):
+        return True
+    for cue in FUTURE_CUE.finditer(text, s, e):
+        if cue.end() <= m.start:
+            if not _past_verb_between(text, cue.end(), m.start):
+                return True
+        elif cue.start() >= m.end:
+            if not _CLAUSE.search(text, m.end, cue.start()):
+                return True
+        else:
+            return True
+    return False
 
 
 def is_named_or_anniversary(text: str, m: DateMention) -> bool:
@@ -245,11 +275,19 @@ _PAST = re.compile(
 )
 _NOT_PAST = frozenset("united need speed hundred indeed proceed exceed succeed embed breed sacred naked wicked "
                       "rugged based expected scheduled planned proposed intended".split())
-#: Words that place a year-less date in another year than the nearest: "last year", "in 2021".
-_OTHER_YEAR = re.compile(
-    r"\b(?:last|previous|past)\s+(?:year|spring|summer|autumn|fall|winter)\b|\ba\s+year\s+(?:ago|earlier|before)\b"
-    r"|\b(?:1[89]|20)\d\d\b"
+#: Words that place a year-less date in an earlier year than the nearest: "last year", "a year ago".
+_LAST_YEAR = re.compile(
+    r"\b(?:last|previous|past)\s+(?:year|spring|summer|autumn|fall|winter)\b|\ba\s+year\s+(?:ago|earlier|before)\b",
+    re.IGNORECASE,
 )
+#: ...or in a year of its own: "in 2021".
+_OTHER_YEAR = re.compile(_LAST_YEAR.pattern + r"|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+
+
+def says_last_year(text: str, m: DateMention) -> bool:
+    """"Last year ... on 14 May", "on 14 May, a year ago": the sentence puts the date in an earlier year."""
+    s, e = sentence_bounds(text, m)
+    return _LAST_YEAR.search(text, s, e) is not None
 
 
 def is_past_report(text: str, m: DateMention) -> bool:

@@ -153,13 +153,18 @@ def _is_count(text: str, m: re.Match) -> bool:
     return bool(_COUNT_BEFORE.search(before))
 
 
+_COUNTED = frozenset("killed dead wounded injured died people men women children more others troops soldiers".split())
+
+
 def _count_follows(text: str, m: re.Match) -> bool:
-    """A noun-like word after "May 32" / before "32 January" makes the number a count, not a day."""
+    """"May 32 killed", "June 35 soldiers": a number of people or things, not a day. Not after an
+    article or a possessive ("an October 34 presentation", "this year's April 34 due date")."""
+    before = text[max(0, m.start() - 12):m.start()].lower()
+    if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our)|['’]s)\s+$", before):
+        return False
     after = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
-    if after and after.group(1) not in _FUNCTION_AFTER:
-        return True
-    return bool(re.search(r"\b(?:killed|wounded|injured|with|of|than|about|some|nearly|almost|over|least)\s+$",
-                          text[max(0, m.start() - 20):m.start()]))
+    return bool(after) and (after.group(1) in _COUNTED or after.group(1).endswith("s") and after.group(1) not in
+                            _FUNCTION_AFTER and after.group(1) not in ("was", "is", "has", "as", "this", "its"))
 
 
 def _named_day(text: str, start: int) -> bool:

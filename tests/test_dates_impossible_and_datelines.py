@@ -1,0 +1,114 @@
+"""Days 32-39, datelines against publication, and the year a past-tense year-less date is read in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from detector.article import Article, Document
+from detector.checks.dates import DatesCheck
+
+
+def run(text: str, published: dt.date | None, **settings):
+    check = DatesCheck(settings)
+    check.ensure_setup()
+    found = check.check(Document(Article(id="t", text=text, published=published))).findings
+    for f in found:
+        assert text[f.start:f.end] == f.text
+    return found
+
+
+def rules(text: str, published: dt.date | None = dt.date(2022, 8, 10), **kw) -> list[tuple[str, str]]:
+    return [(f.rule, f.text) for f in run(text, published, **kw)]
+
+
+# -- days 32-39 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, written", [
+    ("The minister resigned on July 32 after the scandal.", "July 32"),
+    ("He has been detained since 32 January.", "32 January"),
+    ("Crowds marked the Victory Day on May 32 in Minsk.", "May 32"),
+    ("The decree was signed on the 33rd of March.", "the 33rd of March"),
+    ("The order dated 35/01/2022 was annulled.", "35/01/2022"),
+    ("The order dated 2022-01-36 was annulled.", "2022-01-36"),
+    ("Talks on Monday, June 39, 2022 failed.", "Monday, June 39, 2022"),
+    ("An October 34 presentation to bondholders was cancelled.", "October 34"),
+])
+def test_days_32_to_39_are_impossible_in_every_written_form(text, written):
+    assert rules(text) == [("Date.Impossible", written)]
+
+
+@pytest.mark.parametrize("text", [
+    "May 32 killed in the attack, officials said.",
+    "In March 35 people died in the region.",
+    "Since June 33 soldiers have deserted.",
+    "The shelling on Sunday left March 38 wounded, the mayor said.",
+    "In Kharkiv on April 40 houses burned.",
+])
+def test_a_number_after_a_month_that_counts_things_is_not_a_day(text):
+    assert rules(text) == []
+
+
+# -- datelines -----------------------------------------------------------------------------------
+PUB = dt.date(2022, 2, 16)
+
+
+@pytest.mark.parametrize("line", [
+    "MINSK, 16 March (BelTA) – The president met the delegation.",
+    "KYIV, March 16 (Reuters) - The president met the delegation.",
+    "Kyiv, 16 March (Ukrinform) – The president met the delegation.",
+    "WARSAW (PAP), March 16, 2022 – The president met the delegation.",
+])
+def test_a_dateline_after_publication_is_flagged_with_the_publication_day(line):
+    found = run(line, PUB)
+    assert [f.rule for f in found] == ["Date.Dateline"]
+    assert found[0].severity.value == "warning" and found[0].data["days_after"] == 28
+    assert "16 February" in found[0].suggestion or "February 16" in found[0].suggestion
+
+
+@pytest.mark.parametrize("day", [16, 15, 14])
+def test_a_dateline_on_publication_day_or_a_day_or_two_earlier_is_safe(day):
+    assert rules(f"MINSK, {day} February (BelTA) – The president met the delegation.", PUB) == []
+
+
+def test_an_old_dateline_is_only_info():
+    found = run("MINSK, 2 February (BelTA) – The president met the delegation.", PUB)
+    assert [(f.rule, f.severity.value) for f in found] == [("Date.Dateline", "info")]
+
+
+def test_a_dateline_tolerance_can_be_set():
+    assert rules("MINSK, 17 February (BelTA) – The president met the delegation.", PUB) == [("Date.Dateline", "17 February")]
+    assert rules("MINSK, 17 February (BelTA) – The president met.", PUB, dateline_tolerance_days=1) == []
+
+
+def test_datelines_are_not_judged_against_an_inferred_publication():
+    assert rules("MINSK, 16 March (BelTA) – The president met the delegation.", None) == []
+
+
+# -- the nearer year for past-tense reports --------------------------------------------------------
+def test_a_past_tense_date_weeks_after_publication_is_flagged_with_both_readings():
+    found = run("The official said as he met the minister on 14 March in Kyiv.", dt.date(2022, 2, 14))
+    assert [(f.rule, f.text) for f in found] == [("Date.Future", "14 March")]
+    assert "March 14, 2022" in found[0].message and "March 14, 2021" in found[0].message
+    assert found[0].data["readings"] == ["2022-03-14", "2021-03-14"]
+    assert found[0].suggestion == "14 February"
+
+
+def test_the_nearer_reading_wins_even_three_months_ahead_in_a_past_report():
+    # Published 14 February: 14 May is 89 days ahead and 275 behind; the old 3x forward cost read last May.
+    assert rules("The official said he met the minister on 14 May in Kyiv.", dt.date(2022, 2, 14)) == [
+        ("Date.Future", "14 May")]
+
+
+@pytest.mark.parametrize("text", [
+    "Last year the official said he met the minister on 14 May in Kyiv.",
+    "The official said he met the minister on 14 May, a year ago, in Kyiv.",
+    "In 2021 the talks stalled. The official said he met the minister on 14 May in Kyiv.",
+    "The official will meet the minister on 14 May in Kyiv.",
+])
+def test_a_cue_for_another_year_or_the_future_keeps_the_date_safe(text):
+    assert rules(text, dt.date(2022, 2, 14)) == []
+
+
+def test_a_date_a_few_months_back_still_reads_as_last_year():
+    assert rules("The official said he met the minister on 20 October in Kyiv.", dt.date(2022, 2, 14)) == []
