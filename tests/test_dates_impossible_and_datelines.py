@@ -33,6 +33,7 @@ def rules(text: str, published: dt.date | None = dt.date(2022, 8, 10), **kw) -> 
     ("The order dated 2022-01-36 was annulled.", "2022-01-36"),
     ("Talks on Monday, June 39, 2022 failed.", "Monday, June 39, 2022"),
     ("An October 34 presentation to bondholders was cancelled.", "October 34"),
+    ("Below is the original announcement from 12/36/25.", "12/36/25"),
 ])
 def test_days_32_to_39_are_impossible_in_every_written_form(text, written):
     assert rules(text) == [("Date.Impossible", written)]
@@ -112,3 +113,27 @@ def test_a_cue_for_another_year_or_the_future_keeps_the_date_safe(text):
 
 def test_a_date_a_few_months_back_still_reads_as_last_year():
     assert rules("The official said he met the minister on 20 October in Kyiv.", dt.date(2022, 2, 14)) == []
+
+
+# -- the first dates work's traps, through the new rules ------------------------------------------------
+def test_trap_may_as_a_verb_and_counts_are_not_days_32_to_39():
+    assert rules("Residents may 35 times fail. May 35 soldiers return? Officials say they may.") == []
+
+
+def test_trap_announced_events_weeks_ahead_stay_safe_in_the_nearer_year():
+    assert rules("The summit is scheduled for 14 March in Kyiv.", dt.date(2022, 2, 14)) == []
+    assert rules("Ministers will meet on 14 March, the agency said.", dt.date(2022, 2, 14)) == []
+
+
+def test_trap_historical_dates_after_a_year_keep_their_year():
+    assert rules("In 2014, Russia annexed Crimea. Troops seized the parliament on 27 February.", dt.date(2022, 2, 14)) == []
+
+
+def test_trap_anniversaries_of_known_events_are_not_mistyped_events():
+    assert rules("Kyiv marked the anniversary of the invasion on February 24, 2023.", dt.date(2023, 2, 25)) == []
+
+
+def test_trap_live_blog_entries_with_datelines_after_first_publication():
+    text = ("Live updates: war in Ukraine\n\nKYIV, March 4 (Reuters) - Shelling continued in Kharkiv.\n\n"
+            "Updated March 6\nKYIV, March 6 (Reuters) - A convoy was seen.")
+    assert rules(text, dt.date(2022, 3, 1)) == []

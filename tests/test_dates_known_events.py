@@ -109,3 +109,8 @@ def test_unknown_config_keys_still_fail(tmp_path: Path):
     (tmp_path / "detector.toml").write_text("[checks.dates]\nno_such = 1\n", encoding="utf-8")
     with pytest.raises((ConfigError, ValueError)):
         DatesCheck(load_config(tmp_path / "detector.toml").values["checks"]["dates"])
+
+
+def test_a_bad_user_event_fails_when_the_check_is_built():
+    with pytest.raises(ValueError, match="checks.dates.known_events"):
+        DatesCheck({"known_events": [{"name": "no dates", "phrase": "x"}]})

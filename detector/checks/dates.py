@@ -10,7 +10,7 @@ the references ``detector.dates.context`` establishes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Mapping
 
 from detector.article import Document
 from detector.checks import register
@@ -33,7 +33,7 @@ from detector.dates.context import (
     says_last_year,
     sentence_bounds,
 )
-from detector.dates.events import attachments, load_events
+from detector.dates.events import attachments, compile_events, load_events
 from detector.dates.extract import (
     MONTH_NAMES,
     WEEKDAY_NAMES,
@@ -163,6 +163,10 @@ class DatesCheck(Check):
         "outlier_cluster_days": 45,
         "outlier_min_cluster": 3,
     }
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        compile_events(self.settings["known_events"])  # a bad user entry fails here, before any article
 
     def setup(self) -> None:
         self.events = load_events(self.settings["known_events"])
@@ -369,11 +373,14 @@ class DatesCheck(Check):
         if pub.source != "record" or pub.date is None:
             return []
         s, text, out = self.settings, doc.text, []
+        live = is_live(text, doc.article.title)
+        # A live blog's entries carry their own datelines, up to its latest update.
+        tolerance = s["live_tolerance_days"] + (pub.effective - pub.date).days if live else s["dateline_tolerance_days"]
         for m, reading, _ in resolved:
             if not is_dateline(text, m):
                 continue
             days = (reading - pub.date).days
-            if -s["dateline_max_lag_days"] <= days <= s["dateline_tolerance_days"]:
+            if -s["dateline_max_lag_days"] <= days <= tolerance or live and days < 0:
                 continue
             late = days > 0
             fix = format_date(pub.date.day, pub.date.month, pub.date.year if m.year else None,

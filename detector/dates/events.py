@@ -92,19 +92,22 @@ def _compile(entry: Mapping[str, Any]) -> KnownEvent:
                       tuple(k.lower() for k in entry.get("keywords", ())))
 
 
-def load_events(extra: Iterable[Mapping[str, Any]] = ()) -> list[KnownEvent]:
-    """The shipped table plus a user's entries (``known_events`` in the dates check's settings).
-
-    Raises ValueError with the entry's name when an entry lacks a key or has a bad pattern or date.
-    """
-    entries = json.loads(EVENTS_FILE.read_text(encoding="utf-8"))["events"] + list(extra)
+def compile_events(entries: Iterable[Mapping[str, Any]]) -> list[KnownEvent]:
+    """Entries as in ``events.json``; ValueError naming the entry when one lacks a key or has a bad
+    pattern or date (a config mistake is reported before any article is read)."""
     out = []
     for e in entries:
         try:
             out.append(_compile(e))
-        except (KeyError, TypeError, ValueError, re.error) as exc:
-            raise ValueError(f"known event {e.get('name', e)!r}: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
+            name = e.get("name", e) if isinstance(e, Mapping) else e
+            raise ValueError(f"known event {name!r} in checks.dates.known_events: {exc}") from None
     return out
+
+
+def load_events(extra: Iterable[Mapping[str, Any]] = ()) -> list[KnownEvent]:
+    """The shipped table plus a user's entries (``known_events`` in the dates check's settings)."""
+    return compile_events(json.loads(EVENTS_FILE.read_text(encoding="utf-8"))["events"] + list(extra))
 
 
 @dataclass(frozen=True)

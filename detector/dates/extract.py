@@ -204,8 +204,9 @@ def _numeric(m: re.Match) -> DateMention | None:
     readings = [(o, d, mo) for o, d, mo in (("dmy", a, b), ("mdy", b, a)) if valid_day(year, mo, d)]
     base = dict(start=m.start(), end=m.end(), text=m.group(), kind="numeric", year=year)
     if not readings:
-        if len(y) != 4 or a == 0 or b == 0:
-            return None  # "15/17/22" is more likely a score or a reference than a date
+        day_32_39 = (1 <= a <= 12 and 32 <= b <= 39) or (1 <= b <= 12 and 32 <= a <= 39)
+        if (len(y) != 4 and not day_32_39) or a == 0 or b == 0:
+            return None  # "15/17/22" is more likely a score or a reference than a date; "12/36/25" is a day 36
         # Month 13+ or a day past the month's end in every reading.
         mo, d = (b, a) if b <= 12 else (a, b)
         return DateMention(**base, day=d, month=mo, order="dmy" if b <= 12 else "mdy", impossible=True)
