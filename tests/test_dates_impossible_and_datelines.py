@@ -5,18 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from dates_helpers import run_dates
 
-from detector.article import Article, Document
-from detector.checks.dates import DatesCheck
-
-
-def run(text: str, published: dt.date | None, **settings):
-    check = DatesCheck(settings)
-    check.ensure_setup()
-    found = check.check(Document(Article(id="t", text=text, published=published))).findings
-    for f in found:
-        assert text[f.start:f.end] == f.text
-    return found
+run = run_dates
 
 
 def rules(text: str, published: dt.date | None = dt.date(2022, 8, 10), **kw) -> list[tuple[str, str]]:

@@ -6,20 +6,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from dates_helpers import run_dates
 
-from detector.article import Article, Document
 from detector.checks.dates import DatesCheck
 from detector.config import ConfigError, load_config
 from detector.dates.events import EVENTS_FILE, load_events
 
 
-def run(text: str, published: dt.date = dt.date(2024, 9, 20), **settings):
-    check = DatesCheck(settings)
-    check.ensure_setup()
-    found = check.check(Document(Article(id="t", text=text, published=published))).findings
-    for f in found:
-        assert text[f.start:f.end] == f.text
-    return found
+def run(text: str, published: dt.date | None = dt.date(2024, 9, 20), **settings):
+    return run_dates(text, published, **settings)
 
 
 def events(text: str, published: dt.date = dt.date(2024, 9, 20), **settings) -> list[tuple[str, str | None]]:

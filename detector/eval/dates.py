@@ -92,6 +92,15 @@ def _recall_row(c: Counter, by_rule: Counter) -> dict:
     }
 
 
+def _pooled(c: Counter) -> dict:
+    """Precision (warning+ findings in injected documents that sit on the injected error), recall
+    (detectable errors caught) and F1, over every injected kind."""
+    p = c["on_error"] / c["findings"] if c["findings"] else 0.0
+    r = c["detected"] / c["detectable"] if c["detectable"] else 0.0
+    return {"findings": c["findings"], "on_error": c["on_error"], "precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+
+
 def _clean_row(corpus: list[Sample], findings: list[list]) -> dict:
     n, hit, by_source, examples = 0, 0, Counter(), []
     for s, fs in zip(corpus, findings, strict=True):
@@ -117,6 +126,8 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
     per_type: dict[str, dict[str, Counter]] = {sp: defaultdict(Counter) for sp in ("dev", "test")}
     by_rule: dict[str, dict[str, Counter]] = {sp: defaultdict(Counter) for sp in ("dev", "test")}
     controls: dict[str, Counter] = {sp: Counter() for sp in ("dev", "test")}
+    # Precision / recall / F1 over every kind, and over the kinds that edit a date already there.
+    pooled: dict[str, dict[str, Counter]] = {sp: {"all": Counter(), "edited": Counter()} for sp in ("dev", "test")}
     samples: list[Sample] = []
     for r in range(rounds):
         injected = injected_round(corpus, with_dates, random.Random(seed * 1000 + r))
@@ -129,6 +140,12 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         samples += injected + written
         for s, fs in zip(injected + written, run_ours(injected + written)[0], strict=True):
             hits = flagged(fs, s.span)
+            for group in ("all", "edited") if s.injected in TYPES else ("all",):
+                c = pooled[s.split][group]
+                c["findings"] += len(flagged(fs))
+                c["on_error"] += len(hits)
+                c["detected"] += bool(hits) and s.detectable
+                c["detectable"] += s.detectable
             c = per_type[s.split][s.injected]
             c["injected"] += 1
             c["detectable"] += s.detectable
@@ -148,6 +165,7 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
             "recall": {t: _recall_row(per_type[sp][t], by_rule[sp][t]) for t in (*TYPES, *WRITTEN_TYPES)
                        if per_type[sp][t]["injected"]},
             "clean": _clean_row([corpus[i] for i in idx], [clean_findings[i] for i in idx]),
+            "pooled": {g: _pooled(c) for g, c in pooled[sp].items()},
             "controls_with_right_dates": {**controls[sp], "share_flagged": round(
                 controls[sp]["flagged"] / controls[sp]["documents"], 4) if controls[sp]["documents"] else None},
         }
@@ -210,6 +228,9 @@ def print_table(r: dict) -> None:
             rec = "-" if x["recall"] is None else f"{x['recall']:.1%}"
             rd = "-" if x["recall_detectable"] is None else f"{x['recall_detectable']:.1%}"
             print(f"{t:<16}{x['injected']:>9}{x['detected']:>9}{rec:>8}{x['detectable']:>11}{rd:>12}  {x['caught_by'] or ''}")
+        for g, q in v["pooled"].items():
+            print(f"{g} kinds pooled: precision {q['precision']:.3f} ({q['on_error']}/{q['findings']} findings on the "
+                  f"error), recall {q['recall']:.3f}, F1 {q['f1']:.3f}")
         c, k = v["clean"], v["controls_with_right_dates"]
         print(f"clean documents flagged at warning+: {c['flagged_warning_plus']}/{c['documents']} = {c['share_flagged']:.2%}; "
               f"right-date controls flagged: {k.get('flagged', 0)}/{k.get('documents', 0)}")
