@@ -128,3 +128,18 @@ def test_trap_live_blog_entries_with_datelines_after_first_publication():
     text = ("Live updates: war in Ukraine\n\nKYIV, March 4 (Reuters) - Shelling continued in Kharkiv.\n\n"
             "Updated March 6\nKYIV, March 6 (Reuters) - A convoy was seen.")
     assert rules(text, dt.date(2022, 3, 1)) == []
+
+
+# -- a future cue must govern the date -------------------------------------------------------------
+def test_a_future_word_across_a_past_verb_does_not_excuse_a_late_date():
+    text = "Reed, who will be chairman, told investors on Dec. 31 that the merger would help."
+    assert rules(text, dt.date(2019, 11, 19)) == [("Date.Future", "Dec. 31")]
+
+
+@pytest.mark.parametrize("text", [
+    "He said the vote will be held on March 5 in Kyiv.",
+    "Beginning March 1, runners will be included in the quota.",
+    "Officials said talks, which were planned for March 5, went ahead.",
+])
+def test_trap_future_words_that_govern_the_date_still_excuse_it(text):
+    assert rules(text, dt.date(2022, 2, 14)) == []

@@ -38,7 +38,9 @@ FUTURE = Rule(
     doc=(
         "A reported event dated after the article's publication (or its latest update, for live blogs) is "
         "usually a typo: a month or year one off. Not flagged when the sentence announces the future (\"will\", "
-        "\"scheduled\", \"set for\", \"next\", \"until\", \"due\", \"expected\", ...), when the date names an "
+        "\"scheduled\", \"set for\", \"next\", \"until\", \"due\", \"expected\", ...; a cue counts only when it governs the "
+        "date: not across a past-tense verb, \"who will be chairman, told investors on Dec. 31\", nor in a later "
+        "clause, \"on Dec. 31 that the merger would\"), when the date names an "
         "event (\"the Feb. 24 invasion\") or a named day or anniversary (\"Victory Day on May 9\"), in a "
         "dateline (judged by `Date.Dateline`), or when the paragraph's own year places it in the past. A year-less "
         "date in a past-tense report with no cue for another year (\"last year\", \"a year ago\", a year in the "
