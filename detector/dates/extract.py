@@ -159,6 +159,8 @@ _COUNTED = frozenset("killed dead wounded injured died people men women children
 def _count_follows(text: str, m: re.Match) -> bool:
     """"May 32 killed", "June 35 soldiers": a number of people or things, not a day. Not after an
     article or a possessive ("an October 34 presentation", "this year's April 34 due date")."""
+    if re.match(r"[,.]\d|-[A-Za-z]", text[m.end():m.end() + 2]):
+        return True  # "May 35,000 troops", "in June 33-year-old ..."
     before = text[max(0, m.start() - 12):m.start()].lower()
     if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our)|['’]s)\s+$", before):
         return False
