@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from dates_helpers import run_dates
 
-from detector.article import Article, Document
+from detector.article import Article
 from detector.checks.dates import DatesCheck
 from detector.scanner import Scanner
 
@@ -17,12 +18,7 @@ PUB = dt.date(2022, 3, 2)
 
 
 def run(text: str, published: dt.date | None = PUB, title: str | None = None, **settings):
-    check = DatesCheck(settings)
-    check.ensure_setup()
-    found = check.check(Document(Article(id="t", text=text, published=published, title=title))).findings
-    for f in found:
-        assert text[f.start:f.end] == f.text
-    return found
+    return run_dates(text, published, title, **settings)
 
 
 def rules(text: str, published: dt.date | None = PUB, **kw) -> list[tuple[str, str]]:
