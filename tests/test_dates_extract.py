@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from detector.dates_extract import extract_dates, format_date
+from detector.dates.extract import extract_dates, format_date
 
 
 def days(text: str):

@@ -3,19 +3,28 @@
 Machine-translated and hastily edited news gets dates wrong in a few recurring ways: a weekday
 copied from another day, a month typed one off (in non-leap years February and March share
 weekdays, so "Monday, March 28" for Monday, February 28 survives a weekday check), February 30.
-Each is checked by calendar arithmetic over the mentions ``detector.dates_extract`` finds, against
-the references ``detector.dates_context`` establishes.
+Each is checked by calendar arithmetic over the mentions ``detector.dates.extract`` finds, against
+the references ``detector.dates.context`` establishes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Mapping
 
 from detector.article import Document
 from detector.checks import register
-from detector.checks.base import Check, Result, Rule
-from detector.dates_context import (
+from detector.checks.base import Check, Result
+from detector.checks.dates_rules import (
+    DATELINE,
+    FUTURE,
+    IMPOSSIBLE,
+    KNOWN_EVENT,
+    MIXED_FORMAT,
+    OUTLIER,
+    WEEKDAY_MISMATCH,
+)
+from detector.dates.context import (
     Publication,
     has_future_cue,
     infer_publication,
@@ -25,12 +34,16 @@ from detector.dates_context import (
     is_entry_stamp,
     is_live,
     is_named_or_anniversary,
+    is_past_report,
     is_update_stamp,
-    paragraph_year,
+    paragraph_years,
     relative_year,
     resolve_year,
+    says_last_year,
+    sentence_bounds,
 )
-from detector.dates_extract import (
+from detector.dates.events import attachments, compile_events, load_events
+from detector.dates.extract import (
     MONTH_NAMES,
     WEEKDAY_NAMES,
     DateMention,
@@ -39,69 +52,8 @@ from detector.dates_extract import (
     format_date,
     valid_day,
 )
-from detector.findings import Category, Finding, Severity
-
-IMPOSSIBLE = Rule(
-    id="Date.Impossible", category=Category.DATE, severity=Severity.ERROR,
-    summary="A date that does not exist: February 30, April 31, February 29 in a non-leap year, month 13.",
-    doc=(
-        "Flags a written date with no calendar reading: a day past the end of its month (\"April 31\", "
-        "\"February 30\", \"February 29, 2022\"), or a numeric date whose month is 13 or more in every reading "
-        "(\"2022-13-01\", \"31/13/2022\"). A year-less February 29 is judged in the year the article implies. "
-        "\"In February 30 people died\" is read as a count, not a date. When the text states a weekday, the "
-        "suggestion is the nearest real date in that month with that weekday; otherwise the month's last day."
-    ),
-)
-WEEKDAY_MISMATCH = Rule(
-    id="Date.WeekdayMismatch", category=Category.DATE, severity=Severity.ERROR,
-    summary="The stated weekday is not the weekday of the date.",
-    doc=(
-        "\"Tuesday, March 1, 2022\" is right; \"Monday, March 1, 2022\" is not. The date is read in the year "
-        "written, else the year the paragraph is about (\"In 2014 ... on Sunday, March 16\"), else the reading "
-        "closest to publication (within a year; a stated weekday may pick the neighbouring year). The "
-        "suggestion keeps the date and corrects the weekday; `data.nearest` names the nearest date that has "
-        "the stated weekday, which is often what was meant."
-    ),
-)
-FUTURE = Rule(
-    id="Date.Future", category=Category.DATE, severity=Severity.WARNING,
-    summary="A date after publication (beyond a 2-day tolerance) written as if it had happened.",
-    doc=(
-        "A reported event dated after the article's publication (or its latest update, for live blogs) is "
-        "usually a typo: a month or year one off. Not flagged when the sentence announces the future (\"will\", "
-        "\"scheduled\", \"set for\", \"next\", \"until\", \"due\", \"expected\", ...), when the date names an "
-        "event (\"the Feb. 24 invasion\") or a named day or anniversary (\"Victory Day on May 9\"), in a "
-        "dateline (\"MINSK, 20 June\"), or when the paragraph's own year places it in the past. The tolerance "
-        "(`future_tolerance_days`, default 2) covers time zones and overnight publication. Because February "
-        "and March share weekdays in non-leap years, the suggestion is the same day one or two months "
-        "earlier when that date has the stated weekday and precedes publication (\"Monday, March 28\" in a "
-        "story of 2 March 2022 -> \"Monday, February 28\"). When the record has no publication date, it is "
-        "inferred (dateline, else latest explicit date) and `data.publication_inferred` is true."
-    ),
-)
-OUTLIER = Rule(
-    id="Date.Outlier", category=Category.DATE, severity=Severity.WARNING,
-    summary="A year-less date that can only be read far outside the article's tight cluster of dates.",
-    doc=(
-        "When an article's other dates sit within a few weeks (at least `outlier_min_cluster` of them, "
-        "spanning at most `outlier_cluster_days`, default 3 and 45) and a year-less date, read in the year "
-        "nearest publication, falls more than `outlier_days` (default 120) before them, it is probably a "
-        "mistyped month or day. When a one-keystroke change (month one off, day digits swapped) puts it "
-        "inside the cluster, that date is the suggestion. Dates with a written year, dates in a paragraph "
-        "that names its own year, anniversaries, named days, event names (\"the Feb. 24 invasion\") and "
-        "sentences about the future are skipped."
-    ),
-)
-MIXED_FORMAT = Rule(
-    id="Date.MixedFormat", category=Category.DATE, severity=Severity.INFO,
-    summary="Day-month and month-day orders mixed in one article, or an ambiguous numeric date.",
-    doc=(
-        "Style, not substance: \"28 March\" and \"March 28\" in one article, or a numeric date that reads "
-        "both ways (\"03/04/2022\": 3 April or March 4). Mixed orders often mean text pasted from several "
-        "sources or a partial machine translation. One finding marks the first mention in the minority order, "
-        "with the majority form as suggestion; each ambiguous numeric date gets its own."
-    ),
-)
+from detector.dates.suggest import OneLess, earlier_twin, one_typo_away, rewrite_weekday, span_text
+from detector.findings import Finding, Severity
 
 
 @register
@@ -109,9 +61,12 @@ class DatesCheck(Check):
     """Calendar checks over the dates an article writes."""
 
     name = "dates"
-    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT)
+    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT)
     defaults = {
         "future_tolerance_days": 2,
+        "dateline_tolerance_days": 0,
+        "dateline_max_lag_days": 2,
+        "known_events": [],
         "live_tolerance_days": 7,
         "future_max_days": 400,
         "forward_looking_min": 3,
@@ -119,6 +74,13 @@ class DatesCheck(Check):
         "outlier_cluster_days": 45,
         "outlier_min_cluster": 3,
     }
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        compile_events(self.settings["known_events"])  # a bad user entry fails here, before any article
+
+    def setup(self) -> None:
+        self.events = load_events(self.settings["known_events"])
 
     def check(self, doc: Document) -> Result:
         text = doc.text
@@ -130,10 +92,13 @@ class DatesCheck(Check):
             ctx["publication_inferred"] = True
         findings: list[Finding] = []
         resolved: list[tuple[DateMention, dt.date, bool]] = []  # (mention, reading, year was written)
+        para_years = paragraph_years(text, mentions)
+        stated: dict[int, int | None] = {}  # id(mention) -> the year the text gives it, if any
         for i, m in enumerate(mentions):
             if not m.is_day:
                 continue
-            year = m.year or relative_year(text, m, pub.date) or paragraph_year(text, mentions, i)
+            year = m.year or relative_year(text, m, pub.date) or para_years[i]
+            stated[id(m)] = year
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
                 findings.append(self._impossible(doc, m, year or (pub.date.year if pub.date else None), ctx))
                 continue
@@ -149,7 +114,11 @@ class DatesCheck(Check):
                     findings.append(self._weekday(doc, m, reading, ctx, confidence=0.95 if m.year else 0.8))
                     continue
             elif pub.date is not None:
-                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date)
+                nearer = m.weekday is None and (is_past_report(text, m) or is_dateline(text, m))
+                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, nearer)
+                if reading is not None and reading > pub.date and m.weekday is None and not is_dateline(text, m) \
+                        and says_last_year(text, m) and valid_day(reading.year - 1, m.month, m.day):
+                    reading = reading.replace(year=reading.year - 1)
                 if reading is None:  # February 29 with no leap year around publication
                     findings.append(self._impossible(doc, m, pub.date.year, ctx))
                     continue
@@ -159,8 +128,12 @@ class DatesCheck(Check):
             else:
                 continue
             resolved.append((m, reading, m.year is not None or year is not None))
-        findings += self._future(doc, resolved, pub, live, ctx)
-        findings += self._outliers(doc, resolved, pub, ctx)
+        events, attached = self._known_events(doc, mentions, resolved, stated, pub, ctx)
+        findings += events
+        rest = [x for x in resolved if id(x[0]) not in attached]  # an event's date is judged by its event
+        findings += self._datelines(doc, rest, pub, ctx)
+        findings += self._future(doc, rest, pub, live, ctx)
+        findings += self._outliers(doc, rest, pub, ctx)
         findings += self._mixed(doc, mentions)
         annotations = {
             "publication": ctx["publication"],
@@ -208,7 +181,7 @@ class DatesCheck(Check):
             doc, m.start, m.end,
             f"{format_date(reading.day, reading.month, reading.year)} {tense} a {WEEKDAY_NAMES[actual]}, "
             f"not a {WEEKDAY_NAMES[stated]}{written_year}.",
-            suggestion=_rewrite_weekday(m, actual),
+            suggestion=rewrite_weekday(m, actual),
             confidence=confidence,
             data={**ctx, "date": reading.isoformat(), "stated_weekday": WEEKDAY_NAMES[stated],
                   "actual_weekday": WEEKDAY_NAMES[actual], "nearest": nearest.isoformat()},
@@ -226,35 +199,114 @@ class DatesCheck(Check):
         limit = ref + dt.timedelta(days=tolerance)
         horizon = ref + dt.timedelta(days=self.settings["future_max_days"])
         late = [(m, r) for m, r, _ in resolved if limit < r <= horizon]
+        year_less = {id(m) for m, _, known in resolved if not known}
         # A byline (a date alone on its line, outside live blogs) contradicts the record whatever the
         # article is about; other late dates in an agenda or a release calendar are its subject.
-        bylines = [(m, r) for m, r in late if not live and is_byline(text, m) and not is_update_stamp(text, m)]
-        events = [x for x in late if x not in bylines]
+        bylines = {id(m) for m, _ in late if not live and is_byline(text, m) and not is_update_stamp(text, m)}
+        events = [(m, r) for m, r in late if id(m) not in bylines]
         if len({r for _, r in events}) >= self.settings["forward_looking_min"]:
-            late = bylines
+            late = [(m, r) for m, r in late if id(m) in bylines]
         out = []
         for m, reading in late:
-            if (m, reading) in bylines:
+            if id(m) in bylines:
                 pass
             elif (has_future_cue(text, m) or is_attributive(text, m) or is_named_or_anniversary(text, m)
                     or is_dateline(text, m) or is_update_stamp(text, m) or live and is_entry_stamp(text, m)):
                 continue
             days = (reading - pub.date).days if pub.date else (reading - ref).days
             since = "inferred publication date" if pub.inferred else "publication date"
-            intended = _earlier_twin(m, reading, ref)
+            intended = earlier_twin(m, reading, ref)
+            # A year-less date: say which other reading was passed over (a year earlier).
+            alt = reading.replace(year=reading.year - 1) if id(m) in year_less and valid_day(
+                reading.year - 1, reading.month, reading.day) else None
             out.append(FUTURE.finding(
                 doc, m.start, m.end,
-                f"“{m.text}” reads as {format_date(reading.day, reading.month, reading.year)}, {days} days after "
-                f"the article's {since} ({format_date(ref.day, ref.month, ref.year)}), and nothing here announces "
-                "a future event."
+                f"“{m.text}” reads as {format_date(reading.day, reading.month, reading.year)}"
+                + (" (the nearer year)" if alt else "")
+                + f", {days} days after the article's {since} ({format_date(ref.day, ref.month, ref.year)}), and "
+                "nothing here announces a future event."
+                + (f" Read as {format_date(alt.day, alt.month, alt.year)}, {(ref - alt).days} days before, it would "
+                   "need a cue such as \"last year\"." if alt else "")
                 + (f" {format_date(intended.day, intended.month, weekday=m.weekday)} has the same weekday and "
                    "precedes publication." if intended and m.weekday is not None else ""),
                 suggestion=format_date(intended.day, intended.month, intended.year if m.year else None,
                                        weekday=m.weekday, order=m.order if m.order in ("md", "dm") else "md")
                 if intended else None,
-                confidence=0.85 if intended and m.weekday is not None else 0.7,
+                confidence=0.85 if intended and m.weekday is not None else 0.6 if alt else 0.7,
                 data={**ctx, "date": reading.isoformat(), "days_after": days,
+                      "readings": [reading.isoformat(), alt.isoformat()] if alt else [reading.isoformat()],
                       "intended": intended.isoformat() if intended else None, "live": live},
+            ))
+        return out
+
+    def _known_events(
+        self, doc: Document, mentions: list[DateMention], resolved: list[tuple[DateMention, dt.date, bool]],
+        stated: dict[int, int | None], pub: Publication, ctx: dict[str, Any],
+    ) -> tuple[list[Finding], set[int]]:
+        """Findings for dates that contradict their event, and the ids of every mention attached to one."""
+        text = doc.text
+        readings = {id(m): r for m, r, _ in resolved}
+
+        def year_of(m: DateMention) -> int | None:
+            r = readings.get(id(m))
+            return stated.get(id(m)) or (r.year if r else pub.date.year if pub.date else None)
+
+        out, attached = [], set()
+        for a in attachments(text, [m for m in mentions if id(m) in readings], self.events,
+                             lambda m: sentence_bounds(text, m), year_of):
+            m, ev, year = a.mention, a.event, stated.get(id(a.mention))
+            attached.add(id(m))
+            if ev.agrees(m, year):
+                continue
+            same_day = any((d.month, d.day) == (m.month, m.day) for d in ev.dates)
+            if not same_day and year is not None and ev.dates and all(d.year != year for d in ev.dates):
+                continue  # "the invasion on 20 February 2014": another invasion, not a typo
+            if same_day and is_named_or_anniversary(text, m):
+                continue  # "on February 24, 2023, a year after the invasion"
+            day, month, right_year = ev.right_date(m, year_of(m))
+            shown = right_year if m.year else None
+            weekday = dt.date(right_year, month, day).weekday() if m.weekday is not None and right_year else None
+            out.append(KNOWN_EVENT.finding(
+                doc, m.start, m.end,
+                f"“{m.text}” is given as the date of {ev.name} (“{a.phrase}”), which "
+                + (f"was {format_date(day, month, right_year)}." if ev.dates else f"falls on {format_date(day, month)}."),
+                suggestion=format_date(day, month, shown, weekday=weekday, order=m.order if m.order in ("md", "dm") else "md"),
+                confidence=0.8,
+                data={**ctx, "event": ev.name, "event_date": f"{right_year}-{month:02d}-{day:02d}" if right_year
+                      else f"--{month:02d}-{day:02d}", "source": ev.source},
+            ))
+        return out, attached
+
+    def _datelines(
+        self, doc: Document, resolved: list[tuple[DateMention, dt.date, bool]], pub: Publication, ctx: dict[str, Any],
+    ) -> list[Finding]:
+        """Datelines later than publication (warning) or older than a couple of days (info)."""
+        if pub.source != "record" or pub.date is None:
+            return []
+        s, text, out = self.settings, doc.text, []
+        live = is_live(text, doc.article.title)
+        # A live blog's entries carry their own datelines, up to its latest update.
+        tolerance = s["live_tolerance_days"] + (pub.effective - pub.date).days if live else s["dateline_tolerance_days"]
+        for m, reading, _ in resolved:
+            if not is_dateline(text, m):
+                continue
+            days = (reading - pub.date).days
+            if -s["dateline_max_lag_days"] <= days <= tolerance or live and days < 0:
+                continue
+            late = days > 0
+            fix = format_date(pub.date.day, pub.date.month, pub.date.year if m.year else None,
+                              weekday=pub.date.weekday() if m.weekday is not None else None,
+                              order=m.order if m.order in ("md", "dm") else "md")
+            when = format_date(pub.date.day, pub.date.month, pub.date.year)
+            out.append(DATELINE.finding(
+                doc, m.start, m.end,
+                f"The dateline “{m.text}” reads as {format_date(reading.day, reading.month, reading.year)}, "
+                + (f"{days} days after the article's publication date ({when}): a report cannot be filed after "
+                   "it is published." if late else
+                   f"{-days} days before the article's publication date ({when}): republished, or a typo."),
+                suggestion=fix if late else None, confidence=0.8 if late else 0.5,
+                severity=None if late else Severity.INFO,
+                data={**ctx, "date": reading.isoformat(), "days_after": days},
             ))
         return out
 
@@ -265,10 +317,11 @@ class DatesCheck(Check):
         s = self.settings
         text = doc.text
         out = []
+        every = sorted(r for _, r, _ in resolved)  # the others are these less one copy of the reading
         for m, reading, year_known in resolved:
             if year_known or m.kind != "date" or (pub.effective and reading > pub.effective):
                 continue  # written years are deliberate; later dates are Date.Future's
-            others = sorted(r for mm, r, _ in resolved if mm is not m)
+            others = OneLess(every, reading)
             if len(others) < s["outlier_min_cluster"] or (others[-1] - others[0]).days > s["outlier_cluster_days"]:
                 continue
             centre = others[len(others) // 2]
@@ -278,12 +331,12 @@ class DatesCheck(Check):
             if is_attributive(text, m) or is_named_or_anniversary(text, m) or has_future_cue(text, m):
                 continue
             lo, hi = others[0] - dt.timedelta(days=7), others[-1] + dt.timedelta(days=7)
-            fix = next((d for d in _one_typo_away(m, reading) if lo <= d <= hi), None)
+            fix = next((d for d in one_typo_away(m, reading) if lo <= d <= hi), None)
             hint = f"; {MONTH_NAMES[fix.month]} {fix.day} would fit" if fix else ""
             out.append(OUTLIER.finding(
                 doc, m.start, m.end,
                 f"“{m.text}” can only be {format_date(reading.day, reading.month, reading.year)}, {distance} days from "
-                f"the article's other dates ({_span(others[0], others[-1])}){hint}.",
+                f"the article's other dates ({span_text(others[0], others[-1])}){hint}.",
                 suggestion=format_date(fix.day, fix.month, None, weekday=m.weekday, order=m.order or "md") if fix else None,
                 confidence=0.7 if fix else 0.5,
                 data={**ctx, "date": reading.isoformat(), "cluster": [others[0].isoformat(), others[-1].isoformat()],
@@ -322,54 +375,4 @@ class DatesCheck(Check):
         return out
 
 
-def _span(a: dt.date, b: dt.date) -> str:
-    return f"{format_date(a.day, a.month, a.year)} to {format_date(b.day, b.month, b.year)}"
-
-
-def _rewrite_weekday(m: DateMention, weekday: int) -> str:
-    """The mention with its weekday word replaced, keeping everything else as written."""
-    head = m.text.split(",", 1)[0].split(" ", 1)[0]
-    new = WEEKDAY_NAMES[weekday]
-    if head.endswith(".") or len(head.rstrip(".")) <= 4:
-        new = new[:3] + ("." if head.endswith(".") else "")
-    if head.isupper():
-        new = new.upper()
-    return new + m.text[len(head):]
-
-
-def _earlier_twin(m: DateMention, reading: dt.date, ref: dt.date) -> dt.date | None:
-    """The same day one or two months (or, with a written year, one year) earlier that is not after
-    publication and has the stated weekday: the likeliest intended date of a future typo."""
-    candidates = []
-    for back in (1, 2):
-        y, mo = reading.year, reading.month - back
-        if mo < 1:
-            y, mo = y - 1, mo + 12
-        if valid_day(y, mo, reading.day):
-            candidates.append(dt.date(y, mo, reading.day))
-    if m.year and valid_day(reading.year - 1, reading.month, reading.day):
-        candidates.append(dt.date(reading.year - 1, reading.month, reading.day))
-    for c in candidates:
-        if c <= ref + dt.timedelta(days=2) and (m.weekday is None or c.weekday() == m.weekday):
-            if m.weekday is not None or (ref - c).days <= 31:
-                return c
-    return None
-
-
-def _one_typo_away(m: DateMention, reading: dt.date) -> list[dt.date]:
-    """Dates one keystroke from the written one: month one off, day digits swapped or one off."""
-    out = []
-    for dm in (-1, 1):
-        mo = m.month + dm
-        for y in (reading.year - 1, reading.year, reading.year + 1):
-            if 1 <= mo <= 12 and valid_day(y, mo, m.day):
-                out.append(dt.date(y, mo, m.day))
-    if m.day >= 10 and str(m.day)[::-1] != str(m.day):
-        d = int(str(m.day)[::-1])
-        for y in (reading.year - 1, reading.year, reading.year + 1):
-            if valid_day(y, m.month, d):
-                out.append(dt.date(y, m.month, d))
-    return [d for d in out if m.weekday is None or d.weekday() == m.weekday]
-
-
-__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT"]
+__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT", "DATELINE", "KNOWN_EVENT"]

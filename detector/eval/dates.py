@@ -2,16 +2,19 @@
 
     python -m detector.eval.dates [--limit N] [--peer-docs N] [--seed S] [--out bench/results/dates.json]
 
-Corpus: WCXB article bodies whose page states a publication date (``publish_date``), ScrapingHub
-article bodies whose URL carries the date (/2019/11/19/; held out: never looked at while tuning), the
-original-English WMT22 sources (``generaltest2022.en-uk.src.en``, cut into blocks of consecutive
-lines, no publication date: it is inferred) and the human English references of WMT22 uk/ru news
-that contain a date (also inferred). Half of the documents with a date get one injected error:
-a wrong weekday, a month shifted past publication, an impossible day, or a year one off. We report
-recall per error type (a warning-or-error date finding overlapping the edited span), the share of
-clean documents flagged at warning or above, and articles/second for our extractor+check and for
-``dateparser.search_dates`` on the same texts; the dateparser peer flags any date it finds later
-than publication + 2 days (it cannot see impossible days or weekdays: it drops them).
+Corpus (``detector.eval.dates_inject.load_corpus``): WCXB article bodies whose page states a
+publication date, ScrapingHub article bodies whose URL carries the date, the original-English WMT22
+sources (blocks of consecutive lines; publication inferred) and the human English references of
+WMT22 uk/ru news that contain a date. Documents are split dev/test by site (web domain, WMT
+document); the rules were tuned on dev, and test is what we report. Each round, half of the
+documents with a date get one injected error (a wrong weekday, a month shifted past publication, an
+impossible day incl. days 32-39, a year one off) and half of those with a publication date get a
+written-in one (a dateline later than publication, a mistyped date of a well-known event); a
+quarter get the same lines with the right date, as controls. We report recall per error type (a
+warning-or-error date finding overlapping the edited span), the share of clean documents flagged at
+warning or above, articles/second for our check and for ``dateparser.search_dates`` (which flags
+any date later than publication + 2 days; it cannot see impossible days or weekdays), and seconds
+for one 0.25-4 MB text.
 """
 
 from __future__ import annotations
@@ -20,178 +23,15 @@ import argparse
 import datetime as dt
 import json
 import random
-import re
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 from detector.article import Article, Document
 from detector.checks.dates import DatesCheck
-from detector.datasets import iter_scrapinghub, iter_wcxb, iter_wmt22, wmt22_english_sources
-from detector.dates_context import is_update_stamp, resolve_year, sentence_bounds
-from detector.dates_extract import (
-    MONTH_NAMES,
-    MONTH_RE,
-    WEEKDAY_NAMES,
-    DateMention,
-    days_in_month,
-    extract_dates,
-    valid_day,
-)
+from detector.dates.extract import extract_dates
+from detector.eval.dates_inject import TYPES, WRITTEN_TYPES, Sample, inject, inject_written, load_corpus
 from detector.findings import Severity
-from detector.language import detect_language
-
-#: The future cues the issue names; an injected future date in such a sentence is not an error
-#: the rule can be asked to see.
-ISSUE_FUTURE_CUES = re.compile(r"\b(?:will|scheduled|set for|next|until|due|expected)\b", re.IGNORECASE)
-TYPES = ("weekday", "future", "impossible", "year+1", "year-1")
-
-
-@dataclass
-class Sample:
-    id: str
-    text: str
-    published: dt.date | None
-    source: str
-    injected: str | None = None  # error type
-    span: tuple[int, int] | None = None  # the edited span in ``text``
-    detectable: bool = True  # future/year errors: the new date lies beyond publication + 2 days
-    true_date: dt.date | None = None
-
-
-#: A publication date in a news URL path: /2019/11/19/ or /2019-11-19/.
-_URL_DATE = re.compile(r"/(20\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
-
-
-def load_corpus(wmt_block: int = 12) -> list[Sample]:
-    """English documents with their publication date where one is known."""
-    out: list[Sample] = []
-    for rec in iter_wcxb():
-        gt = rec["ground_truth"]
-        body, pub = gt.get("main_content") or "", gt.get("publish_date")
-        if not pub or len(body) < 200:
-            continue
-        try:
-            published = dt.date.fromisoformat(str(pub)[:10])
-        except ValueError:
-            continue
-        if detect_language(body) == "en":
-            out.append(Sample(f"wcxb:{rec['id']}", body, published, "wcxb"))
-    for page_id, _html, body, url in iter_scrapinghub():
-        got = _URL_DATE.search(url or "")
-        if got and len(body) >= 200 and detect_language(body) == "en":
-            try:
-                published = dt.date(int(got.group(1)), int(got.group(2)), int(got.group(3)))
-            except ValueError:
-                continue
-            out.append(Sample(f"scrapinghub:{page_id}", body, published, "scrapinghub"))
-    lines = wmt22_english_sources()
-    for i in range(0, len(lines), wmt_block):
-        out.append(Sample(f"wmt-en:{i}", "\n\n".join(lines[i:i + wmt_block]), None, "wmt22-en"))
-    for pair in ("uk-en", "ru-en"):
-        for doc in iter_wmt22(pair):
-            text = "\n\n".join(doc.ref)
-            if any(m.is_day for m in extract_dates(text)):
-                out.append(Sample(f"wmt-{pair}:{doc.id}", text, None, f"wmt22-{pair}-ref"))
-    return out
-
-
-# -- injection ------------------------------------------------------------------------------------
-def _reading(m: DateMention, published: dt.date | None) -> dt.date | None:
-    if m.impossible or m.ambiguous or not m.is_day:
-        return None
-    if m.year:
-        return m.value
-    if published is None:
-        return None
-    reading, _ = resolve_year(m.month, m.day, None, published)
-    return reading
-
-
-def _replace(s: Sample, start: int, end: int, new: str, kind: str, true_date: dt.date | None, detectable: bool = True) -> Sample:
-    text = s.text[:start] + new + s.text[end:]
-    return Sample(s.id, text, s.published, s.source, kind, (start, start + len(new)), detectable, true_date)
-
-
-def _day_digits(m: DateMention) -> tuple[int, int]:
-    """Offsets of the day number inside the mention (written and numeric forms)."""
-    if m.kind == "iso":
-        return m.end - 2, m.end
-    if m.kind == "numeric":
-        a = re.match(r"\d{1,2}", m.text)
-        if m.order == "dmy":
-            return m.start, m.start + a.end()
-        b = re.match(r"\d{1,2}[./-](\d{1,2})", m.text)
-        return m.start + b.start(1), m.start + b.end(1)
-    for g in re.finditer(r"\d{1,2}(?!\d)", m.text):
-        if int(g.group()) == m.day:
-            return m.start + g.start(), m.start + g.end()
-    raise ValueError(m.text)
-
-
-def inject(s: Sample, kind: str, rng: random.Random) -> Sample | None:
-    """One error of ``kind`` in ``s``, or None when the document offers no place for it."""
-    # A later "Updated ..." date is no error, so update stamps are no place to inject one.
-    ms = [m for m in extract_dates(s.text) if m.is_day and not m.impossible and not m.ambiguous
-          and not is_update_stamp(s.text, m)]
-    rng.shuffle(ms)
-    pub = s.published
-    for m in ms:
-        true = _reading(m, pub)
-        if true is None:
-            continue
-        if kind == "weekday" and m.kind == "date":
-            wrong = rng.choice([w for w in range(7) if w != true.weekday()])
-            if m.weekday is not None:
-                head = m.text.split(",", 1)[0].split(" ", 1)[0]
-                return _replace(s, m.start, m.start + len(head), WEEKDAY_NAMES[wrong], kind, true)
-            at = m.start + (4 if m.text.startswith("the ") else 0)
-            return _replace(s, at, at, f"{WEEKDAY_NAMES[wrong]}, ", kind, true) if m.order == "md" else \
-                _replace(s, at, at, f"{WEEKDAY_NAMES[wrong]} ", kind, true)
-        if kind == "future" and m.kind == "date" and pub is not None and true <= pub and m.year in (None, pub.year):
-            for k in (1, 2) if m.year is None else (1, 2, 3):
-                mo = true.month + k
-                y = true.year + (mo - 1) // 12
-                mo = (mo - 1) % 12 + 1
-                if valid_day(y, mo, true.day) and dt.date(y, mo, true.day) > pub + dt.timedelta(days=2):
-                    mon_start, mon_end = _month_span(m)
-                    written = s.text[mon_start:mon_end]
-                    new = MONTH_NAMES[mo][:3] + "." if written.endswith(".") or len(written) <= 4 else MONTH_NAMES[mo]
-                    if y != true.year:
-                        break  # the year would roll over: a written year stays, a missing one reads as last year
-                    # Detectable unless the sentence announces the future in the issue's own words.
-                    sa, sb = sentence_bounds(s.text, m)
-                    cue = ISSUE_FUTURE_CUES.search(s.text, sa, sb) is not None
-                    return _replace(s, mon_start, mon_end, new, kind, true, detectable=not cue)
-        if kind == "impossible":
-            last = days_in_month(true.year, true.month)
-            d0, d1 = (x - m.start for x in _day_digits(m))
-            if last < 31:  # April 31, February 29/30
-                day = f"{last + 1:02d}" if m.kind == "iso" else str(last + 1)
-                return _replace(s, m.start, m.end, m.text[:d0] + day + m.text[d1:], kind, true)
-            if m.kind != "date":
-                continue
-            g0, g1 = (x - m.start for x in _month_span(m))
-            short = rng.choice(["April", "June", "September", "November"])
-            parts = [(d0, d1, "31"), (g0, g1, short)]
-            text = m.text
-            for a, b, rep in sorted(parts, reverse=True):
-                text = text[:a] + rep + text[b:]
-            return _replace(s, m.start, m.end, text, kind, true)
-        if kind in ("year+1", "year-1") and m.year is not None:
-            y = m.year + (1 if kind == "year+1" else -1)
-            at = m.start + (0 if m.kind == "iso" else m.text.rfind(str(m.year)))
-            # Detectable: a past date pushed past publication, or a stated weekday that no longer fits.
-            after = pub is not None and true <= pub + dt.timedelta(days=2) and valid_day(y, m.month, m.day) \
-                and dt.date(y, m.month, m.day) > pub + dt.timedelta(days=2)
-            return _replace(s, at, at + 4, str(y), kind, true, detectable=after or m.weekday is not None)
-    return None
-
-
-def _month_span(m: DateMention) -> tuple[int, int]:
-    g = re.search(MONTH_RE, m.text)
-    return m.start + g.start(), m.start + g.end()
 
 
 # -- running ------------------------------------------------------------------------------------------
@@ -241,6 +81,39 @@ def injected_round(corpus: list[Sample], with_dates: list[Sample], rng: random.R
     return out
 
 
+def _recall_row(c: Counter, by_rule: Counter) -> dict:
+    return {
+        "injected": c["injected"],
+        "detected": c["detected"],
+        "recall": round(c["detected"] / c["injected"], 4) if c["injected"] else None,
+        "detectable": c["detectable"],
+        "recall_detectable": round(c["detected_detectable"] / c["detectable"], 4) if c["detectable"] else None,
+        "caught_by": dict(by_rule),
+    }
+
+
+def _pooled(c: Counter) -> dict:
+    """Precision (warning+ findings in injected documents that sit on the injected error), recall
+    (detectable errors caught) and F1, over every injected kind."""
+    p = c["on_error"] / c["findings"] if c["findings"] else 0.0
+    r = c["detected"] / c["detectable"] if c["detectable"] else 0.0
+    return {"findings": c["findings"], "on_error": c["on_error"], "precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+
+
+def _clean_row(corpus: list[Sample], findings: list[list]) -> dict:
+    n, hit, by_source, examples = 0, 0, Counter(), []
+    for s, fs in zip(corpus, findings, strict=True):
+        n += 1
+        by_source[s.source] += 1
+        if hits := flagged(fs):
+            hit += 1
+            by_source[s.source + ":flagged"] += 1
+            examples.append({"id": s.id, **{k: hits[0].to_dict()[k] for k in ("rule", "text", "message")}})
+    return {"documents": n, "flagged_warning_plus": hit, "share_flagged": round(hit / n, 4) if n else None,
+            "by_source": dict(by_source), "examples": examples[:20]}
+
+
 def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
     rng = random.Random(seed)
     corpus = load_corpus()
@@ -248,38 +121,54 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         rng.shuffle(corpus)
         corpus = corpus[:limit]
     with_dates = [s for s in corpus if any(m.is_day for m in extract_dates(s.text))]
+    dated = [s for s in corpus if s.published is not None]
     clean_findings, ours_s = run_ours(corpus)
-    clean = Counter()
-    fp_examples = []
-    for s, fs in zip(corpus, clean_findings, strict=True):
-        clean[s.source] += 1
-        if hits := flagged(fs):
-            clean[s.source + ":flagged"] += 1
-            fp_examples.append({"id": s.id, **{k: hits[0].to_dict()[k] for k in ("rule", "text", "message")}})
-    per_type: dict[str, Counter] = defaultdict(Counter)
-    by_rule: dict[str, Counter] = defaultdict(Counter)
+    per_type: dict[str, dict[str, Counter]] = {sp: defaultdict(Counter) for sp in ("dev", "test")}
+    by_rule: dict[str, dict[str, Counter]] = {sp: defaultdict(Counter) for sp in ("dev", "test")}
+    controls: dict[str, Counter] = {sp: Counter() for sp in ("dev", "test")}
+    # Precision / recall / F1 over every kind, and over the kinds that edit a date already there.
+    pooled: dict[str, dict[str, Counter]] = {sp: {"all": Counter(), "edited": Counter()} for sp in ("dev", "test")}
     samples: list[Sample] = []
     for r in range(rounds):
         injected = injected_round(corpus, with_dates, random.Random(seed * 1000 + r))
-        samples += injected
-        for s, fs in zip(injected, run_ours(injected)[0], strict=True):
+        wrng = random.Random(seed * 7000 + r)
+        written = [got for s in wrng.sample(dated, len(dated) // 2)
+                   if (got := inject_written(s, WRITTEN_TYPES[wrng.randrange(2)], wrng)) is not None]
+        # The same written-in lines with the right date: controls that must stay silent.
+        ok = [got for s in wrng.sample(dated, len(dated) // 4)
+              if (got := inject_written(s, WRITTEN_TYPES[wrng.randrange(2)], wrng, correct=True)) is not None]
+        samples += injected + written
+        for s, fs in zip(injected + written, run_ours(injected + written)[0], strict=True):
             hits = flagged(fs, s.span)
-            # ScrapingHub news (URL-dated) was kept out of tuning: its rows show how the rules generalise.
-            held = per_type[f"{s.injected}@scrapinghub"] if s.source == "scrapinghub" else Counter()
-            held["injected"] += 1
-            held["detectable"] += s.detectable
-            held["detected"] += bool(hits)
-            held["detected_detectable"] += bool(hits) and s.detectable
-            c = per_type[s.injected]
+            for group in ("all", "edited") if s.injected in TYPES else ("all",):
+                c = pooled[s.split][group]
+                c["findings"] += len(flagged(fs))
+                c["on_error"] += len(hits)
+                c["detected"] += bool(hits) and s.detectable
+                c["detectable"] += s.detectable
+            c = per_type[s.split][s.injected]
             c["injected"] += 1
             c["detectable"] += s.detectable
             c["detected"] += bool(hits)
             c["detected_detectable"] += bool(hits) and s.detectable
             for f in hits[:1]:
-                by_rule[s.injected][f.rule] += 1
-    n_clean = sum(v for k, v in clean.items() if ":" not in k)
-    n_flag = sum(v for k, v in clean.items() if k.endswith(":flagged"))
-    dated = [s for s in corpus if s.published is not None]
+                by_rule[s.split][s.injected][f.rule] += 1
+        for s, fs in zip(ok, run_ours(ok)[0], strict=True):
+            controls[s.split]["documents"] += 1
+            controls[s.split]["flagged"] += bool(flagged(fs))
+    splits = {}
+    for sp in ("dev", "test"):
+        idx = [i for i, s in enumerate(corpus) if s.split == sp]
+        splits[sp] = {
+            "documents": len(idx),
+            "sites": len({corpus[i].site for i in idx}),
+            "recall": {t: _recall_row(per_type[sp][t], by_rule[sp][t]) for t in (*TYPES, *WRITTEN_TYPES)
+                       if per_type[sp][t]["injected"]},
+            "clean": _clean_row([corpus[i] for i in idx], [clean_findings[i] for i in idx]),
+            "pooled": {g: _pooled(c) for g, c in pooled[sp].items()},
+            "controls_with_right_dates": {**controls[sp], "share_flagged": round(
+                controls[sp]["flagged"] / controls[sp]["documents"], 4) if controls[sp]["documents"] else None},
+        }
     peer_sample = rng.sample(dated, min(peer_docs // 2, len(dated))) + [s for s in samples if s.published][:peer_docs // 2]
     peer_flags, peer_s = run_dateparser(peer_sample) if peer_docs else ([], 0.0)
     peer_future = [f for s, f in zip(peer_sample, peer_flags, strict=True) if s.injected in ("future", "year+1") and s.detectable]
@@ -290,20 +179,10 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         "with_dates": len(with_dates),
         "rounds": rounds,
         "sources": dict(Counter(s.source for s in corpus)),
-        "recall": {
-            t: {
-                "injected": c["injected"],
-                "detected": c["detected"],
-                "recall": round(c["detected"] / c["injected"], 4) if c["injected"] else None,
-                "detectable": c["detectable"],
-                "recall_detectable": round(c["detected_detectable"] / c["detectable"], 4) if c["detectable"] else None,
-                "caught_by": dict(by_rule[t]),
-            }
-            for t in [*TYPES, *(f"{t}@scrapinghub" for t in TYPES)] if (c := per_type.get(t))
-        },
-        "clean": {"documents": n_clean, "flagged_warning_plus": n_flag,
-                  "share_flagged": round(n_flag / n_clean, 4) if n_clean else None,
-                  "by_source": dict(clean), "examples": fp_examples[:20]},
+        "split": "by site (web domain; WMT document): crc32(site) % 2; rules tuned on dev, test reported",
+        "test": splits["test"],
+        "dev": splits["dev"],
+        "clean": _clean_row(corpus, clean_findings),
         "speed": {
             "ours_articles_per_s": round(len(corpus) / ours_s, 1),
             "ours_chars_per_s": round(sum(len(s.text) for s in corpus) / ours_s),
@@ -320,16 +199,45 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
     }
 
 
+def scaling(corpus: list[Sample], sizes_mb: tuple[float, ...] = (0.25, 0.5, 1, 4)) -> dict:
+    """Seconds the dates check takes on one long text of each size (the corpus's dated documents
+    repeated), as paragraphs and flattened to one line (the case that used to be quadratic)."""
+    base = "\n\n".join(s.text for s in corpus if s.published)
+    check = DatesCheck()
+    check.ensure_setup()
+    out: dict[str, dict[str, float]] = {"paragraphs": {}, "one_line": {}}
+    for mb in sizes_mb:
+        n = int(mb * 1_000_000)
+        text = (base * (n // len(base) + 1))[:n]
+        for form, t in (("paragraphs", text), ("one_line", text.replace("\n", " "))):
+            doc = Document(Article(id="long", text=t, published=dt.date(2022, 3, 2)))
+            t0 = time.perf_counter()
+            check.check(doc)
+            out[form][f"{mb:g}MB"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
 def print_table(r: dict) -> None:
     print(f"documents {r['documents']} ({r['sources']}), with a date: {r['with_dates']}; "
-          f"{r['rounds']} rounds of injecting one error into half of those")
-    print(f"{'error type':<22}{'injected':>9}{'detected':>9}{'recall':>8}{'detectable':>11}{'recall(det)':>12}  caught by")
-    for t, v in r["recall"].items():
-        rec = "-" if v["recall"] is None else f"{v['recall']:.1%}"
-        rd = "-" if v["recall_detectable"] is None else f"{v['recall_detectable']:.1%}"
-        print(f"{t:<22}{v['injected']:>9}{v['detected']:>9}{rec:>8}{v['detectable']:>11}{rd:>12}  {v['caught_by'] or ''}")
+          f"{r['rounds']} rounds of injecting one error into half of those (and writing one into half the dated)")
+    for sp in ("test", "dev"):
+        v = r[sp]
+        print(f"\n[{sp}] {v['documents']} documents from {v['sites']} sites")
+        print(f"{'error type':<16}{'injected':>9}{'detected':>9}{'recall':>8}{'detectable':>11}{'recall(det)':>12}  caught by")
+        for t, x in v["recall"].items():
+            rec = "-" if x["recall"] is None else f"{x['recall']:.1%}"
+            rd = "-" if x["recall_detectable"] is None else f"{x['recall_detectable']:.1%}"
+            print(f"{t:<16}{x['injected']:>9}{x['detected']:>9}{rec:>8}{x['detectable']:>11}{rd:>12}  {x['caught_by'] or ''}")
+        for g, q in v["pooled"].items():
+            print(f"{g} kinds pooled: precision {q['precision']:.3f} ({q['on_error']}/{q['findings']} findings on the "
+                  f"error), recall {q['recall']:.3f}, F1 {q['f1']:.3f}")
+        c, k = v["clean"], v["controls_with_right_dates"]
+        print(f"clean documents flagged at warning+: {c['flagged_warning_plus']}/{c['documents']} = {c['share_flagged']:.2%}; "
+              f"right-date controls flagged: {k.get('flagged', 0)}/{k.get('documents', 0)}")
+    if "scaling_seconds" in r:
+        print(f"seconds for one long text (the dates check alone): {r['scaling_seconds']}")
     c = r["clean"]
-    print(f"clean documents flagged at warning+: {c['flagged_warning_plus']}/{c['documents']} = {c['share_flagged']:.2%}")
+    print(f"\nall clean documents flagged at warning+: {c['flagged_warning_plus']}/{c['documents']} = {c['share_flagged']:.2%}")
     sp, p = r["speed"], r["dateparser_peer"]
     print(f"speed: detector {sp['ours_articles_per_s']} articles/s over all; on {sp['peer_docs']} docs: "
           f"detector {sp['ours_articles_per_s_on_peer_docs']} vs dateparser.search_dates {sp['dateparser_articles_per_s']} articles/s")
@@ -342,10 +250,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=None, help="evaluate on a random subset of documents")
     ap.add_argument("--peer-docs", type=int, default=120, help="documents to run dateparser on (it is slow)")
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--rounds", type=int, default=10, help="injection rounds pooled (each: half the dated documents)")
+    ap.add_argument("--rounds", type=int, default=30, help="injection rounds pooled (each: half the dated documents)")
+    ap.add_argument("--no-scaling", dest="scaling", action="store_false", help="skip timing 0.25-4 MB texts")
     ap.add_argument("--out", type=Path, default=Path("bench/results/dates.json"))
     args = ap.parse_args(argv)
     result = evaluate(args.limit, args.peer_docs, args.seed, args.rounds)
+    if args.scaling:
+        result["scaling_seconds"] = scaling(load_corpus())
     result["command"] = "python -m detector.eval.dates " + " ".join(argv or [])
     print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from detector.article import split_sentences
-from detector.dates_extract import DateMention, valid_day
+from detector.dates.extract import DateMention, valid_day
+from detector.dates.index import text_index
 
 #: Words that announce a future event ("will", "scheduled", "set for", "next", "until", "due",
 #: "expected" — the issue's list) and their close relatives in news prose.
@@ -76,23 +76,55 @@ class Publication:
 
 def line_bounds(text: str, m: DateMention) -> tuple[int, int]:
     """The line holding a mention."""
-    end = text.find("\n", m.end)
-    return text.rfind("\n", 0, m.start) + 1, len(text) if end < 0 else end
+    return text_index(text).line(m.start)
 
 
 def sentence_bounds(text: str, m: DateMention) -> tuple[int, int]:
-    """The sentence around a mention (the shared splitter: "U.S." and "E. Washington" do not end one)."""
-    line_start, line_end = line_bounds(text, m)
-    for span in split_sentences(text, line_start, line_end):
-        if span.start <= m.start < span.end:
-            return span.start, span.end
-    return line_start, line_end
+    """The sentence around a mention (the shared splitter: "U.S." and "E. Washington" do not end one),
+    at most ``MAX_SENTENCE`` characters either side of it."""
+    return text_index(text).sentence(m.start)
+
+
+def _short_line(text: str, m: DateMention, slack: int) -> str | None:
+    """The mention's line when it is at most ``slack`` characters longer than the mention."""
+    s, e = line_bounds(text, m)
+    return text[s:e] if e - s <= len(m.text) + slack else None
+
+
+#: A finite past-tense verb (not a participle after an auxiliary: "will be held" is no past).
+_FINITE_PAST = re.compile(
+    r"(?<!\bbe )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bto )(?<!\bhas )(?<!\bhave )(?<!\bhad )"
+    r"(?<!\bget )(?<!\bgot )\b(?:told|said|met|took|gave|went|came|began|saw|fled|fell|won|lost|spoke|wrote|sent|found"
+    r"|sank|broke|\w{3,}ed)\b"
+)
+#: Words that open another clause: a cue after one of them belongs to that clause, not to the date.
+_CLAUSE = re.compile(r"\b(?:that|which|who|because|while|but|and|after|before)\b")
+
+
+def _past_verb_between(text: str, start: int, end: int) -> bool:
+    return any(w.group().lower() not in _NOT_PAST for w in _FINITE_PAST.finditer(text, start, end))
 
 
 def has_future_cue(text: str, m: DateMention) -> bool:
-    """A future word in the sentence, or a present-tense copula right before the date ("is April 15")."""
+    """A future word that governs the date, or a present-tense copula right before it ("is April 15").
+
+    A cue does not govern the date when a finite past verb stands between them ("Reed, who will be
+    chairman, told investors on Dec. 31"), nor when it comes after the date in another clause
+    ("on Dec. 31 that the merger would allow").
+    """
     s, e = sentence_bounds(text, m)
-    return bool(FUTURE_CUE.search(text, s, e) or _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]))
+    if _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]):
+        return True
+    for cue in FUTURE_CUE.finditer(text, s, e):
+        if cue.end() <= m.start:
+            if not _past_verb_between(text, cue.end(), m.start):
+                return True
+        elif cue.start() >= m.end:
+            if not _CLAUSE.search(text, m.end, cue.start()):
+                return True
+        else:
+            return True
+    return False
 
 
 def is_named_or_anniversary(text: str, m: DateMention) -> bool:
@@ -109,9 +141,18 @@ def is_attributive(text: str, m: DateMention) -> bool:
     return bool(after) and after.group(1) not in _FUNCTION_WORDS
 
 
+#: "Kyiv, 16 March (Ukrinform) –": a title-case place is a dateline only with the agency or dash after.
+_TITLE_PLACE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2},\s*$")
+_DATELINE_AFTER = re.compile(r",?\s*(?:\d{4}\s*)?(?:\([^)\n]{1,30}\)\s*)?[-–—]")
+
+
 def is_dateline(text: str, m: DateMention) -> bool:
-    return bool(_DATELINE_BEFORE.search(text[max(0, m.start - 60):m.start])) or (
-        (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:])
+    """"MINSK, 16 March (BelTA) –", "KYIV, March 5 (Reuters) -": the place and date of a report."""
+    before = text[max(0, m.start - 60):m.start]
+    if _TITLE_PLACE_BEFORE.search(before) and _DATELINE_AFTER.match(text, m.end, m.end + 40):
+        return True
+    return bool(_DATELINE_BEFORE.search(before)) or (
+        (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:m.end + 40])
         is not None
     )
 
@@ -127,8 +168,8 @@ def is_entry_stamp(text: str, m: DateMention) -> bool:
     """A live-blog entry header: a date with a time ("March 3, 10:15 GMT") or alone on its line."""
     if _TIME_NEAR.match(text[m.end:m.end + 16]):
         return True
-    line = text[slice(*line_bounds(text, m))]
-    return len(line.strip()) <= len(m.text) + 12
+    line = _short_line(text, m, 40)
+    return line is not None and len(line.strip()) <= len(m.text) + 12
 
 
 _POSTED_BEFORE = re.compile(r"\b(?:[Pp]osted|[Pp]ublished|PUBLISHED|POSTED)(?:\s+on)?(?:\s+the)?:?\s*$")
@@ -140,7 +181,7 @@ def is_byline(text: str, m: DateMention) -> bool:
         return True
     if 500 < m.start < len(text) - 300:
         return False
-    line = text[slice(*line_bounds(text, m))]
+    line = _short_line(text, m, 40) or ""
     return line.strip(" \t·•|-–—,.:📅🗓") == m.text or bool(_TIME_NEAR.match(text[m.end:m.end + 16]))
 
 
@@ -160,16 +201,20 @@ def relative_year(text: str, m: DateMention, ref: dt.date | None) -> int | None:
     return ref.year + {"last": -1, "this": 0, "next": 1}[got.group(1)]
 
 
-def paragraph_year(text: str, mentions: list[DateMention], i: int) -> int | None:
-    """The latest year written before mention ``i`` in its paragraph ("In 2014 ... on March 16")."""
-    m = mentions[i]
-    para_start = text.rfind("\n\n", 0, m.start)
-    for prev in reversed(mentions[:i]):
-        if prev.start < para_start:
-            break
-        if prev.year is not None and prev.kind != "weekday":
-            return prev.year
-    return None
+def paragraph_years(text: str, mentions: list[DateMention]) -> list[int | None]:
+    """For each mention, the latest year written before it in its paragraph ("In 2014 ... on March 16");
+    one pass over the mentions (sorted by offset)."""
+    index = text_index(text)
+    out: list[int | None] = []
+    year, para = None, -1
+    for m in mentions:
+        start = index.paragraph_start(m.start)
+        if start != para:
+            year, para = None, start
+        out.append(year)
+        if m.year is not None and m.kind != "weekday":
+            year = m.year
+    return out
 
 
 def infer_publication(text: str, mentions: list[DateMention], published: dt.date | None, live: bool = False) -> Publication:
@@ -190,26 +235,29 @@ def infer_publication(text: str, mentions: list[DateMention], published: dt.date
     return Publication(None, "none")
 
 
-def reading_cost(d: dt.date, ref: dt.date) -> int:
+def reading_cost(d: dt.date, ref: dt.date, nearer: bool = False) -> int:
     """How unlikely a year-less date is to mean ``d`` in an article of ``ref``: news looks back more
-    than forward, so a day ahead costs three days behind."""
+    than forward, so a day ahead costs three days behind; with ``nearer`` (a past-tense report with
+    no cue for another year) the nearer reading wins, ahead or behind."""
     delta = (d - ref).days
-    return -delta if delta <= 0 else 3 * delta
+    return -delta if delta <= 0 else delta if nearer else 3 * delta
 
 
-def candidate_readings(month: int, day: int, ref: dt.date) -> list[dt.date]:
+def candidate_readings(month: int, day: int, ref: dt.date, nearer: bool = False) -> list[dt.date]:
     """The existing dates with this month and day in the years around ``ref``, likeliest first."""
     out = [dt.date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if valid_day(y, month, day)]
-    return sorted(out, key=lambda d: reading_cost(d, ref))
+    return sorted(out, key=lambda d: reading_cost(d, ref, nearer))
 
 
-def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tuple[dt.date | None, bool]:
+def resolve_year(
+    month: int, day: int, weekday: int | None, ref: dt.date, nearer: bool = False,
+) -> tuple[dt.date | None, bool]:
     """The reading of a year-less date, and whether a stated weekday agrees with it.
 
     The likeliest reading by ``reading_cost`` wins, unless only another reading within a year of
     ``ref`` has the stated weekday and lies within half a year of it (then the weekday decides).
     """
-    readings = candidate_readings(month, day, ref)
+    readings = candidate_readings(month, day, ref, nearer)
     if not readings:
         return None, True
     if weekday is None or readings[0].weekday() == weekday:
@@ -218,3 +266,34 @@ def resolve_year(month: int, day: int, weekday: int | None, ref: dt.date) -> tup
         if r.weekday() == weekday and abs((r - ref).days) <= 183:
             return r, True
     return readings[0], False
+
+
+#: A past-tense verb: a report of something that happened ("met", "said", "resigned").
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|said|told|met|took|gave|went|came|left|began|held|made|saw|fled|fell|won|lost|spoke"
+    r"|wrote|sent|found|shot|hit|struck|led|sank|broke|\w{3,}ed)\b"
+)
+_NOT_PAST = frozenset("united need speed hundred indeed proceed exceed succeed embed breed sacred naked wicked "
+                      "rugged based expected scheduled planned proposed intended".split())
+#: Words that place a year-less date in an earlier year than the nearest: "last year", "a year ago".
+_LAST_YEAR = re.compile(
+    r"\b(?:last|previous|past)\s+(?:year|spring|summer|autumn|fall|winter)\b|\ba\s+year\s+(?:ago|earlier|before)\b",
+    re.IGNORECASE,
+)
+#: ...or in a year of its own: "in 2021".
+_OTHER_YEAR = re.compile(_LAST_YEAR.pattern + r"|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+
+
+def says_last_year(text: str, m: DateMention) -> bool:
+    """"Last year ... on 14 May", "on 14 May, a year ago": the sentence puts the date in an earlier year."""
+    s, e = sentence_bounds(text, m)
+    return _LAST_YEAR.search(text, s, e) is not None
+
+
+def is_past_report(text: str, m: DateMention) -> bool:
+    """A past-tense sentence with nothing in it pointing to another year: the nearer year-reading of a
+    year-less date is the likely one (and a month typo likelier still when that is after publication)."""
+    s, e = sentence_bounds(text, m)
+    if _OTHER_YEAR.search(text, s, e) or FUTURE_CUE.search(text, s, e):
+        return False
+    return any(w.group().lower() not in _NOT_PAST for w in _PAST.finditer(text, s, e))

@@ -153,6 +153,22 @@ def _is_count(text: str, m: re.Match) -> bool:
     return bool(_COUNT_BEFORE.search(before))
 
 
+_COUNTED = frozenset("killed dead wounded injured died people men women children more others troops soldiers".split())
+
+
+def _count_follows(text: str, m: re.Match) -> bool:
+    """"May 32 killed", "June 35 soldiers": a number of people or things, not a day. Not after an
+    article or a possessive ("an October 34 presentation", "this year's April 34 due date")."""
+    if re.match(r"[,.]\d|-[A-Za-z]", text[m.end():m.end() + 2]):
+        return True  # "May 35,000 troops", "in June 33-year-old ..."
+    before = text[max(0, m.start() - 12):m.start()].lower()
+    if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our)|['’]s)\s+$", before):
+        return False
+    after = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
+    return bool(after) and (after.group(1) in _COUNTED or after.group(1).endswith("s") and after.group(1) not in
+                            _FUNCTION_AFTER and after.group(1) not in ("was", "is", "has", "as", "this", "its"))
+
+
 def _named_day(text: str, start: int) -> bool:
     """"Black Friday", "Super Tuesday", "Easter Sunday": a capitalised word before, mid-sentence."""
     before = re.search(r"(\S+)\s+$", text[max(0, start - 30):start])
@@ -172,8 +188,10 @@ def _written(text: str, m: re.Match, order: str) -> DateMention | None:
     year = int(m.group("year")) if m.group("year") else None
     if order == "md" and _is_count(text, m):
         return None
-    if day == 0 or day > 31 and not m.group("ord"):
+    if day == 0 or day > 39 and not m.group("ord"):
         return None  # "March 45" is a count or a typo we cannot place
+    if day > 31 and not m.group("ord") and not m.group("year") and _count_follows(text, m):
+        return None  # "May 32 killed", "on 35 January protesters ...": no month has a 32nd, so a count
     wd = m.group("wd")
     return DateMention(
         start=m.start(), end=m.end(), text=m.group(), kind="date", day=day, month=month, year=year,
@@ -188,8 +206,9 @@ def _numeric(m: re.Match) -> DateMention | None:
     readings = [(o, d, mo) for o, d, mo in (("dmy", a, b), ("mdy", b, a)) if valid_day(year, mo, d)]
     base = dict(start=m.start(), end=m.end(), text=m.group(), kind="numeric", year=year)
     if not readings:
-        if len(y) != 4 or a == 0 or b == 0:
-            return None  # "15/17/22" is more likely a score or a reference than a date
+        day_32_39 = (1 <= a <= 12 and 32 <= b <= 39) or (1 <= b <= 12 and 32 <= a <= 39)
+        if (len(y) != 4 and not day_32_39) or a == 0 or b == 0:
+            return None  # "15/17/22" is more likely a score or a reference than a date; "12/36/25" is a day 36
         # Month 13+ or a day past the month's end in every reading.
         mo, d = (b, a) if b <= 12 else (a, b)
         return DateMention(**base, day=d, month=mo, order="dmy" if b <= 12 else "mdy", impossible=True)
@@ -222,21 +241,28 @@ _RELATIVE_WORDS = ("yesterday", "today", "tomorrow", "tonight")
 
 
 def _candidate_lines(text: str) -> list[tuple[int, int]]:
-    starts: set[int] = set()
-    for m in _ANCHOR.finditer(text):
-        w = m.group()
-        if w[0].isdigit() or w.lower() in _ANCHOR_WORDS:
-            starts.add(text.rfind("\n", 0, m.start()) + 1)
+    """Bounds of the lines holding an anchor, in order.
+
+    One sweep over the anchors: a line is found once (``rfind``/``find`` bounded by the previous
+    line's end) and anchors inside it are skipped, so every character is scanned O(1) times.
+    """
+    hits = [m.start() for m in _ANCHOR.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _ANCHOR_WORDS]
     lowered = text.lower()
     for w in _RELATIVE_WORDS:
         i = lowered.find(w)
         while i >= 0:
-            starts.add(text.rfind("\n", 0, i) + 1)
+            hits.append(i)
             i = lowered.find(w, i + len(w))
-    out = []
-    for start in sorted(starts):
-        end = text.find("\n", start)
-        out.append((start, len(text) if end < 0 else end))
+    hits.sort()
+    out: list[tuple[int, int]] = []
+    end = -1  # the newline that ends the last line taken (or -1)
+    for p in hits:
+        if p <= end:
+            continue
+        start = max(text.rfind("\n", end + 1, p), end) + 1
+        end = text.find("\n", p)
+        end = len(text) if end < 0 else end
+        out.append((start, end))
     return out
 
 
@@ -248,10 +274,14 @@ def extract_dates(text: str) -> list[DateMention]:
     return [d for d in _without_overlaps(text, found) if not _in_url(text, d)]
 
 
+_URL_WINDOW = 300  # the longest token looked at around a date
+
+
 def _in_url(text: str, d: DateMention) -> bool:
     """Dates inside URLs and query strings ("?from=2025-01-01") are data, not prose."""
-    left = max(text.rfind(" ", 0, d.start), text.rfind("\n", 0, d.start)) + 1
-    right = min((i for i in (text.find(" ", d.end), text.find("\n", d.end)) if i >= 0), default=len(text))
+    lo, hi = max(0, d.start - _URL_WINDOW), min(len(text), d.end + _URL_WINDOW)
+    left = max(text.rfind(" ", lo, d.start), text.rfind("\n", lo, d.start), lo - 1) + 1
+    right = min((i for i in (text.find(" ", d.end, hi), text.find("\n", d.end, hi)) if i >= 0), default=hi)
     token = text[left:right]
     return "://" in token or "=" in token or "www." in token
 
@@ -287,15 +317,28 @@ _PRIORITY = {"date": 0, "iso": 0, "numeric": 1, "month": 2, "weekday": 3, "relat
 
 
 def _without_overlaps(text: str, found: list[DateMention]) -> list[DateMention]:
+    """Keep the best of overlapping mentions (a full date over its bare year, the longest first).
+
+    Mentions are cut into runs of mutually overlapping ones by a sweep over their starts; the
+    greedy choice is made inside each run, which holds a handful, so this is n log n overall.
+    """
     kept: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-    for d in sorted(found, key=lambda d: (_PRIORITY[d.kind], -(d.end - d.start), d.start)):
-        if any(d.start < e and s < d.end for s, e in taken):
-            continue
-        taken.append((d.start, d.end))
-        if not d.text:  # weekday alone: text filled from offsets
-            d = DateMention(**{**d.__dict__, "text": text[d.start:d.end]})
-        kept.append(d)
+    found = sorted(found, key=lambda d: d.start)
+    i = 0
+    while i < len(found):
+        j, reach = i + 1, found[i].end
+        while j < len(found) and found[j].start < reach:
+            reach = max(reach, found[j].end)
+            j += 1
+        taken: list[tuple[int, int]] = []
+        for d in sorted(found[i:j], key=lambda d: (_PRIORITY[d.kind], -(d.end - d.start), d.start)):
+            if any(d.start < e and s < d.end for s, e in taken):
+                continue
+            taken.append((d.start, d.end))
+            if not d.text:  # weekday alone: text filled from offsets
+                d = DateMention(**{**d.__dict__, "text": text[d.start:d.end]})
+            kept.append(d)
+        i = j
     kept.sort(key=lambda d: d.start)
     return kept
 

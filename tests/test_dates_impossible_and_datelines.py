@@ -1,0 +1,147 @@
+"""Days 32-39, datelines against publication, and the year a past-tense year-less date is read in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dates_helpers import run_dates
+
+run = run_dates
+
+
+def rules(text: str, published: dt.date | None = dt.date(2022, 8, 10), **kw) -> list[tuple[str, str]]:
+    return [(f.rule, f.text) for f in run(text, published, **kw)]
+
+
+# -- days 32-39 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, written", [
+    ("The minister resigned on July 32 after the scandal.", "July 32"),
+    ("He has been detained since 32 January.", "32 January"),
+    ("Crowds marked the Victory Day on May 32 in Minsk.", "May 32"),
+    ("The decree was signed on the 33rd of March.", "the 33rd of March"),
+    ("The order dated 35/01/2022 was annulled.", "35/01/2022"),
+    ("The order dated 2022-01-36 was annulled.", "2022-01-36"),
+    ("Talks on Monday, June 39, 2022 failed.", "Monday, June 39, 2022"),
+    ("An October 34 presentation to bondholders was cancelled.", "October 34"),
+    ("Below is the original announcement from 12/36/25.", "12/36/25"),
+])
+def test_days_32_to_39_are_impossible_in_every_written_form(text, written):
+    assert rules(text) == [("Date.Impossible", written)]
+
+
+@pytest.mark.parametrize("text", [
+    "May 32 killed in the attack, officials said.",
+    "In March 35 people died in the region.",
+    "Since June 33 soldiers have deserted.",
+    "The shelling on Sunday left March 38 wounded, the mayor said.",
+    "In Kharkiv on April 40 houses burned.",
+    "Since May 35,000 troops have crossed the border.",
+    "In June 33-year-old Ivan Petrenko was detained.",
+])
+def test_a_number_after_a_month_that_counts_things_is_not_a_day(text):
+    assert rules(text) == []
+
+
+# -- datelines -----------------------------------------------------------------------------------
+PUB = dt.date(2022, 2, 16)
+
+
+@pytest.mark.parametrize("line", [
+    "MINSK, 16 March (BelTA) – The president met the delegation.",
+    "KYIV, March 16 (Reuters) - The president met the delegation.",
+    "Kyiv, 16 March (Ukrinform) – The president met the delegation.",
+    "WARSAW (PAP), March 16, 2022 – The president met the delegation.",
+])
+def test_a_dateline_after_publication_is_flagged_with_the_publication_day(line):
+    found = run(line, PUB)
+    assert [f.rule for f in found] == ["Date.Dateline"]
+    assert found[0].severity.value == "warning" and found[0].data["days_after"] == 28
+    assert "16 February" in found[0].suggestion or "February 16" in found[0].suggestion
+
+
+@pytest.mark.parametrize("day", [16, 15, 14])
+def test_a_dateline_on_publication_day_or_a_day_or_two_earlier_is_safe(day):
+    assert rules(f"MINSK, {day} February (BelTA) – The president met the delegation.", PUB) == []
+
+
+def test_an_old_dateline_is_only_info():
+    found = run("MINSK, 2 February (BelTA) – The president met the delegation.", PUB)
+    assert [(f.rule, f.severity.value) for f in found] == [("Date.Dateline", "info")]
+
+
+def test_a_dateline_tolerance_can_be_set():
+    assert rules("MINSK, 17 February (BelTA) – The president met the delegation.", PUB) == [("Date.Dateline", "17 February")]
+    assert rules("MINSK, 17 February (BelTA) – The president met.", PUB, dateline_tolerance_days=1) == []
+
+
+def test_datelines_are_not_judged_against_an_inferred_publication():
+    assert rules("MINSK, 16 March (BelTA) – The president met the delegation.", None) == []
+
+
+# -- the nearer year for past-tense reports --------------------------------------------------------
+def test_a_past_tense_date_weeks_after_publication_is_flagged_with_both_readings():
+    found = run("The official said as he met the minister on 14 March in Kyiv.", dt.date(2022, 2, 14))
+    assert [(f.rule, f.text) for f in found] == [("Date.Future", "14 March")]
+    assert "March 14, 2022" in found[0].message and "March 14, 2021" in found[0].message
+    assert found[0].data["readings"] == ["2022-03-14", "2021-03-14"]
+    assert found[0].suggestion == "14 February"
+
+
+def test_the_nearer_reading_wins_even_three_months_ahead_in_a_past_report():
+    # Published 14 February: 14 May is 89 days ahead and 275 behind; the old 3x forward cost read last May.
+    assert rules("The official said he met the minister on 14 May in Kyiv.", dt.date(2022, 2, 14)) == [
+        ("Date.Future", "14 May")]
+
+
+@pytest.mark.parametrize("text", [
+    "Last year the official said he met the minister on 14 May in Kyiv.",
+    "The official said he met the minister on 14 May, a year ago, in Kyiv.",
+    "In 2021 the talks stalled. The official said he met the minister on 14 May in Kyiv.",
+    "The official will meet the minister on 14 May in Kyiv.",
+])
+def test_a_cue_for_another_year_or_the_future_keeps_the_date_safe(text):
+    assert rules(text, dt.date(2022, 2, 14)) == []
+
+
+def test_a_date_a_few_months_back_still_reads_as_last_year():
+    assert rules("The official said he met the minister on 20 October in Kyiv.", dt.date(2022, 2, 14)) == []
+
+
+# -- the first dates work's traps, through the new rules ------------------------------------------------
+def test_trap_may_as_a_verb_and_counts_are_not_days_32_to_39():
+    assert rules("Residents may 35 times fail. May 35 soldiers return? Officials say they may.") == []
+
+
+def test_trap_announced_events_weeks_ahead_stay_safe_in_the_nearer_year():
+    assert rules("The summit is scheduled for 14 March in Kyiv.", dt.date(2022, 2, 14)) == []
+    assert rules("Ministers will meet on 14 March, the agency said.", dt.date(2022, 2, 14)) == []
+
+
+def test_trap_historical_dates_after_a_year_keep_their_year():
+    assert rules("In 2014, Russia annexed Crimea. Troops seized the parliament on 27 February.", dt.date(2022, 2, 14)) == []
+
+
+def test_trap_anniversaries_of_known_events_are_not_mistyped_events():
+    assert rules("Kyiv marked the anniversary of the invasion on February 24, 2023.", dt.date(2023, 2, 25)) == []
+
+
+def test_trap_live_blog_entries_with_datelines_after_first_publication():
+    text = ("Live updates: war in Ukraine\n\nKYIV, March 4 (Reuters) - Shelling continued in Kharkiv.\n\n"
+            "Updated March 6\nKYIV, March 6 (Reuters) - A convoy was seen.")
+    assert rules(text, dt.date(2022, 3, 1)) == []
+
+
+# -- a future cue must govern the date -------------------------------------------------------------
+def test_a_future_word_across_a_past_verb_does_not_excuse_a_late_date():
+    text = "Reed, who will be chairman, told investors on Dec. 31 that the merger would help."
+    assert rules(text, dt.date(2019, 11, 19)) == [("Date.Future", "Dec. 31")]
+
+
+@pytest.mark.parametrize("text", [
+    "He said the vote will be held on March 5 in Kyiv.",
+    "Beginning March 1, runners will be included in the quota.",
+    "Officials said talks, which were planned for March 5, went ahead.",
+])
+def test_trap_future_words_that_govern_the_date_still_excuse_it(text):
+    assert rules(text, dt.date(2022, 2, 14)) == []
