@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -23,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from detector import __version__
 from detector.article import Article
-from detector.findings import ArticleReport
+from detector.findings import ArticleReport, Category, Finding
 from detector.io.html import decode_html, html_to_article
 from detector.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES, ReaderOptions, ReadError, iter_jsonl
 from detector.report import nutrition_label, plots
@@ -57,12 +58,26 @@ def render(template: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(ENV.get_template(template).render(**context))
 
 
+#: Suggestions that are advice for a person ("rewrite in the third person ..."), not replacement text.
+ADVICE = re.compile(r"^(rewrite|restore|remove|check|consider|delete|verify|fix)\b.*\s", re.IGNORECASE)
+
+
+def replacement(f: Finding) -> str | None:
+    """What Accept puts in place of the finding: the suggestion, "" for furniture to remove, None for advice."""
+    if f.suggestion is None:
+        return None
+    if f.category is Category.BOILERPLATE and f.suggestion.lower().startswith("remove"):
+        return "" if f.rule != "Boilerplate.Repeated" else None  # a repeated line is fixed in the scraper
+    return None if ADVICE.match(f.suggestion) else f.suggestion
+
+
 def result_view(report: ArticleReport, key: str) -> dict[str, Any]:
     """What the result partial shows of one report: highlights, cards, which rules can Apply all."""
-    with_suggestion = Counter(f.rule for f in report.findings if f.suggestion)
+    replacements = [replacement(f) for f in report.findings]
+    apply_all = Counter(f.rule for f, r in zip(report.findings, replacements) if r is not None)
     severities = Counter(f.severity.value for f in report.findings)
     return {"r": report, "key": key, "body": highlight(report.article.text, report.findings, tips=False),
-            "findings": report.findings, "apply_all": with_suggestion, "severities": severities,
+            "findings": list(zip(report.findings, replacements)), "apply_all": apply_all, "severities": severities,
             "source_language": report.metrics.get("source_language")}
 
 

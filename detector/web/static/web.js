@@ -46,11 +46,11 @@ function finish(result, i, how) {
 function accept(result, i) {
   var card = cardOf(result, i);
   var marks = marksOf(result, i);
-  if (!card || card.dataset.suggestion === undefined || !marks.length) return false;
+  if (!card || card.dataset.replacement === undefined || !marks.length) return false;
   var span = document.createElement("span");
   span.className = "accepted";
   span.title = "was: " + marks.map(function (m) { return m.textContent; }).join("");
-  span.textContent = card.dataset.suggestion;
+  span.textContent = card.dataset.replacement;
   marks[0].replaceWith(span);
   marks.slice(1).forEach(function (m) { m.remove(); });
   finish(result, i, "accepted");
@@ -100,7 +100,7 @@ function act(result, what, i) {
   else if (what === "ignore") ignore(result, i);
   else if (what === "apply-all") {
     var rule = cardOf(result, i).dataset.rule;
-    result.querySelectorAll('.card:not(.done)[data-rule="' + CSS.escape(rule) + '"]').forEach(function (c) {
+    result.querySelectorAll('.card:not(.done)[data-replacement][data-rule="' + CSS.escape(rule) + '"]').forEach(function (c) {
       accept(result, c.dataset.f);
     });
   }
