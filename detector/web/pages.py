@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 router = APIRouter(include_in_schema=False)
 MAX_EVIDENCE = 300
 #: A symbol per category, so colour is never the only cue.
-ICONS = {"mt": "⇄", "transliteration": "Ж", "date": "📅", "boilerplate": "▤", "language": "🌐", "grammar": "✎",
+ICONS = {"mt": "⇄", "transliteration": "Ж", "date": "◷", "boilerplate": "▤", "language": "α", "grammar": "✎",
          "internal": "⚠"}
 SEVERITY_ICONS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 

@@ -157,13 +157,17 @@ function showProgress(event) {
   box.hidden = false;
   var bar = box.querySelector("progress");
   var label = box.querySelector(".progress-text");
-  if (event.state === "queued") {
+  if (event.state === "sending") {
+    bar.removeAttribute("value");
+    label.textContent = "Sending…";
+  } else if (event.state === "queued") {
     bar.removeAttribute("value");
     label.textContent = "Waiting for a free worker… " + event.elapsed.toFixed(1) + " s";
   } else {
     bar.value = Math.min(0.95, event.elapsed / Math.max(event.expected, 0.1));
-    label.textContent = "Checking " + event.words + " words… " + event.elapsed.toFixed(1) + " s of about " +
-      event.expected.toFixed(1) + " s";
+    label.textContent = "Checking " + event.words + " words… " + event.elapsed.toFixed(1) + " s" +
+      (event.elapsed <= event.expected ? " of about " + event.expected.toFixed(1) + " s"
+                                       : " (longer than the usual " + event.expected.toFixed(1) + " s)");
   }
 }
 
@@ -172,7 +176,7 @@ async function submitCheck(form) {
   var button = document.getElementById("check-button");
   error.hidden = true;
   button.disabled = true;
-  showProgress({state: "checking", elapsed: 0, expected: 1, words: 0});
+  showProgress({state: "sending", elapsed: 0});
   try {
     var response = await fetch(form.action, {method: "POST", body: new FormData(form),
                                               headers: {"Accept": "application/x-ndjson"}});
