@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from web_helpers import ROOT, start
 
 SEEDS = ROOT / "seeds" / "articles.jsonl"

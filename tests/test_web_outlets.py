@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from cli_helpers import run_cli
-from outlets_helpers import BODIES, finding, report
+from outlets_helpers import BODIES, report
 from web_helpers import LIGHT_CONFIG, start
 
 from detector.store import Store
