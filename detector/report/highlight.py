@@ -37,7 +37,7 @@ def highlight(text: str, findings: Sequence[Finding], *, tips: bool = True) -> M
         for i, f in sorted((p for p in spans if p[1].start <= lo and hi <= p[1].end), key=lambda p: p[1].end - p[1].start):
             tip = escape(tooltip(f))
             piece = (f'<mark class="sev-{f.severity.value} cat-{f.category.value}" data-rule="{escape(f.rule)}" '
-                     f'data-f="{i}" title="{tip}" tabindex="0">{piece}'
+                     f'title="{tip}" data-f="{i}" tabindex="0">{piece}'
                      + (f'<span class="tip" role="tooltip">{tip}</span>' if tips else "") + "</mark>")
         out.append(piece)
     return Markup("".join(out))
