@@ -151,6 +151,25 @@ def test_a_long_check_streams_progress_before_its_result(web):
     assert progress[0]["words"] == len(text.split())
 
 
+def test_the_check_page_reads_uploaded_jsonl_and_html_files(web):
+    lines = (ROOT / "seeds" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    jsonl = "\n".join([lines[0], "{broken", lines[2]]) + "\n"
+    page = web.request("POST", "/check", _file("seeds.jsonl", jsonl), {"Content-Type": "multipart/form-data; boundary=XyZ"})
+    html = page.body.decode()
+    assert page.status == 200 and html.count('class="result"') == 2
+    assert "seeds.jsonl:2: invalid JSON" in html and 'data-name="002_716936a3643cc3ef"' in html
+    doc = "<html><head><title>Farm &amp; Co</title></head><body><article><p>" + "The mayor of Kiev spoke on Tuesday. " * 12 + \
+          "</p><p>Officials in Kyiv said talks would go on next week, and the council agreed.</p></article></body></html>"
+    page = web.request("POST", "/check", _file("page.html", doc), {"Content-Type": "multipart/form-data; boundary=XyZ"})
+    html = page.body.decode()
+    assert page.status == 200 and 'data-rule="Translit.RussianDerived"' in html and "&lt;p&gt;" not in html
+
+
+def _file(name: str, content: str) -> bytes:
+    return (f'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n{content}\r\n--XyZ--\r\n").encode()
+
+
 def _apply(text: str, findings: list[dict]) -> str:
     for f in sorted(findings, key=lambda f: -f["start"]):
         text = text[:f["start"]] + f["suggestion"] + text[f["end"]:]

@@ -191,17 +191,26 @@ def outlets(request: Request, top: int = Query(3, ge=0, description="Rules liste
 def outlet_defects(request: Request, outlet: str,
                    rule: str | None = Query(None, description="Only rules with this id prefix."),
                    category: str | None = Query(None, description=f"Only this category: {', '.join(CATEGORIES)}."),
-                   since: dt.date | None = Query(None, description="Only articles published on or after this date.")
+                   since: str | None = Query(None, description="Only articles published on or after this date (YYYY-MM-DD).")
                    ) -> list[dict[str, Any]]:
     """One outlet's defects with the filters of ``detector outlets OUTLET`` (same rows as its json)."""
     from detector import outlets as phase2
     from detector.cli.outlets import _defect_row
 
-    if category is not None and category not in CATEGORIES:
-        raise BadRecord(f"unknown category {category!r} (use one of {', '.join(CATEGORIES)})")
+    category, since_date = defect_filters(category, since)
     state = web(request)
     with state.reader() as store:
         if outlet not in store.outlets():
             raise LookupError(f"no outlet {outlet!r} in the store (GET /v1/outlets lists them)")
         analysis = phase2.analyze_outlet(store, outlet, state.config.get("outlets"))
-    return [_defect_row(a, f) for a, f in phase2.defects(analysis, rule=rule, category=category, since=since)]
+    return [_defect_row(a, f) for a, f in phase2.defects(analysis, rule=rule, category=category, since=since_date)]
+
+
+def defect_filters(category: str | None, since: str | None) -> tuple[str | None, dt.date | None]:
+    """The category and date filters checked as the CLI checks them ("" means no filter, as a form sends it)."""
+    if category and category not in CATEGORIES:
+        raise BadRecord(f"unknown category {category!r} (use one of {', '.join(CATEGORIES)})")
+    try:
+        return category or None, dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        raise BadRecord(f"since must be a date like 2022-03-01, not {since!r}") from None

@@ -9,7 +9,6 @@ JavaScript the form still posts and the result page still shows every highlight.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import re
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -29,7 +29,7 @@ from detector.io.html import decode_html, html_to_article
 from detector.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES, ReaderOptions, ReadError, iter_jsonl
 from detector.report import nutrition_label, plots
 from detector.report.highlight import highlight
-from detector.web.api import CATEGORIES, NDJSON, known_rules, web
+from detector.web.api import CATEGORIES, NDJSON, defect_filters, known_rules, web
 from detector.web.pool import DeadlineExceeded
 from detector.web.security import TOKEN_COOKIE, token_matches
 from detector.web.state import BadRecord, WebState
@@ -105,7 +105,7 @@ async def _articles(state: WebState, text: str, file: UploadFile | None, outlet:
                 state.check_size(a.text)
             return articles, errors
         if lower.endswith(HTML_SUFFIXES):
-            article = html_to_article(decode_html(raw), id=stem, source=name, outlet=outlet or None)
+            article = await run_in_threadpool(html_to_article, decode_html(raw), id=stem, source=name, outlet=outlet or None)
             state.check_size(article.text)
             return [article], []
         try:
@@ -137,7 +137,7 @@ async def check_form(request: Request, text: str = Form(""), file: UploadFile | 
     fut = state.pool.submit(articles)
     if NDJSON not in request.headers.get("accept", ""):
         reports, _ = await state.pool.result(fut, deadline)
-        views = [result_view(r, str(i)) for i, r in enumerate(reports)]
+        views = await run_in_threadpool(lambda: [result_view(r, str(i)) for i, r in enumerate(reports)])
         return render("check.html", form=form, results=views, errors=errors, limits=state.settings)
     words = sum(len(a.text.split()) for a in articles)
     return StreamingResponse(_progress(state, fut, words, deadline, errors), media_type=NDJSON)
@@ -156,7 +156,8 @@ async def _progress(state: WebState, fut: Any, words: int, deadline: float, erro
     except DeadlineExceeded as exc:
         yield _event({"error": str(exc)})
         return
-    yield _event({"state": "done", "elapsed": round(time.monotonic() - t0, 2), "html": _results_html(reports, errors)})
+    html = await run_in_threadpool(_results_html, reports, errors)  # highlighting a long text stays off the loop
+    yield _event({"state": "done", "elapsed": round(time.monotonic() - t0, 2), "html": html})
 
 
 def _event(obj: dict[str, Any]) -> bytes:
@@ -180,29 +181,33 @@ def outlets_page(request: Request) -> HTMLResponse:
 def outlet_page(request: Request, outlet: str, rule: str = Query(""), category: str = Query(""),
                 since: str = Query("")) -> HTMLResponse:
     from detector import outlets as phase2
-    from detector.reliability import score_outlets
 
-    if category and category not in CATEGORIES:
-        raise BadRecord(f"unknown category {category!r}")
-    try:
-        since_date = dt.date.fromisoformat(since) if since else None
-    except ValueError:
-        raise BadRecord(f"since must be a date like 2022-03-01, not {since!r}") from None
+    category_filter, since_date = defect_filters(category, since)
     state = web(request)
     settings = state.config.get("outlets")
-    with state.reader() as store:
-        if outlet not in store.outlets():
-            raise LookupError(f"no outlet {outlet!r} in the store")
-        analyses = {o: phase2.analyze_outlet(store, o, settings) for o in store.outlets()}
-        scores, _ = score_outlets({o: a.counts for o, a in analyses.items()}, store.outlet_totals(), settings)
+    scores, analyses = _scored(state)
+    if outlet not in analyses:
+        raise LookupError(f"no outlet {outlet!r} in the store")
     s = next(x for x in scores if x.outlet == outlet)
     analysis = analyses[outlet]
     by_rule = Counter(f.rule for a in analysis.articles for f in a.findings)
-    evidence = list(phase2.defects(analysis, rule=rule or None, category=category or None, since=since_date))
+    evidence = list(phase2.defects(analysis, rule=rule or None, category=category_filter, since=since_date))
     return render("outlet.html", s=s, label=nutrition_label(s, settings), months=phase2.monthly_rates(analysis, settings),
                   by_rule=by_rule.most_common(), evidence=evidence[:MAX_EVIDENCE], total=len(evidence),
                   max_evidence=MAX_EVIDENCE, articles=analysis.articles, filters={"rule": rule, "category": category,
                   "since": since}, d0=float(settings["d0"]), figures=plots._plt() is not None)
+
+
+def _scored(state: WebState) -> tuple[list, dict]:
+    """Every outlet's score and analysis, read from the store now (as ``detector report`` computes them)."""
+    from detector import outlets as phase2
+    from detector.reliability import score_outlets
+
+    settings = state.config.get("outlets")
+    with state.reader() as store:
+        analyses = {o: phase2.analyze_outlet(store, o, settings) for o in store.outlets()}
+        scores, _ = score_outlets({o: a.counts for o, a in analyses.items()}, store.outlet_totals(), settings)
+    return scores, analyses
 
 
 @router.get("/article", response_class=HTMLResponse)
@@ -227,13 +232,10 @@ def article_page(request: Request, outlet: str, id: str) -> HTMLResponse:
 def figure(request: Request, name: str, outlet: str | None = None) -> Response:
     """The report's figures as SVG images (their inline styles are allowed in this response only)."""
     from detector import outlets as phase2
-    from detector.reliability import score_outlets
 
     state = web(request)
     settings = state.config.get("outlets")
-    with state.reader() as store:
-        analyses = {o: phase2.analyze_outlet(store, o, settings) for o in store.outlets()}
-        scores, _ = score_outlets({o: a.counts for o, a in analyses.items()}, store.outlet_totals(), settings)
+    scores, analyses = _scored(state)
     svg = None
     if name == "forest":
         svg = plots.forest([s.outlet for s in scores], [s.score for s in scores], [s.low for s in scores],
