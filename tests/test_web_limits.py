@@ -84,3 +84,18 @@ def test_the_login_form_sets_a_cookie_the_pages_accept(guarded):
     cookie = ok.headers["set-cookie"].split(";")[0]
     assert "httponly" in ok.headers["set-cookie"].lower()
     assert guarded.request("GET", "/", headers={"Cookie": cookie}).status == 200
+
+
+def test_serve_refuses_a_bad_store_a_busy_port_and_a_bad_pattern_in_one_line(cli, tmp_path):
+    import socket
+
+    (tmp_path / "notes.db").write_text("not a database", encoding="utf-8")
+    code, _out, err = cli("serve", "--db", str(tmp_path / "notes.db"))
+    assert code == 2 and err.count("\n") == 1 and "not a database" in err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code, _out, err = cli("serve", "--port", str(taken.getsockname()[1]))
+    assert code == 2 and "cannot listen on 127.0.0.1" in err and "Traceback" not in err
+    code, _out, err = cli("serve", "--ignore", "No.Such.Rule")
+    assert code == 2 and "match no rule" in err

@@ -43,5 +43,31 @@ def serve(
     settings = ServeSettings(db=db, workers=workers, queue=queue, max_body_bytes=max_body_bytes, max_chars=max_chars,
                              deadline_s=deadline, token=token, cors_origins=list(cors_origin or []), config_path=config,
                              url=f"http://{shown}:{port}/")
+    _check_store(db)
+    _check_port(host, port)
     asgi = create_app(settings, cfg)
     uvicorn.run(asgi, host=host, port=port, log_level="info", lifespan="on", timeout_graceful_shutdown=5)
+
+
+def _check_store(db: Optional[Path]) -> None:
+    """Create or upgrade the store now: a file that is not a store is a one-line error, before any worker starts."""
+    if db is None:
+        return
+    from detector.store import Store, StoreError
+
+    try:
+        Store(db).close()
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _check_port(host: str, port: int) -> None:
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None

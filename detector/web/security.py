@@ -101,7 +101,8 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", ()), *extra]}
             await send(message)
 
-        if self.token is not None and scope["path"] not in OPEN_PATHS and not self._authorized(scope):
+        preflight = scope["method"] == "OPTIONS"  # a CORS preflight carries no credentials by design
+        if self.token is not None and scope["path"] not in OPEN_PATHS and not preflight and not self._authorized(scope):
             await send_problem(send_secured, 401, "this server needs a token: send 'Authorization: Bearer <token>'",
                                {"www-authenticate": 'Bearer realm="detector"'})
             return
