@@ -86,8 +86,10 @@ class Server:
         self.proc.wait(timeout=30)
 
 
-def drive(port: int, texts: list[str], clients: int, requests: int, timeout: float = 300.0) -> dict:
+def drive(server: Server, texts: list[str], clients: int, requests: int, timeout: float = 900.0) -> dict:
     """``requests`` checks from ``clients`` threads; every answer is matched to its request by id."""
+    port = server.port
+    worker_before = server.info()["pool"]["worker_seconds"]
     lock = threading.Lock()
     next_request = iter(range(requests))
     answers: dict[str, list] = {}
@@ -136,6 +138,7 @@ def drive(port: int, texts: list[str], clients: int, requests: int, timeout: flo
     busy = statuses.get("503", 0)
     expected = {f"req-{i}" for i in range(requests)}
     lat = sorted(latencies)
+    worker_s = server.info()["pool"]["worker_seconds"] - worker_before
     return {
         "clients": clients, "requests": requests, "ok": ok, "busy_503": busy,
         "other": {k: v for k, v in statuses.items() if k not in ("200", "503")},
@@ -147,13 +150,17 @@ def drive(port: int, texts: list[str], clients: int, requests: int, timeout: flo
         "answered_twice": sum(len(v) > 1 for v in answers.values()),
         "wrong_report": sum(k not in expected or v != [k] for k, v in answers.items()),
         "busy_with_retry_after": sum(retry_after),
+        # time the workers spent checking, per answered check: the rest of the latency is queueing and HTTP
+        "worker_s_per_check": round(worker_s / ok, 3) if ok else None,
+        "mean_latency_s": round(statistics.mean(lat), 3) if lat else None,
+        "loadavg_1m": round(os.getloadavg()[0], 2),
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--requests", type=int, default=24, help="Requests per client count (at least the client count).")
+    ap.add_argument("--requests", type=int, default=16, help="Requests per client count (at least the client count).")
     ap.add_argument("--words", type=int, default=600)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serve.json")
     args = ap.parse_args()
@@ -162,19 +169,21 @@ def main() -> None:
     result: dict = {"command": "python bench/serve.py " + " ".join(sys.argv[1:]), "cpus": os.cpu_count(),
                     "workers": args.workers, "article_words": args.words}
 
-    server = Server("--workers", str(args.workers), "--queue", str(max(levels)))
+    # 1. a queue for every client and a deadline long enough for the longest wait: nothing refused
+    server = Server("--workers", str(args.workers), "--queue", str(max(levels)), "--deadline", "900")
     try:
         result["startup_s"] = round(server.startup_s, 1)
-        drive(server.port, texts, 1, 2)  # warm the connection path; not counted
-        result["queued"] = {"capacity": server.info()["limits"]["capacity"],
-                            "levels": [drive(server.port, texts, c, max(c, args.requests)) for c in levels]}
+        drive(server, texts, 1, 2)  # warm the connection path; not counted
+        result["queued"] = {"capacity": server.info()["limits"]["capacity"], "deadline_s": 900,
+                            "levels": [drive(server, texts, c, max(c, args.requests)) for c in levels]}
     finally:
         server.stop()
+    # 2. the defaults (queue = workers, 60 s deadline): how many are refused past capacity, and how
     server = Server("--workers", str(args.workers))
     try:
         capacity = server.info()["limits"]["capacity"]
-        result["past_capacity"] = {"capacity": capacity,
-                                   "levels": [drive(server.port, texts, c, max(c, args.requests)) for c in levels]}
+        result["past_capacity"] = {"capacity": capacity, "deadline_s": 60,
+                                   "levels": [drive(server, texts, c, max(c, args.requests)) for c in levels]}
     finally:
         server.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +191,8 @@ def main() -> None:
     for name in ("queued", "past_capacity"):
         for lv in result[name]["levels"]:
             print(f"{name:13} clients {lv['clients']:2}: {lv['requests_per_s']:6.2f} req/s  p50 {lv['p50_ms']} ms  "
-                  f"p95 {lv['p95_ms']} ms  503 {lv['share_503']:.0%}  lost {lv['lost']}  twice {lv['answered_twice']}")
+                  f"p95 {lv['p95_ms']} ms  503 {lv['share_503']:.0%}  lost {lv['lost']}  twice {lv['answered_twice']}  "
+                  f"worker {lv['worker_s_per_check']} s/check  load {lv['loadavg_1m']}")
     print(f"wrote {args.out}")
 
 

@@ -76,7 +76,8 @@ class CheckPool:
         self.capacity = max(self.workers, capacity)
         self.deadline_s = deadline_s
         self.info: dict[str, Any] = {}
-        self.stats = {"accepted": 0, "completed": 0, "refused_busy": 0, "deadline_exceeded": 0}
+        self.stats: dict[str, float] = {"accepted": 0, "completed": 0, "refused_busy": 0, "deadline_exceeded": 0,
+                                        "worker_seconds": 0.0}
         self.in_flight = 0  # accepted checks not yet finished by a worker
         self._seconds_per_kword = 1.0  # running estimate, for progress and Retry-After
         self._task_seconds = 1.0
@@ -144,6 +145,7 @@ class CheckPool:
     def _learn(self, fut: Future) -> None:
         reports, seconds = fut.result()
         words = sum(r.words for r in reports)
+        self.stats["worker_seconds"] = round(self.stats["worker_seconds"] + seconds, 3)
         self._task_seconds = 0.8 * self._task_seconds + 0.2 * seconds
         if words:
             self._seconds_per_kword = 0.8 * self._seconds_per_kword + 0.2 * (1000.0 * seconds / words)
