@@ -83,3 +83,26 @@ def test_figures_are_svg_images(stored):
     if r.status == 404:
         pytest.skip("matplotlib is not installed: the pages show tables only")
     assert r.status == 200 and r.headers["content-type"].startswith("image/svg+xml") and b"<svg" in r.body
+
+
+def test_the_event_loop_answers_while_a_long_check_runs(web):
+    """Checks run in worker processes: /healthz is answered before a long check finishes."""
+    import threading
+    import time
+
+    text = KIEV * 150  # ~17,000 characters: seconds of checking
+    done: dict[str, float] = {}
+
+    def long_check() -> None:
+        r = web.request("POST", "/v1/check", {"text": text})
+        assert r.status == 200
+        done["check"] = time.monotonic()
+
+    t = threading.Thread(target=long_check)
+    t.start()
+    while web.request("GET", "/v1/info").json()["pool"]["in_flight"] == 0 and t.is_alive():
+        time.sleep(0.01)
+    assert web.request("GET", "/healthz").body == b"ok"
+    done["healthz"] = time.monotonic()
+    t.join(timeout=300)
+    assert done["healthz"] < done["check"]
