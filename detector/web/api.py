@@ -36,7 +36,7 @@ class CheckRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     text: str
-    id: str | None = None
+    id: str | int | None = None
     outlet: str | None = None
     published: str | int | None = None
     title: str | None = None
