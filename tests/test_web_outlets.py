@@ -106,3 +106,14 @@ def test_the_event_loop_answers_while_a_long_check_runs(web):
     done["healthz"] = time.monotonic()
     t.join(timeout=300)
     assert done["healthz"] < done["check"]
+
+
+def test_a_killed_worker_is_replaced_and_checks_go_on(web):
+    import os
+    import signal
+
+    (pid,) = web.request("GET", "/v1/info").json()["pool"]["worker_pids"]
+    os.kill(pid, signal.SIGKILL)  # a worker of the server this test module started
+    first = web.request("POST", "/v1/check", {"text": KIEV})
+    assert first.status in (200, 500) and first.headers["content-type"] in ("application/json", "application/problem+json")
+    assert web.request("POST", "/v1/check", {"text": KIEV}).status == 200

@@ -75,7 +75,7 @@ async def info(request: Request) -> dict[str, Any]:
             "enabled_rules": state.enabled_rules, "store": s.db is not None,
             "limits": {"max_body_bytes": s.max_body_bytes, "max_chars": s.max_chars, "deadline_s": s.deadline_s,
                        "workers": s.workers, "capacity": s.capacity},
-            "pool": {**state.pool.stats, "in_flight": state.pool.in_flight,
+            "pool": {**state.pool.stats, "in_flight": state.pool.in_flight, "worker_pids": state.pool.info.get("pids", []),
                      "expected_seconds_per_1000_words": round(state.pool.expected_seconds(1000), 3)}}
 
 

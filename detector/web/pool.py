@@ -16,6 +16,7 @@ import multiprocessing as mp
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
 from detector.article import Article
@@ -89,11 +90,14 @@ class CheckPool:
         """Spawn every worker and wait until each has loaded its models."""
         self._loop = asyncio.get_running_loop()
         self._slots = asyncio.Semaphore(self.capacity)
-        threads = max(1, (os.cpu_count() or 1) // self.workers)
-        self._executor = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(self.config, threads))
+        self._executor = self._new_executor()
         hellos = await asyncio.gather(*(asyncio.wrap_future(self._executor.submit(_hello)) for _ in range(self.workers)))
         self.info = {"checks": hellos[0]["checks"], "models": hellos[0]["models"], "pids": sorted({h["pid"] for h in hellos})}
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        threads = max(1, (os.cpu_count() or 1) // self.workers)
+        return ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
+                                   initargs=(self.config, threads))
 
     def close(self) -> None:
         if self._executor is not None:
@@ -124,18 +128,25 @@ class CheckPool:
     def _submit(self, fn: Callable, *args: Any, on_done: Callable[[Future], None] | None = None) -> Future:
         assert self._executor is not None and self._loop is not None and self._slots is not None
         try:
-            fut = self._executor.submit(fn, *args)
+            try:
+                fut = self._executor.submit(fn, *args)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): start a fresh pool
+                self._executor = self._new_executor()
+                fut = self._executor.submit(fn, *args)
         except Exception:
             self._finished()
             raise
 
-        def done(f: Future) -> None:
-            if on_done is not None and not f.cancelled() and f.exception() is None:
-                on_done(f)
-            self._loop.call_soon_threadsafe(self._finished)
+        def done(f: Future) -> None:  # runs on the executor's thread: hand over to the event loop
+            self._loop.call_soon_threadsafe(self._done, f, on_done)
 
         fut.add_done_callback(done)
         return fut
+
+    def _done(self, fut: Future, on_done: Callable[[Future], None] | None) -> None:
+        if on_done is not None and not fut.cancelled() and fut.exception() is None:
+            on_done(fut)
+        self._finished()
 
     def _finished(self) -> None:
         self.in_flight -= 1
