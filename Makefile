@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 SHARED ?= ../shared
 
-.PHONY: demo test install dev lint eval bench clean docs notebooks gazetteer
+.PHONY: demo test install dev lint eval bench clean docs notebooks gazetteer lab bench-serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,18 @@ gazetteer: $(VENV)/.eval
 
 eval-translit: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.translit
+
+# JupyterLab on notebooks/ (installs the `notebooks` extra: jupyterlab, matplotlib).
+$(VENV)/.notebooks: $(VENV)/.installed
+	$(PIP) install -q -e '.[notebooks]'
+	touch $@
+
+lab: $(VENV)/.notebooks
+	$(BIN)/jupyter lab notebooks/
+
+# detector serve under load: requests/s, p50/p95 latency, 503s past capacity -> bench/results/serve.json
+bench-serve: $(VENV)/.installed
+	$(BIN)/python bench/serve.py --out bench/results/serve.json
 
 # Notebooks: regenerate from notebooks/build.py and run them with outputs into build/notebooks/.
 notebooks: $(VENV)/.dev

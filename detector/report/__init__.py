@@ -87,11 +87,7 @@ def _outlet_pages(env: Environment, out: Path, s: OutletScore, analysis: OutletA
     oslug = slug(s.outlet)
     folder = out / "articles" / oslug
     folder.mkdir()
-    weights = {k: float(v) for k, v in settings["weights"].items()}
-    label = [{"category": k, "count": s.counts[k], "raw": s.raw_rates[k], "rate": s.rates[k], "weight": weights[k],
-              "contribution": weights[k] * s.rates[k], "share": weights[k] * s.rates[k] / s.load if s.load else 0.0}
-             for k in weights]
-    label.sort(key=lambda r: -r["contribution"])
+    label = nutrition_label(s, settings)
     months = monthly_rates(analysis, settings)
     figures = {
         "label": plots.load_breakdown([r["category"] for r in label], [r["contribution"] for r in label], meta["d0"]),
@@ -113,6 +109,16 @@ def _outlet_pages(env: Environment, out: Path, s: OutletScore, analysis: OutletA
             articles=articles, evidence=evidence, by_rule=by_rule.most_common(), total=sum(by_rule.values()),
             max_evidence=MAX_EVIDENCE, meta=meta, root="..", oslug=oslug)
     return 1 + len(articles)
+
+
+def nutrition_label(s: OutletScore, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What each category costs an outlet's score, largest first (the outlet page's table)."""
+    weights = {k: float(v) for k, v in settings["weights"].items()}
+    label = [{"category": k, "count": s.counts[k], "raw": s.raw_rates[k], "rate": s.rates[k], "weight": weights[k],
+              "contribution": weights[k] * s.rates[k], "share": weights[k] * s.rates[k] / s.load if s.load else 0.0}
+             for k in weights]
+    label.sort(key=lambda r: -r["contribution"])
+    return label
 
 
 def _render(env: Environment, template: str, path: Path, **context: Any) -> None:

@@ -22,16 +22,22 @@ def tooltip(f: Finding) -> str:
     return "\n".join(parts)
 
 
-def highlight(text: str, findings: Sequence[Finding]) -> Markup:
-    """``text`` escaped for HTML, with ``<mark>`` around each finding (zero-width ones skipped)."""
+def highlight(text: str, findings: Sequence[Finding], *, tips: bool = True) -> Markup:
+    """``text`` escaped for HTML, with ``<mark>`` around each finding (zero-width ones skipped).
+
+    Each mark carries ``data-f``, the finding's index in ``findings`` (the web page's cards and
+    Accept buttons find their marks by it); ``tips=False`` leaves out the CSS tooltip spans, so
+    the element's text is exactly the article text.
+    """
     spans = [(i, f) for i, f in enumerate(findings) if f.end > f.start]
     cuts = sorted({0, len(text), *(f.start for _, f in spans), *(f.end for _, f in spans)})
     out: list[str] = []
     for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
         piece = escape(text[lo:hi])
-        for _i, f in sorted((p for p in spans if p[1].start <= lo and hi <= p[1].end), key=lambda p: p[1].end - p[1].start):
+        for i, f in sorted((p for p in spans if p[1].start <= lo and hi <= p[1].end), key=lambda p: p[1].end - p[1].start):
             tip = escape(tooltip(f))
             piece = (f'<mark class="sev-{f.severity.value} cat-{f.category.value}" data-rule="{escape(f.rule)}" '
-                     f'title="{tip}" tabindex="0">{piece}<span class="tip" role="tooltip">{tip}</span></mark>')
+                     f'title="{tip}" data-f="{i}" tabindex="0">{piece}'
+                     + (f'<span class="tip" role="tooltip">{tip}</span>' if tips else "") + "</mark>")
         out.append(piece)
     return Markup("".join(out))
