@@ -10,6 +10,7 @@ Public API (stable; the outlet analysis relies on it):
 from __future__ import annotations
 
 import weakref
+from functools import lru_cache
 from dataclasses import dataclass
 
 from detector.translit.gazetteer import Gazetteer, Match, load_gazetteer
@@ -81,10 +82,15 @@ def resolve(name: str, gazetteer: Gazetteer | None = None) -> Resolution | None:
     return _resolution(name, m) if m else None
 
 
-def same_entity(a: str, b: str) -> bool:
+@lru_cache(maxsize=65536)
+def _resolve_cached(name: str, gazetteer: Gazetteer | None) -> Resolution | None:
+    return resolve(name, gazetteer)
+
+
+def same_entity(a: str, b: str, gazetteer: Gazetteer | None = None) -> bool:
     """True when ``a`` and ``b`` name the same place or person ("Kharkov"/"Kharkiv",
     "Dmitry Kuleba"/"Dmytro Kuleba"); False for look-alikes (Kharkiv/Kherson, Ivan/Ivana)."""
-    ra, rb = resolve(a), resolve(b)
+    ra, rb = _resolve_cached(a, gazetteer), _resolve_cached(b, gazetteer)
     if ra is not None and rb is not None:
         return (ra.kind, ra.canonical) == (rb.kind, rb.canonical)
     if ra is not None or rb is not None:
