@@ -12,7 +12,7 @@ whose names are the most similar to a positive's (Jaro-Winkler on folding keys).
 People come from SpellingUkraine's people (every pair of their correct, wrong and related Latin
 spellings, each person held out of the gazetteer and the override table in turn) and from its
 personal names (each Latin variant of a first name with a surname of ``SURNAMES``, spelled in a
-second romanization). Negatives: random different people from the same pool, and hard ones (the
+second romanization; wrong spellings only). Negatives: random different people from the same pool, and hard ones (the
 same surname with a first name that is no equivalent; a gendered surname; a similar surname).
 
 Every pair is also scored by the baseline: Jaro-Winkler >= 0.90 on the lower-cased names.
@@ -161,12 +161,14 @@ def spellingukraine_people(entries: list[dict]) -> list[tuple[dict, list[str]]]:
 
 
 def first_name_pairs(entries: list[dict]) -> list[Pair]:
-    """Each Latin variant of a SpellingUkraine personal name with a surname in another romanization."""
+    """Each wrong spelling of a SpellingUkraine personal name seen in use, with a surname in another
+    romanization. Their related spellings are left out: those are other languages' names (Michael,
+    Theodore) and diminutives (Sasha), another name rather than another spelling."""
     out: list[Pair] = []
     names = [e for e in entries if e["kind"] == "personal_names"]
     for i, e in enumerate(names):
         uk, other = SURNAMES[i % len(SURNAMES)]
-        for variant in _latin([*(e.get("incorrectSpellings") or []), *(e.get("relatedSpellings") or [])]):
+        for variant in _latin(e.get("incorrectSpellings") or []):
             out.append((f"{e['correctSpelling']} {uk}", f"{variant} {other}"))
     return out
 
