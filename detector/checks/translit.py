@@ -5,7 +5,8 @@ The standard is Ukraine's national romanization (KMU 2010) overridden by establi
 and official spellings; ``detector.translit`` holds the gazetteer and the matching. Every resolved
 mention also goes to phase 2 as an annotation, so the outlet analysis can see an outlet use
 several forms of one entity across its articles (``Translit.OutletInconsistent``):
-``Result.annotations["entities"]`` is a list of ``{canonical, form, start, end, standard, kind, key}``.
+``Result.annotations["entities"]`` is a list of ``{canonical, form, start, end, standard, kind, key}``
+(people also ``first`` and ``surname``, as written).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
 from detector.translit.gazetteer import load_gazetteer
 from detector.translit.keys import fold_key, normalize_form
-from detector.translit.mentions import Mention, MentionFinder, group_mentions
+from detector.translit.mentions import PARTS, Mention, MentionFinder, group_mentions, spelling_parts
 from detector.translit.people import KnownPeople
 
 _T = Category.TRANSLITERATION
@@ -145,7 +146,7 @@ class TranslitCheck(Check):
         one when the article uses it, else the most frequent (the earliest on a tie). People are
         compared part by part: the surname, then the first name (Dmitry/Dmytro)."""
         out: list[Finding] = []
-        parts = ("surname", "first name") if group and group[0].kind == "person" else ("name",)
+        parts = PARTS["person"] if group and group[0].kind == "person" else PARTS["place"]
         for part in parts:
             used = [m for m in group if _piece(m, part)]
             counts = Counter(normalize_form(_piece(m, part)) for m in used)
@@ -186,11 +187,7 @@ class TranslitCheck(Check):
 
 def _piece(m: Mention, part: str) -> str:
     """The part of a mention compared: the whole place name, or a person's surname or first name."""
-    if part == "surname":
-        return m.surname
-    if part == "first name":
-        return m.first or ""
-    return m.text
+    return spelling_parts(m.kind, m.text, m.first, m.surname).get(part, "")
 
 
 def _standard(group: list[Mention], part: str) -> tuple[str, str | None]:
@@ -221,5 +218,8 @@ def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:
         key = fold_key(canonical.split()[-1] if m.match is not None else m.surname)
     else:
         key = fold_key(canonical)
-    return {"canonical": canonical, "form": m.text, "start": m.start, "end": m.end, "standard": bool(standard),
-            "kind": m.kind, "key": key}
+    out = {"canonical": canonical, "form": m.text, "start": m.start, "end": m.end, "standard": bool(standard),
+           "kind": m.kind, "key": key}
+    if m.kind == "person":
+        out.update(first=m.first, surname=m.surname)
+    return out

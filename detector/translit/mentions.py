@@ -301,6 +301,23 @@ def _sentence_start_word(text: str) -> bool:
     return _zipf(text) >= SENTENCE_START_ZIPF
 
 
+#: The parts of a mention whose spellings are compared: a place's whole name; a person's surname
+#: and first name, each only where it is written (a surname alone has no first name to differ).
+PARTS = {"place": ("name",), "person": ("surname", "first name")}
+
+
+def spelling_parts(kind: str, form: str, first: str | None = None, surname: str | None = None) -> dict[str, str]:
+    """{part: spelling} of one mention, the one rule for the article check and the outlet analysis:
+    "Zhyvytsky" alone and "Dmytro Zhyvytsky" spell the surname alike, so they are one spelling.
+    Without ``surname`` (an older stored mention) the last word is the surname."""
+    if kind != "person":
+        return {"name": form}
+    if surname is None:
+        words = form.split()
+        first, surname = (" ".join(words[:-1]) or None), (words[-1] if words else "")
+    return {"surname": surname, "first name": first or ""}
+
+
 def group_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions of one entity: by gazetteer entity; unknown people by merged surnames."""
     groups: list[list[Mention]] = []
@@ -325,4 +342,4 @@ def group_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
-__all__ = ["Mention", "MentionFinder", "group_mentions", "common_english"]
+__all__ = ["Mention", "MentionFinder", "group_mentions", "common_english", "spelling_parts", "PARTS"]
