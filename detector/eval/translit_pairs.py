@@ -109,6 +109,11 @@ def register_settlements(katottg: dict[str, str], cities: Iterable[dict]) -> lis
     return out
 
 
+def register_pairs_sample(katottg: dict[str, str], cities: Iterable[dict]) -> list[Pair]:
+    """Every register place pair (both splits), for timing."""
+    return [(s["ukrainian"], r) for s in register_settlements(katottg, cities) for r in s["russian"]]
+
+
 def split_oblasts(settlements: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     oblasts = sorted({s["oblast"] for s in settlements})
     test = set(oblasts[1::2])
@@ -229,3 +234,17 @@ def evaluate_people(entries: list[dict], katottg: dict[str, str], cities: list[d
     result["recall_all_positives"] = round(hits / max(len(names) + len(positives), 1), 4)
     result["spellingukraine_people"] = people
     return result
+
+
+def speed(pairs: list[Pair]) -> dict[str, Any]:
+    """``same_entity`` pairs per second over the shipped gazetteer, every name new to the cache
+    (the gazetteer and wordfreq loaded first, as in a running scan)."""
+    from detector.translit import _resolve_cached
+
+    same_entity("Kyiv", "Kiev")
+    _resolve_cached.cache_clear()
+    t0 = time.perf_counter()
+    for a, b in pairs:
+        same_entity(a, b)
+    seconds = time.perf_counter() - t0
+    return {"pairs": len(pairs), "seconds": round(seconds, 3), "pairs_per_second": round(len(pairs) / seconds)}
