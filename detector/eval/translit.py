@@ -161,13 +161,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'first names mapped (personal_names)':<48}{resolution['first_names']['share']:>10.1%}")
     for name, target, res in (("places (test oblasts)", 0.75, pairs["places"]["test"]),
                               ("places (tune oblasts)", None, pairs["places"]["tune"]),
-                              ("people", 0.80, pairs["people"])):
+                              ("people (first-name pairs)", 0.80, pairs["people"])):
         for who in ("same_entity", "jaro_winkler_0.90"):
             r = res[who]
             print(f"{name + ' ' + who + ' recall':<48}{r['recall']:>10.1%}{('>= ' + format(target, '.0%')) if target and who == 'same_entity' else '':>10}")
             print(f"{'  false merges / 100k random':<48}{r['false_merges_per_100k_random']:>10.1f}"
                   f"{'<= 5' if target and who == 'same_entity' else '':>10}")
             print(f"{'  false merges / 1,000 hard':<48}{r['false_merges_per_1000_hard']:>10.1f}")
+    su = pairs["people"]["spellingukraine_people"]
+    print(f"{'  SpellingUkraine people (' + str(su['pairs']) + ' pairs, held out)':<48}{su['recall']:>10.1%}")
+    print(f"{'  JW 0.90 on them':<48}{su['jaro_winkler_0.90_recall']:>10.1%}")
     print(f"{'same_entity pairs / second':<48}{pairs['speed']['pairs_per_second']:>10}{'>= 2000':>10}")
     for corpus in ("wcxb", "wmt22-en"):
         c = clean[corpus]

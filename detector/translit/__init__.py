@@ -10,8 +10,8 @@ Public API (stable; the outlet analysis relies on it):
 from __future__ import annotations
 
 import weakref
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from detector.translit.debris import clean_name
 from detector.translit.gazetteer import Gazetteer, Match, load_gazetteer

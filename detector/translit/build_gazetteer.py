@@ -8,7 +8,9 @@ the runtime needs none of them.
    spelling is their KMU 2010 romanization, not GeoNames' primary name, which is often legacy
    ("Kupyansk", "Mykolayiv").
 2. GeoNames (places of 500+ inhabitants) gives population and, among its untagged alternate names,
-   the Russian Cyrillic form, romanized the Russian way into the Russian-derived variants. Russian
+   the Russian Cyrillic form, romanized the Russian way into the Russian-derived variants, and the
+   former (Soviet or imperial) names: alternates built on a root decommunization removed
+   (Артемовск for Бахмут), variant F. Russian
    and Belarusian places of ``NEIGHBOUR_POPULATION``+ join under their GeoNames English names, so
    that Belgorod or Gomel is never read as a variant of a Ukrainian place.
 3. ``data/overrides.tsv``: established English names and official spellings (Kyiv, Zelenskyy,
@@ -16,6 +18,8 @@ the runtime needs none of them.
 4. SpellingUkraine (MIT): curated correct spellings and the wrong spellings seen in use.
 5. German and French romanizations of notable places (Charkiw, Tchernihiv): what a text
    machine-translated through those languages prints.
+6. Guessed Russian names (``russify``) of every KATOTTG settlement, GeoNames or not: their folding
+   keys only, and only keys that name no other entity (the register check).
 """
 
 from __future__ import annotations
@@ -290,6 +294,10 @@ _SOVIET = re.compile(
     "петровск|першотравнев|сталін|сталин|зінов|зинов|єлисавет|елисавет|єлизавет|елизавет")
 
 
+#: Alternates that are not a settlement's name: a district ("Ленінський район"), two names in one.
+_NOT_A_NAME = re.compile(r"[/,()]|район|райо|rayon|raion|рада|р-н", re.I)
+
+
 def former_names(ukrainian: str, russian: str | None, alternates: Iterable[str]) -> list[str]:
     """Former (Soviet or imperial) names among a place's Cyrillic alternates: unlike the current
     Ukrainian and Russian names and built on a root the decommunization laws removed (Артемівськ
@@ -297,7 +305,8 @@ def former_names(ukrainian: str, russian: str | None, alternates: Iterable[str])
     former: the alternates also hold other languages' names and misspellings."""
     current = [_as_russian(ukrainian)] + ([russian.lower()] if russian else [])
     return [a for a in dict.fromkeys(alternates)
-            if _SOVIET.search(a.lower()) and not _SOVIET.search(ukrainian.lower())
+            if _SOVIET.search(a.lower()) and not _SOVIET.search(ukrainian.lower()) and not _NOT_A_NAME.search(a)
+            and len(a.split()) <= len(ukrainian.split()) + 1
             and max(_similar(c, _as_russian(a)) for c in current) < 0.6]
 
 
