@@ -145,7 +145,7 @@ def same_first_name(a: str, b: str) -> bool:
     ha, hb = fuzzy_first_name(a), fuzzy_first_name(b)
     if ha and hb and ha[0] and ha[0] == hb[0]:
         return True
-    return fold_key(a) == fold_key(b) or (not (ha and ha[0] and hb and hb[0]) and _close(person_key(a), person_key(b)))
+    return not (ha and ha[0] and hb and hb[0]) and _close(person_key(a), person_key(b))
 
 
 def person_key(token: str) -> str:
@@ -159,6 +159,9 @@ def edit_budget(length: int) -> int:
 
 
 def _close(ka: str, kb: str) -> bool:
+    """Equal keys, or within the edit budget of the shorter."""
+    if ka == kb:
+        return True
     budget = edit_budget(min(len(ka), len(kb)))
     return bool(budget) and OSA.distance(ka, kb, score_cutoff=budget) <= budget
 
