@@ -3,18 +3,36 @@
 The scanner owns everything a single check should not: choosing rules (select/ignore), severity
 overrides, failure isolation (one check failing on one article becomes an ``Internal.CheckFailed``
 finding there, and the run goes on), merging overlapping findings, and the article score.
+
+It also bounds what one article can cost: an empty article is not checked (``Input.Empty``, no
+score), one past ``max_chars`` is checked on its first ``max_chars`` characters (``Input.TooLong``),
+and a check that runs past ``time_budget`` seconds on an article is stopped there.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import signal
+import threading
 import time
 import traceback
 from collections import Counter
+from contextlib import contextmanager
 from itertools import islice
 from typing import Iterable, Iterator, Sequence
 
 from detector.article import Article, Document
-from detector.checks import CHECK_FAILED, Check, CheckStats, Rule, all_checks, all_rules
+from detector.checks import (
+    CHECK_FAILED,
+    INPUT_EMPTY,
+    INPUT_TOO_LONG,
+    INTERNAL_RULES,
+    Check,
+    CheckStats,
+    Rule,
+    all_checks,
+    all_rules,
+)
 from detector.checks.base import Result
 from detector.config import Config, load_config
 from detector.findings import ArticleReport, Finding, Severity
@@ -45,7 +63,10 @@ class Scanner:
         self.enabled_rules = {
             rid for rid, r in rules.items() if (not select or rule_matches(r, select)) and not rule_matches(r, ignore)
         }
-        self.enabled_rules.add(CHECK_FAILED.id)
+        self.enabled_rules.add(CHECK_FAILED.id)  # a failure is always said
+        self.enabled_rules.update(r.id for r in INTERNAL_RULES if not rule_matches(r, ignore))
+        self.max_chars = int(self.config.get("max_chars") or 0)
+        self.time_budget = float(self.config.get("time_budget") or 0.0)
         self.severity_overrides = {
             rid: Severity.parse(sev) for rid, sev in (self.config.get("severity") or {}).items()
         }
@@ -71,8 +92,29 @@ class Scanner:
             yield from self.check_articles(batch)
 
     def check_articles(self, articles: Sequence[Article]) -> list[ArticleReport]:
+        empty = [a for a in articles if not a.text.strip()]
+        if empty:  # not checked, not scored: reported in input order with the others
+            done = {id(r.article): r for r in self._check([a for a in articles if a.text.strip()])}
+            return [done[id(a)] if id(a) in done else self._empty(a) for a in articles]
+        return self._check(list(articles))
+
+    def _empty(self, article: Article) -> ArticleReport:
+        doc = Document(article)
+        found = [INPUT_EMPTY.finding(doc, 0, 0, "The article has no text; it was not checked or scored.")]
+        return ArticleReport(article=article, findings=[f for f in found if f.rule in self.enabled_rules],
+                             score=None, mt_probability=None, language=None, words=0)
+
+    def _document(self, article: Article) -> Document:
+        """The parse the checks see: the first ``max_chars`` characters (offsets stay valid)."""
+        if self.max_chars and len(article.text) > self.max_chars:
+            article = dataclasses.replace(article, text=article.text[: self.max_chars])
+        return Document(article, language=detect_language(article.text))
+
+    def _check(self, articles: list[Article]) -> list[ArticleReport]:
+        if not articles:
+            return []
         t0 = time.perf_counter()
-        docs = [Document(a, language=detect_language(a.text)) for a in articles]
+        docs = [self._document(a) for a in articles]
         parse_s = (time.perf_counter() - t0) / max(len(docs), 1)
         per_doc: list[list[Finding]] = [[] for _ in docs]
         metrics: list[dict[str, float]] = [{} for _ in docs]
@@ -102,11 +144,16 @@ class Scanner:
                 per_doc[i].extend(kept)
         reports = []
         scoring = self.config.get("scoring")
-        for doc, found, m, t, ann in zip(docs, per_doc, metrics, timings, annotations):
+        for article, doc, found, m, t, ann in zip(articles, docs, per_doc, metrics, timings, annotations):
+            if doc.article is not article and INPUT_TOO_LONG.id in self.enabled_rules:
+                found.append(INPUT_TOO_LONG.finding(
+                    doc, self.max_chars, self.max_chars,
+                    f"The article has {len(article.text):,} characters; only the first {self.max_chars:,} were "
+                    "checked (setting max_chars).", data={"chars": len(article.text), "checked": self.max_chars}))
             merged = merge_findings(found, self._supporting)
             reports.append(
                 ArticleReport(
-                    article=doc.article,
+                    article=article,
                     findings=merged,
                     score=article_score(merged, doc.words, scoring),
                     mt_probability=m.get("mt_probability"),
@@ -121,23 +168,28 @@ class Scanner:
 
     # -- internals -------------------------------------------------------------------------
     def _run_check(self, check: Check, docs: list[Document]) -> list[Result]:
+        batched = type(check).check_batch is not Check.check_batch
         try:
+            if not batched:  # one article at a time, each within its own budget
+                raise _OneByOne
             check.ensure_setup()
-            results = check.check_batch(docs)
+            with time_budget(self.time_budget * len(docs)):
+                results = check.check_batch(docs)
             if len(results) != len(docs):
                 raise RuntimeError(f"check_batch returned {len(results)} results for {len(docs)} documents")
             return [_as_result(check, d, r) for d, r in zip(docs, results)]
-        except Exception:  # noqa: BLE001 - isolate: retry one by one to blame the right article
-            if len(docs) == 1:
-                return [_failure(check, docs[0])]
+        except (Exception, TimeBudgetExceeded) as exc:  # noqa: BLE001 - isolate: retry one by one to blame the right article
+            if len(docs) == 1 and not isinstance(exc, _OneByOne):
+                return [_failure(check, docs[0], exc)]
             out = []
             for d in docs:
                 try:
                     check.ensure_setup()
-                    got = check.check_batch([d])[0]
+                    with time_budget(self.time_budget):
+                        got = check.check_batch([d])[0]
                     out.append(_as_result(check, d, got))
-                except Exception:  # noqa: BLE001
-                    out.append(_failure(check, d))
+                except (Exception, TimeBudgetExceeded) as one:  # noqa: BLE001
+                    out.append(_failure(check, d, one))
             return out
 
     def _finalize(self, f: Finding) -> Finding:
@@ -158,9 +210,40 @@ def _as_result(check: Check, doc: Document, got: "list[Finding] | Result | Itera
     return result
 
 
-def _failure(check: Check, doc: Document) -> Result:
+class TimeBudgetExceeded(BaseException):
+    """A check ran past ``time_budget`` on an article (a BaseException, so that a check's own
+    ``except Exception`` cannot swallow it)."""
+
+
+class _OneByOne(Exception):
+    """Internal: run a per-article check article by article, each under its own budget."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise TimeBudgetExceeded in the block after ``seconds`` (no limit for 0, or off the main
+    thread, where no signal can be delivered). A C call that never returns cannot be stopped."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:  # noqa: ARG001
+        raise TimeBudgetExceeded(f"ran past its time budget of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _failure(check: Check, doc: Document, exc: BaseException | None = None) -> Result:
     tb = traceback.format_exc(limit=-3)
     last = tb.strip().splitlines()[-1] if tb.strip() else "unknown error"
+    if isinstance(exc, TimeBudgetExceeded):
+        last = f"{exc} (setting time_budget)"
     return Result(
         [
             CHECK_FAILED.finding(
