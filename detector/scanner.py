@@ -83,6 +83,17 @@ class Scanner:
         self.stats: dict[str, CheckStats] = {c.name: CheckStats() for c in self.checks}
         self._supporting = {rid for rid, r in rules.items() if r.supporting}
 
+    def scope(self) -> "Scope":  # noqa: F821 - detector.store.Scope
+        """What shapes this scanner's findings, for the store: the rules it runs and the settings
+        that change findings, hashed; and how many per-article rules it runs (None: all of them)."""
+        from detector.store import Scope, config_hash
+
+        per_article = {rid for rid, r in all_rules().items() if not r.outlet_level and r not in INTERNAL_RULES}
+        running = per_article & self.enabled_rules
+        settings = {k: self.config.get(k) for k in ("severity", "checks", "scoring", "max_chars")}
+        key = config_hash({"rules": sorted(running), **settings})
+        return Scope(key=key, rule_count=None if running == per_article else len(running))
+
     # -- public ----------------------------------------------------------------------------
     def scan(self, articles: Iterable[Article], batch_size: int | None = None) -> Iterator[ArticleReport]:
         """Reports in input order, computed batch by batch (constant memory on any input size)."""
