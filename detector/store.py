@@ -128,6 +128,9 @@ class Scope:
     rule_count: int | None = None
 
 
+#: A buffered report is committed at the latest this many seconds after it was written.
+FLUSH_SECONDS = 2.0
+
 #: Ranks live results: every rule beats any subset, more rules beat fewer, then the latest.
 _FULLEST = "ORDER BY coalesce(rule_count, 9223372036854775807) DESC, scanned_at DESC, pk DESC"
 
@@ -218,13 +221,20 @@ class Store:
             conn.close()
 
     def _migrate(self, version: int) -> None:
-        for target in range(version, SCHEMA_VERSION):
+        """Upgrade step by step; each step re-reads the version under the write lock, so two scans
+        opening one new store at once migrate it once."""
+        while version < SCHEMA_VERSION:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                target = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+                if target >= SCHEMA_VERSION:
+                    self.conn.execute("COMMIT")
+                    return
                 for stmt in _statements(MIGRATIONS[target]):
                     self.conn.execute(stmt)
                 self.conn.execute(f"PRAGMA user_version = {target + 1}")
                 self.conn.execute("COMMIT")
+                version = target + 1
             except Exception:
                 self.conn.execute("ROLLBACK")
                 raise
@@ -330,7 +340,7 @@ class Store:
         found: dict[int, list[Finding]] = {}
         if with_findings:  # one query for all of them, not one per article
             for r in self.conn.execute(f'SELECT * FROM findings WHERE article_pk IN (SELECT pk FROM articles{cond})'
-                                       ' ORDER BY article_pk, start, "end", rule', args):
+                                       ' ORDER BY article_pk, start, "end", rule, pk', args):
                 found.setdefault(r["article_pk"], []).append(_finding(r))
         for row in rows:
             stored = _article(row)
@@ -338,7 +348,7 @@ class Store:
             yield stored
 
     def findings(self, article_pk: int) -> list[Finding]:
-        rows = self.conn.execute('SELECT * FROM findings WHERE article_pk = ? ORDER BY start, "end", rule', (article_pk,))
+        rows = self.conn.execute('SELECT * FROM findings WHERE article_pk = ? ORDER BY start, "end", rule, pk', (article_pk,))
         return [_finding(r) for r in rows]
 
     def outlet_totals(self) -> dict[str, tuple[int, int]]:
@@ -367,7 +377,7 @@ class StoreWriter:
     (``write``/``close``) so ``detector check --db`` uses it beside the printed output.
     """
 
-    def __init__(self, store: Store, run_id: int | None, *, commit_every: int = 64, max_delay: float = 2.0,
+    def __init__(self, store: Store, run_id: int | None, *, commit_every: int = 64, max_delay: float = FLUSH_SECONDS,
                  on_error: Callable[[ArticleReport, str], None] | None = None, scope: Scope | None = None) -> None:
         self.store = store
         self.run_id = run_id

@@ -90,8 +90,8 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a date")
     if isinstance(value, (int, float)):  # epoch seconds or milliseconds
-        seconds = value / 1000 if value > 1e11 else value
         try:
+            seconds = value / 1000 if value > 1e11 else value
             return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
         except (OverflowError, OSError, ValueError):
             raise ValueError(f"{value!r} is out of range as epoch seconds or milliseconds") from None
