@@ -279,16 +279,42 @@ def merge_findings(findings: list[Finding], supporting: set[str] = frozenset()) 
     """
     order = sorted(findings, key=lambda f: (f.start, -f.end, f.rule))
     kept: list[Finding] = []
+    by_rule, by_category = _SpanIndex(), _SpanIndex()
     for f in sorted(order, key=lambda f: (f.rule in supporting, -f.severity.rank, -f.confidence, f.start)):
-        twin = next((k for k in kept if _overlaps(k, f) and (k.rule == f.rule or (
-            f.rule in supporting and k.category == f.category))), None)
+        near = by_rule.near(f.rule, f)
+        if f.rule in supporting:
+            near |= by_category.near(f.category, f)
+        # the first kept finding (in priority order) that this one duplicates
+        twin = next((kept[i] for i in sorted(near) if _overlaps(kept[i], f)), None)
         if twin is None:
+            by_rule.add(f.rule, f, len(kept))
+            by_category.add(f.category, f, len(kept))
             kept.append(f)
         elif twin.rule != f.rule:
             twin.data.setdefault("supported_by", []).append({"rule": f.rule, "confidence": round(f.confidence, 4)})
             twin.confidence = max(twin.confidence, f.confidence)
     kept.sort(key=lambda f: (f.start, f.end, f.rule))
     return kept
+
+
+class _SpanIndex:
+    """Kept findings by key and by 1,024-character bucket, so looking for an overlap costs the
+    findings nearby rather than every finding kept so far (linear merging on any article size)."""
+
+    SIZE = 1024
+
+    def __init__(self) -> None:
+        self.buckets: dict[tuple[object, int], list[int]] = {}
+
+    def _range(self, f: Finding) -> range:
+        return range(f.start // self.SIZE, f.end // self.SIZE + 1)
+
+    def add(self, key: object, f: Finding, i: int) -> None:
+        for b in self._range(f):
+            self.buckets.setdefault((key, b), []).append(i)
+
+    def near(self, key: object, f: Finding) -> set[int]:
+        return {i for b in self._range(f) for i in self.buckets.get((key, b), ())}
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:

@@ -92,9 +92,9 @@ def check(
     files = expand_inputs(paths, opts)  # a missing path is an error before any output is opened
     errors: list = []
     first = _peek(iter_files(files, opts))
-    announce_preflight(cfg)
     protected = [(f.path, "an input") for f in files if isinstance(f, InputFile)] + ([(db, "the --db store")] if db else [])
     out = open_output(output, force, protected)
+    announce_preflight(cfg)
     color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
     stored = _open_store(db, cfg, scanner)

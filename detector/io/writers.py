@@ -158,18 +158,26 @@ class TextWriter(Writer):
 
 
 def excerpt_lines(text: str, start: int, end: int, width: int = 100) -> tuple[str, str]:
-    """The line holding ``start`` (clipped around the span to ``width``) and a caret line under it."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end == -1 else line_end
+    """The line holding ``start`` (clipped around the span to ``width``) and a caret line under it.
+
+    Looks for the line's ends only within ``2 * width`` of the span, so a text that is one huge
+    line costs each finding its neighbourhood, not the whole line.
+    """
+    reach = 2 * width
+    left = max(0, start - reach)
+    nl = text.rfind("\n", left, start)
+    line_start = nl + 1 if nl >= 0 else left
+    right = min(len(text), max(start, end) + reach)
+    nl = text.find("\n", start, right)
+    line_end = nl if nl >= 0 else right
     span_end = min(end, line_end)
     lo, hi = line_start, line_end
     if hi - lo > width:
         room = max(width - (span_end - start), 10)
         lo = max(line_start, start - room // 2)
         hi = min(line_end, max(span_end, lo + width))
-    prefix = "…" if lo > line_start else ""
-    suffix = "…" if hi < line_end else ""
+    prefix = "…" if lo > 0 and text[lo - 1] != "\n" else ""
+    suffix = "…" if hi < len(text) and text[hi] != "\n" else ""
     before, span, after = (printable(text[a:b].replace("\t", " ")) for a, b in ((lo, start), (start, span_end), (span_end, hi)))
     caret = " " * (len(prefix) + len(before)) + "^" * max(1, len(span))
     return prefix + before + span + after + suffix, caret
