@@ -3,6 +3,8 @@
     python bench/size_sweep.py                      # fast profile, sizes 10k..10M -> bench/results/size_sweep.json
     python bench/size_sweep.py --ignore Date        # without a check (e.g. while it is quadratic)
     python bench/size_sweep.py --sizes 10000,100000 --max-chars 1000000
+    python bench/size_sweep.py --text dates --select Date --sizes 62500,125000,250000,500000 \
+        --out bench/results/size_sweep_dates.json  # one check on date-dense text
 
 Each size runs in a fresh process (so the peak resident memory it reports is that size's own),
 on the seed articles repeated to the size; ``max_chars`` is raised above the largest size so the
@@ -28,13 +30,18 @@ ROOT = Path(__file__).resolve().parent.parent
 FAST = {"ignore": ["MT.ModelSpan"], "checks.boilerplate.encoder": "none"}
 
 
-def article_text(chars: int) -> str:
-    """The seed articles, concatenated and repeated to ``chars`` characters (paragraphs intact)."""
-    seeds = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
-    return (seeds * (chars // len(seeds) + 1))[:chars]
+#: A line with three dates, for the worst case of the date extractor.
+DATES_UNIT = "On Monday, March 1, 2022, officials met. The talks of 3 March continued until 2022-03-05 in Kyiv.\n"
 
 
-def one(chars: int, overrides: dict) -> dict:
+def article_text(chars: int, kind: str = "seeds") -> str:
+    """The seed articles (or a date-dense line), repeated to ``chars`` characters."""
+    unit = DATES_UNIT if kind == "dates" else "\n\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+    return (unit * (chars // len(unit) + 1))[:chars]
+
+
+def one(chars: int, overrides: dict, kind: str = "seeds") -> dict:
     """Run in a child process: check one article of ``chars`` characters, report time and memory."""
     import resource
 
@@ -47,7 +54,7 @@ def one(chars: int, overrides: dict) -> dict:
     for stats in scanner.stats.values():
         stats.seconds = stats.documents = 0
     base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    text = article_text(chars)
+    text = article_text(chars, kind)
     t0 = time.perf_counter()
     [report] = scanner.check_articles([Article("big", text)])
     seconds = time.perf_counter() - t0
@@ -58,9 +65,9 @@ def one(chars: int, overrides: dict) -> dict:
             "peak_rss_mb": round(peak_kb / 1024, 1), "rss_before_mb": round(base_kb / 1024, 1)}
 
 
-def run_child(chars: int, overrides: dict, timeout: float) -> dict:
+def run_child(chars: int, overrides: dict, timeout: float, kind: str = "seeds") -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    cmd = [sys.executable, __file__, "--child", str(chars), "--overrides", json.dumps(overrides)]
+    cmd = [sys.executable, __file__, "--child", str(chars), "--overrides", json.dumps(overrides), "--text", kind]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:
@@ -83,6 +90,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,100000,1000000,3000000,10000000")
     ap.add_argument("--ignore", action="append", default=[], help="also ignore these rules/prefixes")
+    ap.add_argument("--select", action="append", default=[], help="only these rules/prefixes")
+    ap.add_argument("--text", choices=("seeds", "dates"), default="seeds", help="what the article is made of")
     ap.add_argument("--max-chars", type=int, default=None, help="default: just above the largest size")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per size before giving up on it")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "size_sweep.json")
@@ -90,14 +99,14 @@ def main() -> None:
     ap.add_argument("--overrides", default="{}", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child is not None:
-        print(json.dumps(one(args.child, json.loads(args.overrides))))
+        print(json.dumps(one(args.child, json.loads(args.overrides), args.text)))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     overrides = {**FAST, "ignore": FAST["ignore"] + args.ignore, "max_chars": args.max_chars or max(sizes) + 1,
-                 "time_budget": 0}
+                 "time_budget": 0, **({"select": args.select} if args.select else {})}
     rows = []
     for chars in sizes:
-        rows.append(run_child(chars, overrides, args.timeout))
+        rows.append(run_child(chars, overrides, args.timeout, args.text))
         print(json.dumps(rows[-1]), flush=True)
     done = [r for r in rows if "seconds" in r]
     checks = sorted({k for r in done for k in r["seconds_per_check"]})
@@ -108,10 +117,10 @@ def main() -> None:
         "extra_memory_mb_per_mb_of_text": {r["chars"]: round((r["peak_rss_mb"] - r["rss_before_mb"]) / (r["chars"] / 1e6), 1)
                                            for r in done},
     }
-    capped = run_child(max(sizes), {**overrides, "max_chars": 1_000_000, "time_budget": 0}, args.timeout)
+    capped = run_child(max(sizes), {**overrides, "max_chars": 1_000_000, "time_budget": 0}, args.timeout, args.text)
     print(json.dumps(capped), flush=True)
     result = {
-        "what": "one article of N characters (the seeds repeated), fast profile, whole text checked",
+        "what": f"one article of N characters ({args.text} text repeated), fast profile, whole text checked",
         "settings": overrides, "rows": rows, "summary": summary,
         "default_cap": {"max_chars": 1_000_000, **capped},
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared)",

@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "max_chars": 1_000_000,
     # Seconds one check may spend on one article (0: no limit); past it the check's findings for
     # that article are missing and an Internal.CheckFailed finding says so. The rest of the run goes on.
-    "time_budget": 60.0,
+    "time_budget": 120.0,
     "severity": {},  # per-rule severity overrides, e.g. {"Date.MixedFormat": "warning"}
     "checks": {},
     "scoring": {

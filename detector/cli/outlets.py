@@ -12,8 +12,8 @@ from typing import Optional
 import typer
 
 from detector.cli.app import UsageError, app, warn
-from detector.io.writers import printable
 from detector.findings import Category
+from detector.io.writers import printable
 
 CATEGORIES = tuple(c.value for c in Category if c is not Category.INTERNAL)
 SHORT = {"transliteration": "translit", "boilerplate": "boiler", "language": "lang"}
