@@ -52,7 +52,7 @@ def articles_only(items: Iterator, errors: list) -> Iterator[Article]:
 def check(
     paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin (.txt .jsonl[.gz] .json .csv .parquet .html)."),
     format: str = typer.Option("text", "--format", "-f", help="text | json | jsonl | csv | sarif"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (never overwrites without --force)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (never overwrites without --force, never an input or the --db store)."),
     force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at least this severe: error | warning | info | never."),
     select: Optional[list[str]] = typer.Option(None, "--select", help="Only these rule-id prefixes or categories (repeatable, or comma-separated)."),
@@ -67,7 +67,7 @@ def check(
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes on this machine."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Scan on Ray: a cluster address ('auto', 'ray://host:10001') or 'local'."),
-    db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report')."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report'); a re-scan with other rules or settings is kept beside earlier results."),
 
     model: Optional[str] = typer.Option(None, "--model", help="MT model folder (from `detector train`) for the mt_model check."),
 ) -> None:

@@ -137,7 +137,7 @@ def _print_defects(outlet: str, rows: list[dict], format: str) -> None:
 def report(
     db: Path = typer.Option(..., "--db", help="The results store written by 'detector check --db'."),
     out: Path = typer.Option(..., "--out", help="Folder to write the HTML report into."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing report folder."),
+    force: bool = typer.Option(False, "--force", help="Replace an earlier report in --out: only the files it listed in its .detector-report.json are deleted."),
     config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml (its tool.detector.outlets settings)."),
 ) -> None:
     """Write a static HTML report: outlet table, outlet pages, article pages with defects highlighted."""
