@@ -179,29 +179,28 @@ class Scanner:
 
     # -- internals -------------------------------------------------------------------------
     def _run_check(self, check: Check, docs: list[Document]) -> list[Result]:
-        batched = type(check).check_batch is not Check.check_batch
+        if type(check).check_batch is not Check.check_batch:  # a batched (model) check: one call for all
+            try:
+                check.ensure_setup()
+                with time_budget(self.time_budget * len(docs)):
+                    results = check.check_batch(docs)
+                if len(results) != len(docs):
+                    raise RuntimeError(f"check_batch returned {len(results)} results for {len(docs)} documents")
+                return [_as_result(check, d, r) for d, r in zip(docs, results)]
+            except (Exception, TimeBudgetExceeded) as exc:  # noqa: BLE001 - isolate: retry one by one to blame the right article
+                if len(docs) == 1:
+                    return [_failure(check, docs[0], exc)]
+        return [self._run_one(check, d) for d in docs]
+
+    def _run_one(self, check: Check, doc: Document) -> Result:
+        """One article under its own time budget; a failure becomes an Internal.CheckFailed finding."""
         try:
-            if not batched:  # one article at a time, each within its own budget
-                raise _OneByOne
             check.ensure_setup()
-            with time_budget(self.time_budget * len(docs)):
-                results = check.check_batch(docs)
-            if len(results) != len(docs):
-                raise RuntimeError(f"check_batch returned {len(results)} results for {len(docs)} documents")
-            return [_as_result(check, d, r) for d, r in zip(docs, results)]
-        except (Exception, TimeBudgetExceeded) as exc:  # noqa: BLE001 - isolate: retry one by one to blame the right article
-            if len(docs) == 1 and not isinstance(exc, _OneByOne):
-                return [_failure(check, docs[0], exc)]
-            out = []
-            for d in docs:
-                try:
-                    check.ensure_setup()
-                    with time_budget(self.time_budget):
-                        got = check.check_batch([d])[0]
-                    out.append(_as_result(check, d, got))
-                except (Exception, TimeBudgetExceeded) as one:  # noqa: BLE001
-                    out.append(_failure(check, d, one))
-            return out
+            with time_budget(self.time_budget):
+                got = check.check_batch([doc])[0]
+            return _as_result(check, doc, got)
+        except (Exception, TimeBudgetExceeded) as exc:  # noqa: BLE001
+            return _failure(check, doc, exc)
 
     def _finalize(self, f: Finding) -> Finding:
         sev = self.severity_overrides.get(f.rule)
@@ -224,10 +223,6 @@ def _as_result(check: Check, doc: Document, got: "list[Finding] | Result | Itera
 class TimeBudgetExceeded(BaseException):
     """A check ran past ``time_budget`` on an article (a BaseException, so that a check's own
     ``except Exception`` cannot swallow it)."""
-
-
-class _OneByOne(Exception):
-    """Internal: run a per-article check article by article, each under its own budget."""
 
 
 @contextmanager
