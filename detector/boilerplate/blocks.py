@@ -16,6 +16,17 @@ from detector.boilerplate import cues
 from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped, is_prose, words_of
 
 TEASER, WIDGET, PROMPT, AUTHOR, HEADER, EMBED = "teaser", cues.WIDGET, cues.PROMPT, cues.AUTHOR, cues.HEADER, cues.EMBED
+BYLINE = "byline"
+
+#: How an article signs off ("Thanks for reading", "Happy practicing!"): the author's own words.
+CLOSING_RE = re.compile(
+    r"^(?:thanks? (?:you )?(?:so much )?for (?:reading|watching|listening|stopping by)|happy \w+ing\b|"
+    r"(?:i )?hope (?:this|you|that)\b|if you (?:liked|enjoyed|found)\b|enjoy\W*$|cheers\W*$|until next time\b|"
+    r"see you (?:next|soon)\b|good luck\b|have fun\b)",
+    re.IGNORECASE,
+)
+#: A list item: a bullet or a number opening the line.
+LIST_ITEM_RE = re.compile(r"^(?:[-•*–·▪►]|\d{1,2}[.)])\s+\S")
 
 #: A line that introduces embedded media ("Videos posted on social media show ...").
 MEDIA_INTRO_RE = re.compile(
@@ -54,6 +65,7 @@ class Block:
     kind: str
     confidence: float
     reason: str
+    weak: bool = False  # the classifier's guess inside the body, or the article's own credit: info, not a warning
 
 
 def _first_word(line: str) -> str:
@@ -97,7 +109,7 @@ def _content_shaped(
     heading was lost, not a list the article makes.
     """
     line = lines[i].rstrip()
-    if "↩" in line or line.endswith(":") or cues.is_section_heading(line):
+    if "↩" in line or line.endswith(":") or cues.is_section_heading(line) or CLOSING_RE.match(line.strip(" \t•*#-")):
         return True
     if not first_prose < i < last_prose:
         return False
@@ -141,21 +153,28 @@ def grow_teaser_runs(
 
 def find_blocks(
     lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
-    teaser_max_similarity: float = 0.45, extend_threshold: float | None = None,
+    teaser_max_similarity: float = 0.45, extend_threshold: float | None = None, title: str | None = None,
+    warn_threshold: float = 0.0,
 ) -> list[Block]:
     """Furniture blocks of an article's lines.
 
     ``proba``: the classifier's furniture probability per line; ``topical``: each line's similarity
     to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers;
     ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
-    adjacent furniture block (hysteresis, as jusText's near-good paragraphs).
+    adjacent furniture block (hysteresis, as jusText's near-good paragraphs); ``title``: the page
+    title, which a heading atop the text may repeat. A block is ``weak`` (reported as info) when only
+    the classifier speaks for it and it sits inside the body or scores below ``warn_threshold``: an
+    article's own lists, headings and asides look like furniture to a line classifier, and on sites it
+    never saw it cannot tell them apart without a cue or the position.
     """
     n = len(lines)
     kinds: list[str | None] = [None] * n
     conf = [0.0] * n
     why = [""] * n
     first_prose = next((i for i, x in enumerate(lines) if is_prose(x)), n)
+    last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
     tail_start = int(n * 0.6)
+    title_norm = cues.normalize(title) if title else None
 
     def mark(i: int, kind: str, c: float, reason: str) -> None:
         kinds[i], conf[i], why[i] = kind, max(c, float(proba[i])), reason
@@ -164,7 +183,11 @@ def find_blocks(
     i = 0
     while i < n:
         k = cue[i]
-        if k == WIDGET:
+        if title_norm and i < 3 and cues.normalize(lines[i]) == title_norm:
+            mark(i, HEADER, 0.6, "repeats the page title")
+        elif cues.is_byline(lines[i]) and k != AUTHOR:
+            mark(i, BYLINE, 0.9, "byline")
+        elif k == WIDGET:
             mark(i, WIDGET, 0.95, "widget heading")
             if cues.WIDGET_PREFIX_RE.match(lines[i].strip(" \t•·*#")):
                 i += 1  # "Related: <headline>" carries its own teaser and claims nothing below
@@ -205,8 +228,10 @@ def find_blocks(
         if kinds[i] is None and not about_media and _embedded_post(lines, i, kinds):
             mark(i, EMBED, 0.6, "embedded social-media post")
 
-    last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
     off_topic = None if topical is None else [float(t) <= teaser_max_similarity for t in topical]
+    if off_topic is not None:
+        for i in _tail_list(lines, kinds, off_topic):
+            mark(i, WIDGET, 0.8, "off-topic list at the end of the text")
     for i in range(n):
         if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic):
             continue
@@ -226,6 +251,10 @@ def find_blocks(
         for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold):
             mark(i, kind, 0.0, "off-topic line next to a teaser block (classifier)")
 
+    inside = [first_prose < i < last_prose for i in range(n)]
+    weak = [kinds[i] == BYLINE or why[i] == "repeats the page title"
+            or ("classifier" in why[i] and (inside[i] or kinds[i] == HEADER or float(proba[i]) < warn_threshold))
+            for i in range(n)]
     blocks: list[Block] = []
     i = 0
     while i < n:
@@ -233,8 +262,25 @@ def find_blocks(
             i += 1
             continue
         j = i
-        while j + 1 < n and kinds[j + 1] == kinds[i]:
+        while j + 1 < n and kinds[j + 1] == kinds[i] and weak[j + 1] == weak[i]:
             j += 1
-        blocks.append(Block(i, j, kinds[i], max(conf[i:j + 1]), why[i]))  # type: ignore[arg-type]
+        blocks.append(Block(i, j, kinds[i], max(conf[i:j + 1]), why[i], weak[i]))  # type: ignore[arg-type]
         i = j + 1
     return blocks
+
+
+def _tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> list[int]:
+    """The closing run of three or more list items, most of them off the article's topic.
+
+    A "related" list without its heading: bullets of other headlines that end the text. A list in
+    the body is the article's own; at the very end, off topic, its position says otherwise.
+    """
+    end = len(lines)
+    while end > 0 and kinds[end - 1] is not None:
+        end -= 1
+    start = end
+    while start > 0 and kinds[start - 1] is None and LIST_ITEM_RE.match(lines[start - 1].lstrip()):
+        start -= 1
+    if end - start < 3 or 3 * sum(off_topic[start:end]) < 2 * (end - start):
+        return []
+    return list(range(start, end))

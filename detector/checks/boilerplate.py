@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from detector.article import Document
-from detector.boilerplate.blocks import AUTHOR, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
+from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
 from detector.boilerplate.features import FEATURES, batch_features
 from detector.boilerplate.model import TreeEnsemble, load_models
 from detector.checks import register
@@ -98,6 +98,17 @@ EMBED_RULE = _rule(
         "article as a quote, but it is not the author's own prose and should be marked as such."
     ),
 )
+BYLINE_RULE = _rule(
+    "Byline",
+    "A byline (\"By Jane Doe, MS, RD\", \"A post by: ...\") inside the article text.",
+    severity=Severity.INFO,
+    doc=(
+        "A short line crediting the author: \"By Jane Doe\", \"Written by ...\", \"A post by: ...\", "
+        "\"Posted on <date> by @name\", \"Additional reporting by ...\". It is the article's own credit, "
+        "not page furniture, so it is informational wherever it stands: a corpus cleaner may drop it, an "
+        "editor may keep it. Author boxes with a biography are `Boilerplate.AuthorBox`."
+    ),
+)
 REPEATED_RULE = _rule(
     "Repeated",
     "A line repeated verbatim across many of an outlet's articles (template text).",
@@ -111,7 +122,7 @@ REPEATED_RULE = _rule(
 )
 
 _RULES = {WIDGET: WIDGET_RULE, AUTHOR: AUTHOR_BOX_RULE, TEASER: TEASER_RULE, PROMPT: PROMPT_RULE,
-          HEADER: HEADER_RULE, EMBED: EMBED_RULE}
+          HEADER: HEADER_RULE, EMBED: EMBED_RULE, BYLINE: BYLINE_RULE}
 _MESSAGES = {
     WIDGET: "Related-post or navigation widget inside the article text",
     AUTHOR: "Author box inside the article text",
@@ -119,6 +130,7 @@ _MESSAGES = {
     PROMPT: "Call to action or site notice inside the article text",
     HEADER: "Page header above the article",
     EMBED: "Embedded post or photo caption, not the article's own text",
+    BYLINE: "Byline inside the article text",
 }
 
 
@@ -134,13 +146,14 @@ class BoilerplateCheck(Check):
     """Flags page furniture inside article text, one finding per block of lines."""
 
     name = "boilerplate"
-    rules = (WIDGET_RULE, AUTHOR_BOX_RULE, TEASER_RULE, PROMPT_RULE, HEADER_RULE, EMBED_RULE, REPEATED_RULE)
+    rules = (WIDGET_RULE, AUTHOR_BOX_RULE, TEASER_RULE, PROMPT_RULE, HEADER_RULE, EMBED_RULE, BYLINE_RULE, REPEATED_RULE)
     defaults = {
         "encoder": "auto",  # "none" for the TF-IDF fast path
         "threshold": 0.0,  # classifier threshold; 0 = the one shipped with the model
         "teaser_max_similarity": 0.45,  # encoder max-similarity below which a furniture headline is a teaser
         "teaser_max_tfidf": 0.08,  # the same with TF-IDF (encoder off)
         "extend_threshold": 0.5,  # classifier probability at which an off-topic line joins a teaser block
+        "warn_threshold": 0.9,  # below it, a block only the classifier found is info, not a warning
     }
 
     def setup(self) -> None:
@@ -179,7 +192,8 @@ class BoilerplateCheck(Check):
         else:
             topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         extend = float(self.settings["extend_threshold"]) or None
-        blocks = find_blocks(texts, proba, threshold, topical, limit, extend) if texts else []
+        blocks = find_blocks(texts, proba, threshold, topical, limit, extend, title=doc.article.title,
+                             warn_threshold=float(self.settings["warn_threshold"])) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
@@ -194,10 +208,13 @@ class BoilerplateCheck(Check):
         message = f"{_MESSAGES[b.kind]}: “{quoted}”" + (f" and {more} more line{'s' * (more > 1)}" if more else "")
         if "classifier" in b.reason:
             message += f" (line classifier, p={b.confidence:.2f})"
-        data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason}
+        if b.reason == "repeats the page title":
+            message = f"The page title repeated atop the text: “{quoted}”"
+        data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason, "weak": b.weak}
         if b.kind == TEASER:
             data["similarity"] = round(float(topical[b.first]), 3)
         return rule.finding(
             doc, lines[b.first].start, lines[b.last].end, message + ".",
-            suggestion=None if b.kind == EMBED else _REMOVE, confidence=round(b.confidence, 4), data=data,
+            suggestion=None if b.kind in (EMBED, BYLINE) else _REMOVE, confidence=round(b.confidence, 4), data=data,
+            severity=Severity.INFO if b.weak else None,
         )
