@@ -174,7 +174,6 @@ def find_blocks(
     first_prose = next((i for i, x in enumerate(lines) if is_prose(x)), n)
     last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
     tail_start = int(n * 0.6)
-    title_norm = cues.normalize(title) if title else None
 
     def mark(i: int, kind: str, c: float, reason: str) -> None:
         kinds[i], conf[i], why[i] = kind, max(c, float(proba[i])), reason
@@ -183,9 +182,9 @@ def find_blocks(
     i = 0
     while i < n:
         k = cue[i]
-        if title_norm and i < 3 and cues.normalize(lines[i]) == title_norm:
+        if title and i < 3 and repeats_title(lines[i], title):
             mark(i, HEADER, 0.6, "repeats the page title")
-        elif cues.is_byline(lines[i]) and k != AUTHOR:
+        elif cues.is_byline(lines[i]):
             mark(i, BYLINE, 0.9, "byline")
         elif k == WIDGET:
             mark(i, WIDGET, 0.95, "widget heading")
@@ -202,7 +201,7 @@ def find_blocks(
                 j += 1
             i = j
             continue
-        if k == AUTHOR:
+        elif k == AUTHOR:
             name = cues.author_name(lines[i])
             nxt = i + 1 < n and cues.is_bio(lines[i + 1], name)
             if name is None or nxt or (i >= tail_start and len(name.split()) >= 2):
@@ -212,6 +211,11 @@ def find_blocks(
                     i += 1
         elif k == HEADER and i < min(first_prose, 4):
             mark(i, HEADER, 0.9, "page header")
+        elif k == PROMPT and (end := _comment_section(lines, i)):
+            for j in range(i, end):
+                mark(j, PROMPT, 0.9, "comment section")
+            i = end
+            continue
         elif k == PROMPT:
             mark(i, PROMPT, 0.9, "call to action or site notice")
         elif k == EMBED:
@@ -267,6 +271,43 @@ def find_blocks(
         blocks.append(Block(i, j, kinds[i], max(conf[i:j + 1]), why[i], weak[i]))  # type: ignore[arg-type]
         i = j + 1
     return blocks
+
+
+#: The heading of a comment section, and the marks of the comments under it.
+COMMENTS_HEADING_RE = re.compile(
+    r"^(?:\d+ )?(?:comments?|responses?|replies|reader comments|discussion)(?: \(\d+\))?$|^\d+ (?:thoughts|responses?) (?:on|to)\b|"
+    r"^(?:leave a (?:reply|comment)|join the (?:discussion|conversation))\b",
+    re.IGNORECASE,
+)
+COMMENT_MARK_RE = re.compile(
+    r"^(?:hi|hello|hey|dear|thanks|thank you)\b[^.!?]{0,30}[,!]|\bsays:?$|^reply$|^\w+(?: \w+)? on \w+ \d{1,2}, \d{4}\b|"
+    r"\b\d{1,2}:\d{2} ?(?:am|pm)$",
+    re.IGNORECASE,
+)
+
+
+def _comment_section(lines: Sequence[str], i: int) -> int | None:
+    """End (exclusive) of the comment section a "Comments" heading opens, when comments follow it.
+
+    Readers' comments are prose, so the classifier keeps them; under the heading, two lines that
+    greet someone ("Hi Milan,") or sign a comment ("Jane says:", "Reply") show it is the thread,
+    which runs to the end of the text.
+    """
+    if not COMMENTS_HEADING_RE.match(cues.normalize(lines[i])):
+        return None
+    marks = sum(bool(COMMENT_MARK_RE.search(x.strip())) for x in lines[i + 1:i + 16])
+    return len(lines) if marks >= 2 else None
+
+
+def repeats_title(line: str, title: str) -> bool:
+    """The page title (or its part before " | Site name") repeated as a line of the text."""
+    a, t = cues.normalize(line), cues.normalize(title)
+    if not a or len(a) < 8:
+        return False
+    if a == t:
+        return True
+    rest = t[len(a):] if t.startswith(a) else (t[:-len(a)] if t.endswith(a) else None)
+    return rest is not None and bool(re.match(r"^\s*[|:–—-]|.*[|:–—-]\s*$", rest))
 
 
 def _tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> list[int]:

@@ -257,9 +257,13 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     report = evaluate(args.split, args.seed, args.cache)
     if not args.no_outlets:
+        from detector.boilerplate.train import load_embed
         from detector.eval.boilerplate_outlets import simulate
 
-        report["outlets"] = simulate(args.split, args.seed)
+        embed = load_embed(args.cache) if args.cache else None
+        report["outlets"] = simulate(args.split, args.seed, embed)
+        if embed is not None:
+            embed.save()
     _print(report)
     out = args.out or (RESULTS if args.split == "test" else None)
     if out:
