@@ -103,7 +103,8 @@ def _content_shaped(
     """Lines the classifier over-flags that belong to the text: lead-ins, footnotes, list items.
 
     A line ending in ":" introduces what follows; "↩" closes a footnote; "Pros" or "References"
-    heads a section of the article (``cues.SECTION_HEADINGS``); inside the body, a run
+    heads a section of the article (``cues.SECTION_HEADINGS``); "Thanks for reading" signs it off;
+    a tab-separated line is a table row and a bullet next to other bullets a list item; inside the body, a run
     of three or more headline-shaped lines is a list (events, products), where teasers come alone,
     unless most of the run is off the article's topic: then it is a stack of teasers whose widget
     heading was lost, not a list the article makes.
@@ -111,6 +112,8 @@ def _content_shaped(
     line = lines[i].rstrip()
     if "↩" in line or line.endswith(":") or cues.is_section_heading(line) or CLOSING_RE.match(line.strip(" \t•*#-")):
         return True
+    if "\t" in line or _parallel_item(lines, i):
+        return True  # a table row, or one item of a list the article makes
     if not first_prose < i < last_prose:
         return False
     lo = hi = i
@@ -121,6 +124,13 @@ def _content_shaped(
     if not (is_headline_shaped(line) and hi - lo >= 2):
         return False
     return off_topic is None or 2 * sum(off_topic[lo:hi + 1]) <= hi - lo + 1
+
+
+def _parallel_item(lines: Sequence[str], i: int) -> bool:
+    """A bulleted or numbered line next to another one: parallel items of the article's own list."""
+    if not LIST_ITEM_RE.match(lines[i].lstrip()):
+        return False
+    return any(0 <= j < len(lines) and LIST_ITEM_RE.match(lines[j].lstrip()) for j in (i - 2, i - 1, i + 1, i + 2))
 
 
 def grow_teaser_runs(
@@ -163,9 +173,9 @@ def find_blocks(
     ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
     adjacent furniture block (hysteresis, as jusText's near-good paragraphs); ``title``: the page
     title, which a heading atop the text may repeat. A block is ``weak`` (reported as info) when only
-    the classifier speaks for it and it sits inside the body or scores below ``warn_threshold``: an
-    article's own lists, headings and asides look like furniture to a line classifier, and on sites it
-    never saw it cannot tell them apart without a cue or the position.
+    the classifier speaks for it and it sits inside the body, is on the article's topic or scores
+    below ``warn_threshold``: an article's own lists, headings and asides look like furniture to a
+    line classifier, and on sites it never saw it cannot tell them apart without a cue or the position.
     """
     n = len(lines)
     kinds: list[str | None] = [None] * n
@@ -255,9 +265,12 @@ def find_blocks(
         for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold):
             mark(i, kind, 0.0, "off-topic line next to a teaser block (classifier)")
 
-    inside = [first_prose < i < last_prose for i in range(n)]
-    weak = [kinds[i] == BYLINE or why[i] == "repeats the page title"
-            or ("classifier" in why[i] and (inside[i] or kinds[i] == HEADER or float(proba[i]) < warn_threshold))
+    # The classifier alone makes a warning only where position and topic agree with it: outside the
+    # body, off the article's topic, and confident. Elsewhere it is the article's own list or heading
+    # often enough (on sites it never saw) that a warning would cost more than it finds.
+    sure = [not first_prose < i < last_prose and kinds[i] != HEADER and float(proba[i]) >= warn_threshold
+            and (off_topic is None or off_topic[i]) for i in range(n)]
+    weak = [kinds[i] == BYLINE or why[i] == "repeats the page title" or ("classifier" in why[i] and not sure[i])
             for i in range(n)]
     blocks: list[Block] = []
     i = 0

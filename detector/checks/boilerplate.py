@@ -1,5 +1,9 @@
 """Boilerplate: page furniture left inside the article text (widgets, author boxes, prompts, ...).
 
+Precision first: a block only the classifier found is a warning only outside the body (before the
+first or after the last paragraph of prose) and at ``warn_threshold``; inside the body, where an
+article's own lists, headings and pull quotes live, it is info. Bylines are their own info rule.
+
 Lexicon cues with span propagation, author-box and caption patterns, and a small boosted-tree line
 classifier (``models/boilerplate``) over shape, position and topicality features; topicality uses
 MiniLM on candidate lines when the encoder is available, TF-IDF otherwise. See
@@ -37,8 +41,10 @@ WIDGET_RULE = _rule(
         "\"Read Also\", \"Related:\" or \"You may also like\" followed by the headline of another article "
         "and a snippet cut off with \"…\", or a list of navigation links. A widget heading from the cue "
         "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
-        "link-like lines the line classifier scores as furniture are reported here too. The finding "
-        "covers the whole block; delete it from the article text."
+        "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
+        "three or more list items mostly off the article's topic (a \"related\" list whose heading was lost). "
+        "A list inside the body is the article's own: there a classifier-only finding is info, not a warning. "
+        "The finding covers the whole block; delete it from the article text."
     ),
 )
 AUTHOR_BOX_RULE = _rule(
@@ -63,7 +69,8 @@ TEASER_RULE = _rule(
         "subheadings are close to the text around them and are not flagged. Teasers come in stacks: "
         "an off-topic, headline-shaped neighbour of a teaser joins its block at a lower classifier score, "
         "and three or more headlines in a row count as a list the article makes only when most of them "
-        "are on its topic."
+        "are on its topic. Inside the body, where the article's own subheadings and pull quotes stand, a "
+        "teaser only the classifier found is reported as info; after the last paragraph it is a warning."
     ),
 )
 PROMPT_RULE = _rule(
@@ -73,7 +80,10 @@ PROMPT_RULE = _rule(
         "Lines such as \"Share this:\", \"Click to share on Twitter\", \"Leave a Reply\", \"Your email "
         "address will not be published\", newsletter sign-ups, cookie notices and copyright lines. The "
         "lexicon matches only short lines (at most 15 words), so an article sentence that mentions a "
-        "newsletter or a privacy policy is not flagged."
+        "newsletter or a privacy policy is not flagged. In-body invitations (\"Join us in Philadelphia for "
+        "...\") and closings (\"Thanks for reading\") are the article's own words and are not flagged. A "
+        "comment-section heading (\"Comments\", \"3 Responses\") followed by readers' comments (\"Hi Milan,\", "
+        "\"Jane says:\") claims the thread down to the end of the text."
     ),
 )
 HEADER_RULE = _rule(
@@ -82,8 +92,10 @@ HEADER_RULE = _rule(
     doc=(
         "The first lines of a scraped page often carry the site's header rather than the article: "
         "\"Live Updates: Russia invades Ukraine\", \"Breaking News\", \"Home › World\", \"Updated 10:32\". "
-        "Only lines before the first paragraph of prose (and among the first four) are considered; the "
-        "article's own title is not a header."
+        "Only lines before the first paragraph of prose (and among the first four) are considered. A "
+        "heading is the article's own unless a cue names it furniture: a short top line only the classifier "
+        "flags is info, and so is a line repeating the page title (the record's `title`, or its part before "
+        "\" | Site name\")."
     ),
 )
 EMBED_RULE = _rule(
@@ -153,7 +165,7 @@ class BoilerplateCheck(Check):
         "teaser_max_similarity": 0.45,  # encoder max-similarity below which a furniture headline is a teaser
         "teaser_max_tfidf": 0.08,  # the same with TF-IDF (encoder off)
         "extend_threshold": 0.5,  # classifier probability at which an off-topic line joins a teaser block
-        "warn_threshold": 0.9,  # below it, a block only the classifier found is info, not a warning
+        "warn_threshold": 0.95,  # below it, a block only the classifier found is info, not a warning
     }
 
     def setup(self) -> None:
