@@ -204,8 +204,9 @@ class BoilerplateCheck(Check):
         else:
             topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         extend = float(self.settings["extend_threshold"]) or None
+        lexical = X[:, FEATURES.index("tfidf_sim")] <= float(self.settings["teaser_max_tfidf"])
         blocks = find_blocks(texts, proba, threshold, topical, limit, extend, title=doc.article.title,
-                             warn_threshold=float(self.settings["warn_threshold"])) if texts else []
+                             warn_threshold=float(self.settings["warn_threshold"]), lexical_off_topic=lexical) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
