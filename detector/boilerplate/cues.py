@@ -11,6 +11,7 @@ is not a cue. Each cue kind maps to one rule of ``detector.checks.boilerplate``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WIDGET, PROMPT, AUTHOR, HEADER, EMBED = "widget", "prompt", "author", "header", "embed"
 CUE_KINDS = (WIDGET, PROMPT, AUTHOR, HEADER, EMBED)
@@ -165,8 +166,12 @@ def is_caption(line: str) -> bool:
     return len(role.split()) <= 8 and any(re.search(rf"\b{re.escape(r)}\b", role) for r in ROLES)
 
 
+@lru_cache(maxsize=65536)
 def cue_kind(line: str, max_words: int = 25) -> str | None:
-    """The furniture kind a short line announces by its wording, or None."""
+    """The furniture kind a short line announces by its wording, or None.
+
+    Memoised: the features and the block finder both ask for every line of an article.
+    """
     words = line.split()
     if not words or len(words) > max_words:
         return None
@@ -177,9 +182,9 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
         return AUTHOR
     if EMBED_RE.search(line) or is_caption(line):
         return EMBED
-    if HEADER_RE.match(norm) and len(words) <= 12:
+    if len(words) <= 12 and HEADER_RE.match(norm):
         return HEADER
-    if PROMPT_RE.search(norm) and len(words) <= 15 and not re.match(r"\d+[.)]\s", line.lstrip()):
+    if len(words) <= 15 and PROMPT_RE.search(norm) and not re.match(r"\d+[.)]\s", line.lstrip()):
         return PROMPT
     return None
 
