@@ -54,11 +54,6 @@ _BIO_TAILS = ("covers politics, business and technology.", "has written for seve
               "previously worked as a local news reporter.", "")
 
 
-def split_of(key: str, test_share: int = 5) -> str:
-    """"test" for one key in ``test_share`` (stable md5 bucket), else "train"."""
-    return "test" if int(hashlib.md5(key.encode()).hexdigest(), 16) % test_share == 0 else "train"
-
-
 def site_of(url_or_domain: str) -> str:
     """The site a page belongs to: its host name without "www." (or the domain given)."""
     host = urlparse(url_or_domain).netloc if "//" in url_or_domain else url_or_domain
