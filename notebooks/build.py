@@ -201,9 +201,9 @@ for name, rows in {"train": TRAIN, "dev": DEV, "test": TEST}.items():
 print((work / "train.jsonl").read_text().splitlines()[0])
 assert [e.text for e in read_jsonl(work / "test.jsonl")] == [e.text for e in TEST]"""),
     ("md", "**Before.** The shipped model on the test sentences:"),
-    ("code", """from detector.ml.mt_metrics import format_table
-from detector.ml.mt_model import SHIPPED_DIR, MTModel
-from detector.ml.mt_train import TrainConfig, evaluate, train
+    ("code", """from detector.mt.model.metrics import format_table
+from detector.mt.model.model import SHIPPED_DIR, MTModel
+from detector.mt.model.train import TrainConfig, evaluate, train
 
 before_model = MTModel.load(SHIPPED_DIR)
 before = evaluate(before_model, TEST)

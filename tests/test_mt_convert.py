@@ -23,10 +23,10 @@ from detector.ml.labeled import (
     sentence_units,
     write_jsonl,
 )
-from detector.ml.mt_corpus import repair_span, split_of
-from detector.ml.mt_metrics import span_prf
-from detector.ml.mt_model import Calibration, decode_spans
-from detector.ml.mt_synthetic import double_period, glued_period, lost_break, synthetic_examples
+from detector.mt.model.corpus import repair_span, split_of
+from detector.mt.model.metrics import span_prf
+from detector.mt.model.model import Calibration, decode_spans
+from detector.mt.model.synthetic import double_period, glued_period, lost_break, synthetic_examples
 
 TEXT = "In the center of town.. It prevented the convoy from advancing."
 EXAMPLES = [
@@ -68,7 +68,7 @@ def test_labelstudio_annotations_round_trip() -> None:
 
 
 def test_labelstudio_predictions_need_review_unless_asked() -> None:
-    from detector.ml.mt_model import Prediction, SpanPrediction
+    from detector.mt.model.model import Prediction, SpanPrediction
 
     preds = [Prediction([SpanPrediction(21, 23, "error", 0.9)], {"human": 0.2, "mt": 0.8})]
     tasks = to_labelstudio(EXAMPLES[:1], preds)

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector.ml.mt_document import DocumentHead, sentence_log_odds
-from detector.ml.mt_lexical import LexicalModel, counts, normalize_typography
+from detector.mt.model.document import DocumentHead, sentence_log_odds
+from detector.mt.model.lexical import LexicalModel, counts, normalize_typography
 
 MT_STYLE = ["I will not go there. There is no time.", "We will call you. I am not sure it is possible.",
             "I do not know. It is not ready and I will wait.", "There is a problem. We can not do it."]

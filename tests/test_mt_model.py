@@ -14,7 +14,7 @@ from cli_helpers import run_cli
 from detector.article import Article
 from detector.checks.mt_model import MTModelCheck
 from detector.config import load_config
-from detector.ml.mt_model import SHIPPED_DIR
+from detector.mt.model.model import SHIPPED_DIR
 from detector.scanner import Scanner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def test_train_saves_best_and_last_with_meta(trained: Path) -> None:
 
 
 def test_trained_model_learns_the_document_label(trained: Path) -> None:
-    from detector.ml.mt_model import MTModel
+    from detector.mt.model.model import MTModel
 
     model = MTModel.load(trained / "model-best")
     mt, human = model.predict([
@@ -73,7 +73,7 @@ def test_trained_model_learns_the_document_label(trained: Path) -> None:
 
 
 def test_train_adds_a_document_head_and_models_without_one_fall_back(trained: Path) -> None:
-    from detector.ml.mt_model import MTModel
+    from detector.mt.model.model import MTModel
 
     best, last = MTModel.load(trained / "model-best"), MTModel.load(trained / "model-last")
     meta = json.loads((trained / "model-best" / "meta.json").read_text())
@@ -99,9 +99,9 @@ def test_evaluate_scores_the_probabilities_the_model_outputs(trained: Path, tmp_
     """With a document head, `evaluate` reports the head's document scores (what mt_probability
     is), and the plain sentence votes beside them."""
     from detector.ml.labeled import read_jsonl
-    from detector.ml.mt_metrics import doc_scores
-    from detector.ml.mt_model import MTModel, resolve_model_dir
-    from detector.ml.mt_train import evaluate
+    from detector.mt.model.metrics import doc_scores
+    from detector.mt.model.model import MTModel, resolve_model_dir
+    from detector.mt.model.train import evaluate
 
     model = MTModel.load(resolve_model_dir(str(trained)))
     assert model.document is not None

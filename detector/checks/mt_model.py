@@ -1,6 +1,6 @@
 """The MT model as a check: the article's ``mt_probability`` and ``MT.ModelSpan`` findings.
 
-The model (``detector.ml.mt_model``) is a MiniLM encoder (LoRA-adapted, the adapter merged on
+The model (``detector.mt.model.model``) is a MiniLM encoder (LoRA-adapted, the adapter merged on
 load) with two small trained heads and a document head. One
 forward pass runs over the sentences of every article in the batch (sorted by length, padded per
 batch, inference mode). Its spans are *supporting* evidence: the scanner folds them into an
@@ -18,7 +18,7 @@ from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
 
 if TYPE_CHECKING:
-    from detector.ml.mt_model import SpanPrediction
+    from detector.mt.model.model import SpanPrediction
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class MTModelCheck(Check):
     }
 
     def setup(self) -> None:
-        from detector.ml.mt_model import MTModel, resolve_model_dir
+        from detector.mt.model.model import MTModel, resolve_model_dir
 
         self.model = None
         folder = resolve_model_dir(self.settings["model"])

@@ -3,7 +3,7 @@
     python -m detector.eval.mt_model            # evaluate models/mt on the held-back test split
     python -m detector.eval.mt_model --train    # retrain models/mt first (LoRA-adapted encoder, ~30 min)
 
-Held back, split by document (``mt_corpus.split_of``): WMT22 uk-en/ru-en documents, each as its
+Held back, split by document (``detector.mt.model.corpus.split_of``): WMT22 uk-en/ru-en documents, each as its
 human reference and one MT output (so topic cannot separate the classes), scored by document ROC
 AUC and MCC; MQM zh-en news documents, scored by character-level span P/R/F1 against every
 rater's annotation. Also: sentences/second on 2 CPU threads, and the training time from meta.json.
@@ -25,10 +25,10 @@ import torch
 
 from detector.ml.encoder_adapter import ADAPTER_DIR, AdaptConfig
 from detector.ml.labeled import Example
-from detector.ml.mt_corpus import shipped_corpus
-from detector.ml.mt_metrics import auc_interval, doc_scores, span_prf
-from detector.ml.mt_model import SHIPPED_DIR as SHIPPED
-from detector.ml.mt_model import MTModel
+from detector.mt.model.corpus import shipped_corpus
+from detector.mt.model.metrics import auc_interval, doc_scores, span_prf
+from detector.mt.model.model import SHIPPED_DIR as SHIPPED
+from detector.mt.model.model import MTModel
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results" / "mt.json"
@@ -36,7 +36,7 @@ RESULTS = REPO / "bench" / "results" / "mt.json"
 
 def retrain(splits: dict[str, list[Example]], stats: Counter, cache: Path) -> None:
     """Train on train/dev and install model-best as models/mt (with its data note)."""
-    from detector.ml.mt_train import TrainConfig, train
+    from detector.mt.model.train import TrainConfig, train
 
     with tempfile.TemporaryDirectory() as tmp:
         extra = {"sources": {

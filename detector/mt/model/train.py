@@ -25,10 +25,10 @@ from torch import nn
 from detector.ml.encoder import load_encoder
 from detector.ml.encoder_adapter import ADAPTER_DIR, AdaptConfig, train_adapter
 from detector.ml.labeled import Example, Unit, sentence_units
-from detector.ml.mt_document import DocumentHead, sentence_log_odds
-from detector.ml.mt_lexical import LexicalModel
-from detector.ml.mt_metrics import doc_scores, format_table, span_prf
-from detector.ml.mt_model import Calibration, Encoded, MTModel, decode_spans, encode, head_outputs, votes
+from detector.mt.model.document import DocumentHead, sentence_log_odds
+from detector.mt.model.lexical import LexicalModel
+from detector.mt.model.metrics import doc_scores, format_table, span_prf
+from detector.mt.model.model import Calibration, Encoded, MTModel, decode_spans, encode, head_outputs, votes
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.95, 0.05))
 

@@ -7,7 +7,7 @@ Two heads read the encoder's last hidden states of one sentence:
   calibrated on a dev split (temperature and a length exponent), because single sentences of
   modern MT are near chance to tell from human text while documents accumulate evidence
   (published detectors: sentence AUC ~0.55, documents 0.65-0.80).
-A two-label human/mt model also has a document head (``mt_document``): the mean sentence
+A two-label human/mt model also has a document head (``document``): the mean sentence
 log-odds and a lexical n-gram score stacked by a logistic regression; it sets the document
 probability whenever the document's text is at hand, the calibrated sentence votes otherwise.
 
@@ -33,11 +33,11 @@ from torch import nn
 
 from detector.ml.encoder import Encoder, load_encoder
 from detector.ml.encoder_adapter import ADAPTER_DIR, has_adapter
-from detector.ml.mt_document import DocumentHead, sentence_log_odds
+from detector.mt.model.document import DocumentHead, sentence_log_odds
 
 FORMAT_VERSION = 1
 #: The model trained by ``make train-mt`` (heads and meta.json only; the encoder is installed).
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models" / "mt"
+SHIPPED_DIR = Path(__file__).resolve().parents[3] / "models" / "mt"
 #: Sentences shorter than this (headlines, bylines, captions) do not vote on the document label.
 MIN_DOC_WORDS = 3
 

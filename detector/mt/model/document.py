@@ -1,7 +1,7 @@
 """The document head: P(mt) of a whole document from the encoder's sentence votes and word choice.
 
 Why: the sentence head sees grammar and phrasing sentence by sentence (WMT22 test document AUC
-0.61 on the frozen encoder, 0.795 on the adapted one), while the lexical model (``mt_lexical``)
+0.61 on the frozen encoder, 0.795 on the adapted one), while the lexical model (``lexical``)
 sees word choice that accumulates over a document; together they reach 0.82. A logistic
 regression on dev documents weighs the two views (both trained on the train split, so their dev
 scores are honest) and is calibrated by construction. Stored as ``document.npz`` beside the
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.ml.mt_lexical import LexicalModel
+from detector.mt.model.lexical import LexicalModel
 
 FILENAME = "document.npz"
 #: The inputs of the stacked regression, in order (recorded in meta.json).
