@@ -34,6 +34,7 @@ from torch import nn
 from detector.ml.encoder import Encoder, load_encoder
 from detector.ml.encoder_adapter import ADAPTER_DIR, has_adapter
 from detector.mt.model.document import DocumentHead, sentence_log_odds
+from detector.mt.typography import map_offsets, normalize_with_offsets
 
 FORMAT_VERSION = 1
 #: The model trained by ``make train-mt`` (heads and meta.json only; the encoder is installed).
@@ -76,7 +77,10 @@ class Encoded:
 
 def encode(encoder: Encoder, texts: Sequence[str], keep_states: Sequence[bool] | None = None,
            batch_size: int = 64, progress: Any = None) -> Encoded:
-    """Run the encoder over ``texts`` sorted by length (dynamic padding), in inference mode."""
+    """Run the encoder over typography-normalised ``texts`` sorted by length (dynamic padding), in
+    inference mode; token offsets point into the original texts."""
+    normalized = [normalize_with_offsets(t) for t in texts]
+    texts = [t for t, _ in normalized]
     n = len(texts)
     keep = list(keep_states) if keep_states is not None else [True] * n
     pooled = torch.zeros(n, 2 * encoder.dim)
@@ -92,7 +96,7 @@ def encode(encoder: Encoder, texts: Sequence[str], keep_states: Sequence[bool] |
         offs = enc["offset_mapping"].numpy()
         for j, i in enumerate(idx):
             real = mask[j].numpy() & (offs[j, :, 1] > offs[j, :, 0])  # drops [CLS], [SEP], padding
-            offsets[i] = offs[j][real]
+            offsets[i] = map_offsets(offs[j][real], normalized[i][1])
             if keep[i]:
                 states[i] = hidden[j][torch.from_numpy(real)].half()
         if progress is not None:
