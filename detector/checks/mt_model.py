@@ -16,6 +16,7 @@ from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
+from detector.mt.context import mt_sentences
 
 if TYPE_CHECKING:
     from detector.mt.model.model import SpanPrediction
@@ -86,7 +87,7 @@ class MTModelCheck(Check):
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
         if self.model is None:
             return [Result() for _ in docs]
-        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in doc.sentences] for doc in docs],
+        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in mt_sentences(doc)] for doc in docs],
                                           batch_size=int(self.settings["batch_size"]))
         results = []
         for doc, pred in zip(docs, preds, strict=True):

@@ -324,10 +324,11 @@ class MTModel:
         return [{lab: float(q if lab == "mt" else 1.0 - q) for lab in self.doc_labels} for q in p]
 
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
-        """Split texts into sentences, then ``predict_parsed``."""
+        """Split texts into sentences (and table cells, ``mt_sentences``), then ``predict_parsed``."""
         from detector.article import Article, Document
+        from detector.mt.context import mt_sentences
 
-        sentences = [[(s.start, s.text) for s in Document(Article(str(i), t)).sentences] for i, t in enumerate(texts)]
+        sentences = [[(s.start, s.text) for s in mt_sentences(Document(Article(str(i), t)))] for i, t in enumerate(texts)]
         return self.predict_parsed(texts, sentences, batch_size)
 
     def predict_parsed(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, str]]],
