@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -184,3 +185,59 @@ def txt_docs(window: int = 8, shared: Path | None = None) -> list[Doc]:
     base = _mt_dir(shared)
     return [d for year, test, lang, refs in TXT_SETS
             for d in line_windows(base / year / "txt", year, test, lang, refs, window)]
+
+
+# -- HT-vs-MT (van der Werff et al. 2022): German→English, its own train/dev/test split ----------------
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def repair_c1(text: str) -> str:
+    """cp1252 bytes read as Latin-1 (U+0092 for ’): each control mapped back to its character."""
+    return _C1.sub(lambda m: bytes([ord(m.group())]).decode("cp1252", errors="ignore"), text)
+
+
+def _documents(path: Path) -> list[str]:
+    """One document per line; a line starting with three spaces continues the document before it."""
+    docs: list[str] = []
+    for line in _lines(path.read_text(encoding="utf-8")):
+        if line.startswith("   ") and docs:
+            docs[-1] = f"{docs[-1]} {line.strip()}"
+        elif line.strip():
+            docs.append(line.strip())
+    return docs
+
+
+_HTMT_NAME = re.compile(r"(org_de|trans_en|org_en|trans_de)_wmt(\d\d)\.")
+
+
+def ht_vs_mt_docs(shared: Path | None = None) -> list[Doc]:
+    """HT (``trans_en``), MT of original German (``org_de``), original English (``org_en``) and round-trip
+    MT (``trans_de``, system "<engine>-roundtrip"); the human ``.txt`` files are read once (they are the
+    same under deepl/ and google/). Versions of one document share a group: split by group or year."""
+    base = _mt_dir(shared) / "ht-vs-mt"
+    out: list[Doc] = []
+    seen_txt: set[tuple[str, str]] = set()
+    for engine in ("deepl", "google"):
+        for split in ("train", "dev", "test"):
+            folder = base / engine / split
+            for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+                m = _HTMT_NAME.match(path.name)
+                if m is None:
+                    continue
+                part, year = m.group(1), m.group(2)
+                human = path.suffix == ".txt"
+                if human and (split, path.name) in seen_txt:
+                    continue
+                seen_txt.add((split, path.name))
+                origin = "de" if part in ("org_de", "trans_en") else "en"
+                kind = {"org_de": MT, "trans_en": HT, "org_en": ORIGINAL, "trans_de": MT}[part]
+                system = "ref" if human else engine + ("-roundtrip" if part == "trans_de" else "")
+                for i, text in enumerate(_documents(path)):
+                    out.append(Doc(repair_c1(text), kind, "htmt:de-en", "en" if kind == ORIGINAL else "de",
+                                   f"htmt:{origin}:wmt{year}:{i}", system, "news", split))
+    return out
+
+
+def all_documents(window: int = 8, shared: Path | None = None) -> list[Doc]:
+    """Every document-labelled source: WMT XML, WMT line windows and HT-vs-MT."""
+    return xml_docs(shared) + txt_docs(window, shared) + ht_vs_mt_docs(shared)
