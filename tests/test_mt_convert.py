@@ -48,6 +48,18 @@ def test_jsonl_round_trip_keeps_unannotated_apart_from_clean(tmp_path: Path) -> 
     assert back[1].spans == [] and back[2].spans is None  # clean vs not annotated for spans
 
 
+def test_source_language_is_validated_stored_and_round_trips(tmp_path: Path) -> None:
+    ex = parse_record({"text": "A translated text.", "label": "mt", "source_language": "uk"})
+    assert ex.source_language == "uk" and ex.to_json()["source_language"] == "uk"
+    assert parse_record({"text": "An original text.", "label": "human"}).source_language is None
+    path = tmp_path / "lang.jsonl"
+    write_jsonl([ex], path)
+    assert read_jsonl(path)[0].source_language == "uk"
+    assert to_labelstudio([ex])[0]["data"]["source_language"] == "uk"
+    with pytest.raises(LabeledDataError, match="source_language"):
+        parse_record({"text": "abc", "source_language": 7}, "f.jsonl:1")
+
+
 @pytest.mark.parametrize("record, message", [
     ({"text": "abc", "spans": [{"start": 2, "end": 9, "label": "e"}]}, "outside the text"),
     ({"text": "abc", "spans": [{"start": 2, "end": 2, "label": "e"}]}, "outside the text"),
