@@ -314,13 +314,21 @@ class MTModel:
         arr = np.stack(list(sentence_logprobs)) if len(sentence_logprobs) else np.zeros((0, len(self.doc_labels)))
         return dict(zip(self.doc_labels, map(float, self.calibration.doc_probs(arr)), strict=True))
 
-    def docs_probs(self, sentence_logprobs: Sequence[Sequence[np.ndarray]], texts: Sequence[str]) -> list[dict[str, float]]:
-        """``doc_probs`` of many documents, the document head scoring them in one batch."""
+    def docs_probs(self, sentence_logprobs: Sequence[Sequence[np.ndarray]], texts: Sequence[str],
+                   sentence_words: Sequence[Sequence[int]] | None = None) -> list[dict[str, float]]:
+        """``doc_probs`` of many documents, the document head scoring them in one batch (with the
+        voting sentences' word counts, for its window features)."""
         if self.document is None or not self.doc_labels:
             return [self.doc_probs(lp) for lp in sentence_logprobs]
         mt = self.doc_labels.index("mt")
-        odds = [sentence_log_odds(np.stack(list(lp)) if len(lp) else np.zeros((0, 2)), mt) for lp in sentence_logprobs]
-        p = self.document.probabilities(odds, texts)
+        votes: list = []
+        for k, lp in enumerate(sentence_logprobs):
+            arr = np.stack(list(lp)) if len(lp) else np.zeros((0, 2))
+            if sentence_words is None:
+                votes.append(sentence_log_odds(arr, mt))
+            else:
+                votes.append((arr[:, mt] - arr[:, 1 - mt], np.asarray(sentence_words[k], dtype=np.int64)))
+        p = self.document.probabilities(votes, texts)
         return [{lab: float(q if lab == "mt" else 1.0 - q) for lab in self.doc_labels} for q in p]
 
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
@@ -340,12 +348,14 @@ class MTModel:
         by_text = dict(zip(distinct, self.predict_sentences(distinct, batch_size), strict=True))
         out = [Prediction([], {}, []) for _ in texts]
         per_doc: list[list[np.ndarray]] = [[] for _ in texts]
+        words: list[list[int]] = [[] for _ in texts]
         for i, start, sent in flat:
             spans, logp = by_text[sent]
             out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
             if votes(sent):
                 per_doc[i].append(logp)
-        for pred, probs in zip(out, self.docs_probs(per_doc, texts), strict=True):
+                words[i].append(len(sent.split()))
+        for pred, probs in zip(out, self.docs_probs(per_doc, texts, words), strict=True):
             pred.doc_probs = probs
         return out
