@@ -36,7 +36,11 @@ MODEL_SPAN = Rule(
         "rules. Thresholds are tuned on held-out MQM annotations: a warning needs the probability at "
         "which dev precision reached 0.5, an info finding the one at which it reached 0.3 (or the "
         "F0.5-best); info spans are only reported in articles whose `mt_probability` is at least "
-        "`min_document_probability`. Being supporting evidence, "
+        "`min_document_probability`, warnings in articles at least as likely MT as not (0.5). Spans are "
+        "only reported in running text: not in table cells, list items, headings or questions (a "
+        "sentence of fewer than six words, or one that does not end in a full stop or exclamation "
+        "mark), and not on words without a lower-case letter (numbers, codes, \"A.\" in a Q&A). "
+        "Being supporting evidence, "
         "it is folded into an overlapping explainable MT rule finding (`data.supported_by`). Expect "
         "misses and some noise: on held-back MQM news its character-level F1 is modest (see "
         "models/mt/meta.json and `make eval-mt`). Retrain it on your own annotations with "
@@ -98,9 +102,13 @@ class MTModelCheck(Check):
     def _findings(self, doc: Document, spans: list[SpanPrediction], p_mt: float | None) -> list[Finding]:
         out = []
         min_doc = float(self.settings["min_document_probability"])
+        sentences = mt_sentences(doc)
+        starts = [s.start for s in sentences]
         for p in spans:
+            if not _in_running_text(doc.text, p, sentences, starts):
+                continue
             k = self.model.span_labels.index(p.label)
-            confident = p.score >= self.warn_thr[k]
+            confident = p.score >= self.warn_thr[k] and (p_mt is None or p_mt >= WARNING_DOCUMENT_PROBABILITY)
             if not confident and p_mt is not None and p_mt < min_doc:
                 continue
             label = "" if p.label == "error" else f" ({p.label})"
@@ -113,3 +121,25 @@ class MTModelCheck(Check):
                 data={"label": p.label, "probability": round(p.score, 4)},
             ))
         return out
+
+
+#: A confident span is a warning only in an article at least as likely MT as not; below, the span
+#: needs ``min_document_probability`` to be shown as info. On clean web articles most confident spans
+#: sat in documents the document head scores as human.
+WARNING_DOCUMENT_PROBABILITY = 0.5
+#: Sentences shorter than this are cells, list items or headings, not running text.
+MIN_RUNNING_WORDS = 6
+_RUNNING_END = (".", "!", '"', "”", "’", "'", ")")
+
+
+def _in_running_text(text: str, span: SpanPrediction, sentences: list, starts: list[int]) -> bool:
+    """The span has a lower-case letter and sits in a sentence of running text (see the rule doc)."""
+    import bisect
+
+    if not any(c.islower() for c in text[span.start:span.end]):
+        return False
+    i = bisect.bisect_right(starts, span.start) - 1
+    if i < 0 or span.start >= sentences[i].end:
+        return False
+    sentence = sentences[i].text.rstrip()
+    return len(sentence.split()) >= MIN_RUNNING_WORDS and sentence.endswith(_RUNNING_END) and not sentence.rstrip("”\"'’)").endswith("?")

@@ -57,21 +57,29 @@ def scan(docs: Sequence[Doc], model: bool = True, show: int = 0) -> dict:
     return out
 
 
-def measure(model: bool = True, half: str = "test", limit: int | None = None, show: int = 0) -> dict:
+def measure(model: bool = True, half: str = "test", limit: int | None = None, show: int = 0,
+            web_limit: int | None = None) -> dict:
+    """Both populations; ``web_limit`` (default ``limit``) caps the WCXB articles (a fixed, seeded sample)."""
+    import random
+
     web = wcxb_bodies(half)
+    cap = web_limit if web_limit is not None else limit
+    if cap is not None and cap < len(web):
+        web = random.Random(0).sample(web, cap)
     return {"native_news": scan(native_english("news")[:limit], model, show),
-            f"general_web_{half}_sites": scan(web[:limit], model, show)}
+            f"general_web_{half}_sites": scan(web, model, show)}
 
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--half", choices=("tune", "test"), default="test")
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--web-limit", type=int, default=None, help="WCXB articles (a seeded sample; default --limit)")
     ap.add_argument("--no-model", action="store_true", help="rules only (fast)")
     ap.add_argument("--show", type=int, default=0, help="print the context of this many warnings")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
-    r = measure(not args.no_model, args.half, args.limit, args.show)
+    r = measure(not args.no_model, args.half, args.limit, args.show, args.web_limit)
     for name, m in r.items():
         print(f"{name}: {m['articles']} articles, {m['words']} words: {m['share_with_mt_warning']:.1%} with an mt warning, "
               f"{m['warnings_per_1000_words']:.3f} warnings/1,000 words; {m['findings']}")
