@@ -57,8 +57,13 @@ def language_sets(shared: Path | None = None, limit: int = PER_LANGUAGE) -> dict
     return {lang: paired(docs, limit=limit, seed=1) for lang, docs in sorted(by_lang.items())}
 
 
-def htmt_test(shared: Path | None = None) -> dict[str, list[Doc]]:
+def htmt_test(shared: Path | None = None, limit: int | None = None) -> dict[str, list[Doc]]:
+    """HT and MT (per engine) of the test documents; ``limit``: a seeded sample of documents."""
     docs = [d for d in ht_vs_mt_docs(shared) if d.split == "test"]
+    groups = sorted({d.group for d in docs})
+    if limit is not None and limit < len(groups):
+        keep = set(random.Random(2).sample(groups, limit))
+        docs = [d for d in docs if d.group in keep]
     human = [d for d in docs if d.kind == HT]
     return {engine: human + [d for d in docs if d.system == engine] for engine in ("deepl", "google")}
 
@@ -101,14 +106,14 @@ def seeds(scorer: Scorer) -> dict:
 
 
 def evaluate(scorer: Scorer, seen_languages: Sequence[str], shared: Path | None = None,
-             limit: int = PER_LANGUAGE) -> dict:
+             limit: int = PER_LANGUAGE, htmt_limit: int | None = None) -> dict:
     """(b), (c) and (d) for one scorer; ``seen_languages``: the source languages it was trained on."""
     out: dict = {"languages": {}, "htmt_test": {}}
     for lang, docs in language_sets(shared, limit).items():
         r = scores_of(docs, scorer([d.text for d in docs]))
         r["seen_in_training"] = lang in seen_languages
         out["languages"][lang] = r
-    for engine, docs in htmt_test(shared).items():
+    for engine, docs in htmt_test(shared, htmt_limit).items():
         out["htmt_test"][engine] = scores_of(docs, scorer([d.text for d in docs]))
     out["htmt_test"]["published_accuracy"] = PUBLISHED_HTMT_ACCURACY
     unseen = [r["auc"] for lang, r in out["languages"].items() if not r["seen_in_training"] and "auc" in r]
