@@ -95,3 +95,13 @@ train-mt: $(VENV)/.eval
 
 eval-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_model
+
+# MT document head v2 (issue 15): every data set in $(SHARED)/data/mt, leave-one-language-out folds,
+# against the shipped head on the same documents -> bench/results/mt_document.json (measure only).
+.PHONY: eval-mt-document eval-mt-clean
+eval-mt-document: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.mt.model.doc_train --out bench/results/mt_document.json
+
+# mt warnings on clean articles: native English news and the test half of WCXB sites -> bench/results/mt_clean.json
+eval-mt-clean: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_clean --out bench/results/mt_clean.json
