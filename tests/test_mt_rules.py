@@ -256,3 +256,10 @@ def test_scanner_reports_mt_findings_for_seed_002(seeds):
     [report] = Scanner(cfg).scan(iter_articles([str(next(seeds.glob("002_*.txt")))], ReaderOptions()))
     rules = {f.rule for f in report.findings}
     assert {"MT.MidSentenceCapital", "MT.MissingSentenceBreak", "MT.RepeatedPunctuation", "MT.PersonShift"} <= rules
+
+
+def test_a_comma_splice_before_a_capitalised_subject_is_only_info(find):
+    text = "Choose your lumber carefully, You want it to be as straight as possible for the frame."
+    assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "You", "info")]
+    text = "The crowd surrounded the tank, At the exit of the town they blocked the road for hours."
+    assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "At", "warning")]

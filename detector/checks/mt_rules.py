@@ -28,7 +28,7 @@ MID_SENTENCE_CAPITAL = Rule(
     "Machine translation and sentence-by-sentence post-editing leave capitals on common words inside a "
     "sentence (\"As proven Another photo\", \"showed residents Throw a Molotov cocktail into the tank, At "
     "the exit\"). A word is flagged when it is Titlecase, not the first word of a sentence, quote, bracket "
-    "or colon clause, table cell (a tab, \" | \", \" • \") or list item (after \"1\", \"(b)\"), frequent as a common word (wordfreq Zipf >= 3.5 for function words, >= 4.0 for "
+    "or colon clause (a subject after a comma splice, \"..., You want\", is info), table cell (a tab, \" | \", \" • \") or list item (after \"1\", \"(b)\"), frequent as a common word (wordfreq Zipf >= 3.5 for function words, >= 4.0 for "
     "others), not conventionally capitalised (days, months, demonyms, titles), not part of a multi-word "
     "name or title, not in a long title-case quote (a cited headline), not capitalised elsewhere in the article's running text, not a place (GeoNames) or "
     "a known Ukrainian name (the transliteration gazetteer, when installed), and not on a headline-like "

@@ -32,6 +32,9 @@ FUNCTION_WORDS = frozenset(
     why how is are was were be been being has have had do does did can could would shall should might
     must not also very just only even still already there then""".split()
 )
+#: Subjects and openers that start a new clause after a comma splice ("..., You want it straight"):
+#: weaker evidence there (info) than a preposition or determiner would be ("the tank, At the exit").
+CLAUSE_OPENERS = frozenset("you this it these those they we he she there if".split())
 #: Words that join the parts of a multi-word name ("Sea of Azov", "Rostov-on-Don", "Bank of America").
 NAME_JOINERS = frozenset("of de da del della di du la le von van der den al el bin ibn and or for the on upon y".split())
 #: Small words inside a title-case title ("How to Live Stream on Facebook", "Gone with the Wind");
@@ -95,6 +98,8 @@ def find_capitals(
                 if name or zipf(lw) < (min_zipf if function_word else min_zipf_common):
                     continue
                 kind = "function-word" if function_word else "common-word"
+                if function_word and lw in CLAUSE_OPENERS and text[words[i - 1].end:w.start].strip() == ",":
+                    kind = "common-word"  # "carefully, You want": a comma splice, native as often as MT
                 yield Hit(
                     w.start, w.end,
                     f"'{w.text}' is capitalised in the middle of a sentence but is a common word, not a name"
