@@ -115,3 +115,13 @@ bench-sizes: $(VENV)/.dev
 	$(BIN)/python bench/size_sweep.py --ignore Date --ignore Translit
 	$(BIN)/python bench/size_sweep.py --ignore Date --sizes 10000,100000,1000000,3000000 --out bench/results/size_sweep_translit.json
 	$(BIN)/python bench/size_sweep.py --text dates --select Date --sizes 62500,125000,250000,500000 --out bench/results/size_sweep_dates.json
+
+# MT document head v2 (issue 15): every data set in $(SHARED)/data/mt, leave-one-language-out folds,
+# against the shipped head on the same documents -> bench/results/mt_document.json (measure only).
+.PHONY: eval-mt-document eval-mt-clean
+eval-mt-document: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.mt.model.doc_train --out bench/results/mt_document.json
+
+# mt warnings on clean articles: native English news and the test half of WCXB sites -> bench/results/mt_clean.json
+eval-mt-clean: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_clean --out bench/results/mt_clean.json

@@ -144,8 +144,11 @@ detector evaluate --model runs/farm test.jsonl
 detector check articles/ --model runs/farm
 ```"""),
     ("md", """**Label a handful of examples.** A labeled example is a text, the character spans that are
-machine-translation errors, and optionally a document label (`mt` or `human`). `label()` finds each
-marked substring, so offsets are exact; clean sentences get no spans."""),
+machine-translation errors, and optionally a document label (`mt` or `human`) and the language a
+translation was made from (`source_language`: stored with the data for per-language evaluation;
+no model reads it yet). `label()` finds each marked substring, so offsets are exact; clean sentences
+get no spans. Typography (curly or straight quotes, dashes, `…`) makes no difference: the model
+normalises it before it reads a text."""),
     ("code", """import os, tempfile
 from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -155,7 +158,7 @@ from detector.ml.labeled import Example, LabeledSpan, read_jsonl, write_jsonl
 
 def label(text: str, *errors: str) -> Example:
     spans = [LabeledSpan(text.index(e), text.index(e) + len(e), "error") for e in errors]
-    return Example(text, spans, "mt" if errors else "human")
+    return Example(text, spans, "mt" if errors else "human", source_language="uk" if errors else None)
 
 
 TRAIN = [
@@ -201,9 +204,9 @@ for name, rows in {"train": TRAIN, "dev": DEV, "test": TEST}.items():
 print((work / "train.jsonl").read_text().splitlines()[0])
 assert [e.text for e in read_jsonl(work / "test.jsonl")] == [e.text for e in TEST]"""),
     ("md", "**Before.** The shipped model on the test sentences:"),
-    ("code", """from detector.ml.mt_metrics import format_table
-from detector.ml.mt_model import SHIPPED_DIR, MTModel
-from detector.ml.mt_train import TrainConfig, evaluate, train
+    ("code", """from detector.mt.model.metrics import format_table
+from detector.mt.model.model import SHIPPED_DIR, MTModel
+from detector.mt.model.train import TrainConfig, evaluate, train
 
 before_model = MTModel.load(SHIPPED_DIR)
 before = evaluate(before_model, TEST)

@@ -17,7 +17,7 @@ from test_mt_model import tiny_jsonl
 from detector.ml import encoder as encoder_module
 from detector.ml.encoder import load_encoder
 from detector.ml.encoder_adapter import ADAPTER_DIR, balanced_epoch
-from detector.ml.mt_model import MTModel
+from detector.mt.model.model import MTModel
 
 TEXTS = ["The soldiers stopped in the center of town number 7.. It prevented the convoy from moving.",
          "Residents of town number 7 gathered outside city hall on Tuesday."]

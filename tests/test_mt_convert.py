@@ -23,10 +23,10 @@ from detector.ml.labeled import (
     sentence_units,
     write_jsonl,
 )
-from detector.ml.mt_corpus import repair_span, split_of
-from detector.ml.mt_metrics import span_prf
-from detector.ml.mt_model import Calibration, decode_spans
-from detector.ml.mt_synthetic import double_period, glued_period, lost_break, synthetic_examples
+from detector.mt.model.corpus import repair_span, split_of
+from detector.mt.model.metrics import span_prf
+from detector.mt.model.model import Calibration, decode_spans
+from detector.mt.model.synthetic import double_period, glued_period, lost_break, synthetic_examples
 
 TEXT = "In the center of town.. It prevented the convoy from advancing."
 EXAMPLES = [
@@ -46,6 +46,18 @@ def test_jsonl_round_trip_keeps_unannotated_apart_from_clean(tmp_path: Path) -> 
     back = read_jsonl(path)
     _same(back, EXAMPLES)
     assert back[1].spans == [] and back[2].spans is None  # clean vs not annotated for spans
+
+
+def test_source_language_is_validated_stored_and_round_trips(tmp_path: Path) -> None:
+    ex = parse_record({"text": "A translated text.", "label": "mt", "source_language": "uk"})
+    assert ex.source_language == "uk" and ex.to_json()["source_language"] == "uk"
+    assert parse_record({"text": "An original text.", "label": "human"}).source_language is None
+    path = tmp_path / "lang.jsonl"
+    write_jsonl([ex], path)
+    assert read_jsonl(path)[0].source_language == "uk"
+    assert to_labelstudio([ex])[0]["data"]["source_language"] == "uk"
+    with pytest.raises(LabeledDataError, match="source_language"):
+        parse_record({"text": "abc", "source_language": 7}, "f.jsonl:1")
 
 
 @pytest.mark.parametrize("record, message", [
@@ -68,7 +80,7 @@ def test_labelstudio_annotations_round_trip() -> None:
 
 
 def test_labelstudio_predictions_need_review_unless_asked() -> None:
-    from detector.ml.mt_model import Prediction, SpanPrediction
+    from detector.mt.model.model import Prediction, SpanPrediction
 
     preds = [Prediction([SpanPrediction(21, 23, "error", 0.9)], {"human": 0.2, "mt": 0.8})]
     tasks = to_labelstudio(EXAMPLES[:1], preds)

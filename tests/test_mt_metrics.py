@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detector.ml.mt_metrics import auc_interval
+from detector.mt.model.metrics import auc_interval
 
 
 def test_perfect_ranking_has_a_degenerate_interval() -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_cli
 
-from detector.article import Article
+from detector.article import Article, Document
 from detector.checks.mt_model import MTModelCheck
 from detector.config import load_config
-from detector.ml.mt_model import SHIPPED_DIR
+from detector.mt.model.model import SHIPPED_DIR
 from detector.scanner import Scanner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def test_train_saves_best_and_last_with_meta(trained: Path) -> None:
 
 
 def test_trained_model_learns_the_document_label(trained: Path) -> None:
-    from detector.ml.mt_model import MTModel
+    from detector.mt.model.model import MTModel
 
     model = MTModel.load(trained / "model-best")
     mt, human = model.predict([
@@ -73,7 +73,7 @@ def test_trained_model_learns_the_document_label(trained: Path) -> None:
 
 
 def test_train_adds_a_document_head_and_models_without_one_fall_back(trained: Path) -> None:
-    from detector.ml.mt_model import MTModel
+    from detector.mt.model.model import MTModel
 
     best, last = MTModel.load(trained / "model-best"), MTModel.load(trained / "model-last")
     meta = json.loads((trained / "model-best" / "meta.json").read_text())
@@ -99,9 +99,9 @@ def test_evaluate_scores_the_probabilities_the_model_outputs(trained: Path, tmp_
     """With a document head, `evaluate` reports the head's document scores (what mt_probability
     is), and the plain sentence votes beside them."""
     from detector.ml.labeled import read_jsonl
-    from detector.ml.mt_metrics import doc_scores
-    from detector.ml.mt_model import MTModel, resolve_model_dir
-    from detector.ml.mt_train import evaluate
+    from detector.mt.model.metrics import doc_scores
+    from detector.mt.model.model import MTModel, resolve_model_dir
+    from detector.mt.model.train import evaluate
 
     model = MTModel.load(resolve_model_dir(str(trained)))
     assert model.document is not None
@@ -190,3 +190,23 @@ def test_batching_does_not_change_results() -> None:
     for a, b in zip(together, alone, strict=True):
         assert a.metrics["mt_probability"] == pytest.approx(b.metrics["mt_probability"], abs=1e-4)
         assert [(f.start, f.end) for f in a.findings] == [(f.start, f.end) for f in b.findings]
+
+
+@pytest.mark.parametrize("text, word, shown", [
+    ("In our testing, the machine was outstanding at removing stains from every shirt.", "outstanding", True),
+    ("Credit Hour | $337 | $516 per credit for the standard online semester.", "337", False),  # no lower-case letter
+    ("Cost for one | Public, in-state | Private", "one", False),  # a table cell
+    ("How much should I tip cross-country movers?", "should", False),  # a question heading
+    ("Machine learning in eCommerce", "learning", False),  # a heading: no full stop
+    ("A. ML in eCommerce involves using algorithms to analyze data.", "A.", False),
+])
+def test_model_spans_are_shown_only_in_running_text(text: str, word: str, shown: bool) -> None:
+    from detector.checks.mt_model import _in_running_text
+    from detector.mt.context import mt_sentences
+    from detector.mt.model.model import SpanPrediction
+
+    doc = Document(Article("t", text))
+    sentences = mt_sentences(doc)
+    start = text.index(word)
+    span = SpanPrediction(start, start + len(word), "error", 0.9)
+    assert _in_running_text(text, span, sentences, [s.start for s in sentences]) is shown

@@ -157,6 +157,46 @@ def test_first_person_without_news_cues_is_info(find):
     assert find(text, "MT.PersonShift") == [("MT.PersonShift", "I", "info")]
 
 
+@pytest.mark.parametrize("tail", [
+    # reviews, blogs and how-tos address the reader: first person is their voice
+    "You will want a sturdy case for this laptop. Your bag matters too, and you should check the ports. "
+    "I like laptops with lots of ports.",
+    "Seeking inclusion in abstracting and indexing (A&I) databases will expand the reach of a journal.",
+    # a quote split over two lines whose second line lost its opening mark
+    "\n“I heard my wife cry for help, but then silence.\nI don't know what happened to her and my child.",
+    "This is the subject of my column for this week.",
+])
+def test_first_person_as_the_genre_or_in_continued_quotes_is_spared(find, tail):
+    assert find(NEWS + tail, "MT.PersonShift") == []
+
+
+def test_an_unclosed_quote_exempts_only_the_next_line(find):
+    text = NEWS + "\n“We were not ready.\nNobody told us.\nThe tank was towed by a tractor, so I didn't know if it was occupied."
+    assert find(text, "MT.PersonShift") == [("MT.PersonShift", "I", "warning")]
+
+
+# -- line and cell boundaries --------------------------------------------------------------------
+def test_mt_sentences_split_flattened_table_rows_into_cells():
+    from detector.mt.context import mt_sentences
+
+    text = "Model | Price | The case is sturdy\nTutor.com\t4.5/5\tThe platform connects students."
+    doc = Document(Article(id="t", text=text))
+    cells = [s.text for s in mt_sentences(doc)]
+    assert cells == ["Model", "Price", "The case is sturdy", "Tutor.com", "4.5/5", "The platform connects students."]
+    assert all(text[s.start:s.end] == s.text for s in mt_sentences(doc))
+
+
+@pytest.mark.parametrize("text", [
+    "Tutor.com\t⭐1.9/5\tThe platform effectively connects students and tutors, though it costs more.",
+    "Financial or compliance reporting\t Not suitable\tTask-specific models with audit trails.",
+    "1 In 2025, most Rust users said they wanted to keep using it, according to the survey.",
+    "⁰ Those speeds for caseless benchmarks are mostly dependent on the data location and size.",
+    "Read the story “Bluetooth Headphones Don’t Always Play Nice With Computers. Here’s Why.” on the site.",
+])
+def test_cells_list_markers_and_cited_titles_start_clauses(find, text):
+    assert find(text, "MT.MidSentenceCapital") == []
+
+
 # -- MT.Untranslated -----------------------------------------------------------------------------
 def test_cyrillic_words_in_an_english_sentence(find):
     found = find("The city council said that окупанти left the building on Monday morning.", "MT.Untranslated")
@@ -216,3 +256,10 @@ def test_scanner_reports_mt_findings_for_seed_002(seeds):
     [report] = Scanner(cfg).scan(iter_articles([str(next(seeds.glob("002_*.txt")))], ReaderOptions()))
     rules = {f.rule for f in report.findings}
     assert {"MT.MidSentenceCapital", "MT.MissingSentenceBreak", "MT.RepeatedPunctuation", "MT.PersonShift"} <= rules
+
+
+def test_a_comma_splice_before_a_capitalised_subject_is_only_info(find):
+    text = "Choose your lumber carefully, You want it to be as straight as possible for the frame."
+    assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "You", "info")]
+    text = "The crowd surrounded the tank, At the exit of the town they blocked the road for hours."
+    assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "At", "warning")]

@@ -1,6 +1,6 @@
 """The MT model as a check: the article's ``mt_probability`` and ``MT.ModelSpan`` findings.
 
-The model (``detector.ml.mt_model``) is a MiniLM encoder (LoRA-adapted, the adapter merged on
+The model (``detector.mt.model.model``) is a MiniLM encoder (LoRA-adapted, the adapter merged on
 load) with two small trained heads and a document head. One
 forward pass runs over the sentences of every article in the batch (sorted by length, padded per
 batch, inference mode). Its spans are *supporting* evidence: the scanner folds them into an
@@ -16,9 +16,10 @@ from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
+from detector.mt.context import mt_sentences
 
 if TYPE_CHECKING:
-    from detector.ml.mt_model import SpanPrediction
+    from detector.mt.model.model import SpanPrediction
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,11 @@ MODEL_SPAN = Rule(
         "rules. Thresholds are tuned on held-out MQM annotations: a warning needs the probability at "
         "which dev precision reached 0.5, an info finding the one at which it reached 0.3 (or the "
         "F0.5-best); info spans are only reported in articles whose `mt_probability` is at least "
-        "`min_document_probability`. Being supporting evidence, "
+        "`min_document_probability`, warnings in articles at least as likely MT as not (0.5). Spans are "
+        "only reported in running text: not in table cells, list items, headings or questions (a "
+        "sentence of fewer than six words, or one that does not end in a full stop or exclamation "
+        "mark), and not on words without a lower-case letter (numbers, codes, \"A.\" in a Q&A). "
+        "Being supporting evidence, "
         "it is folded into an overlapping explainable MT rule finding (`data.supported_by`). Expect "
         "misses and some noise: on held-back MQM news its character-level F1 is modest (see "
         "models/mt/meta.json and `make eval-mt`). Retrain it on your own annotations with "
@@ -63,7 +68,7 @@ class MTModelCheck(Check):
     }
 
     def setup(self) -> None:
-        from detector.ml.mt_model import MTModel, resolve_model_dir
+        from detector.mt.model.model import MTModel, resolve_model_dir
 
         self.model = None
         folder = resolve_model_dir(self.settings["model"])
@@ -86,7 +91,7 @@ class MTModelCheck(Check):
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
         if self.model is None:
             return [Result() for _ in docs]
-        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in doc.sentences] for doc in docs],
+        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in mt_sentences(doc)] for doc in docs],
                                           batch_size=int(self.settings["batch_size"]))
         results = []
         for doc, pred in zip(docs, preds, strict=True):
@@ -97,9 +102,13 @@ class MTModelCheck(Check):
     def _findings(self, doc: Document, spans: list[SpanPrediction], p_mt: float | None) -> list[Finding]:
         out = []
         min_doc = float(self.settings["min_document_probability"])
+        sentences = mt_sentences(doc)
+        starts = [s.start for s in sentences]
         for p in spans:
+            if not _in_running_text(doc.text, p, sentences, starts):
+                continue
             k = self.model.span_labels.index(p.label)
-            confident = p.score >= self.warn_thr[k]
+            confident = p.score >= self.warn_thr[k] and (p_mt is None or p_mt >= WARNING_DOCUMENT_PROBABILITY)
             if not confident and p_mt is not None and p_mt < min_doc:
                 continue
             label = "" if p.label == "error" else f" ({p.label})"
@@ -112,3 +121,25 @@ class MTModelCheck(Check):
                 data={"label": p.label, "probability": round(p.score, 4)},
             ))
         return out
+
+
+#: A confident span is a warning only in an article at least as likely MT as not; below, the span
+#: needs ``min_document_probability`` to be shown as info. On clean web articles most confident spans
+#: sat in documents the document head scores as human.
+WARNING_DOCUMENT_PROBABILITY = 0.5
+#: Sentences shorter than this are cells, list items or headings, not running text.
+MIN_RUNNING_WORDS = 6
+_RUNNING_END = (".", "!", '"', "”", "’", "'", ")")
+
+
+def _in_running_text(text: str, span: SpanPrediction, sentences: list, starts: list[int]) -> bool:
+    """The span has a lower-case letter and sits in a sentence of running text (see the rule doc)."""
+    import bisect
+
+    if not any(c.islower() for c in text[span.start:span.end]):
+        return False
+    i = bisect.bisect_right(starts, span.start) - 1
+    if i < 0 or span.start >= sentences[i].end:
+        return False
+    sentence = sentences[i].text.rstrip()
+    return len(sentence.split()) >= MIN_RUNNING_WORDS and sentence.endswith(_RUNNING_END) and not sentence.rstrip("”\"'’)").endswith("?")

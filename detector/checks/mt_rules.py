@@ -28,9 +28,9 @@ MID_SENTENCE_CAPITAL = Rule(
     "Machine translation and sentence-by-sentence post-editing leave capitals on common words inside a "
     "sentence (\"As proven Another photo\", \"showed residents Throw a Molotov cocktail into the tank, At "
     "the exit\"). A word is flagged when it is Titlecase, not the first word of a sentence, quote, bracket "
-    "or colon clause, frequent as a common word (wordfreq Zipf >= 3.5 for function words, >= 4.0 for "
+    "or colon clause (a subject after a comma splice, \"..., You want\", is info), table cell (a tab, \" | \", \" • \") or list item (after \"1\", \"(b)\"), frequent as a common word (wordfreq Zipf >= 3.5 for function words, >= 4.0 for "
     "others), not conventionally capitalised (days, months, demonyms, titles), not part of a multi-word "
-    "name or title, not capitalised elsewhere in the article's running text, not a place (GeoNames) or "
+    "name or title, not in a long title-case quote (a cited headline), not capitalised elsewhere in the article's running text, not a place (GeoNames) or "
     "a known Ukrainian name (the transliteration gazetteer, when installed), and not on a headline-like "
     "line. Function words (\"At\", \"Another\") are warnings; other common words are info, because a "
     "capitalised common word can still be a name detector cannot see (a brand, a band, a ship).",
@@ -69,10 +69,13 @@ PERSON_SHIFT = Rule(
     "a Z and was towed by a tractor, so I didn't know if it was occupied\") usually means a quote lost its "
     "marks or an impersonal form was mistranslated. Quotes (also unbalanced ones that run to the end of "
     "a paragraph, and the paragraph after \"he said:\"), unquoted attribution (\"..., he said\"), interview "
-    "transcripts (\"Q:\", \"Name:\") and Roman numerals (\"World War I\") are spared. An article with more "
+    "transcripts (\"Q:\", \"Name:\"), a line continuing a quote left open on the line before, \"A&I\" and "
+    "Roman numerals (\"World War I\") are spared. An article with more "
     "than two such sentences (or 10% of its sentences) is a first-person piece (a column, a blog, "
-    "reportage) and gets no findings; in an article without news cues (fewer than two of said/says/told/"
-    "according to/reported/\"on Tuesday\") the finding is info.",
+    "reportage) and gets no findings, and so is one that addresses the reader or speaks as \"we\" "
+    "outside quotes (three or more you/your/we/our/us: reviews, how-tos, blogs) or names its genre "
+    "(column, review, blog, interview, essay, \"my opinion\"); in an article without news cues (fewer "
+    "than two of said/says/told/according to/reported/\"on Tuesday\") the finding is info.",
 )
 UNTRANSLATED = Rule(
     "MT.Untranslated", Category.MT, WARNING,

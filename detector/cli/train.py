@@ -22,7 +22,7 @@ def _examples(path: Path, what: str) -> list:
 
 
 def _load_model(model: Optional[str], encoder: Optional[str]):  # noqa: ANN202
-    from detector.ml.mt_model import MTModel, resolve_model_dir
+    from detector.mt.model.model import MTModel, resolve_model_dir
 
     folder = resolve_model_dir(model)
     try:
@@ -46,8 +46,8 @@ def train(
 ) -> None:
     """Train the MT model's tagger and document classifier on labeled JSONL."""
     from detector.ml.encoder_adapter import AdaptConfig
-    from detector.ml.mt_train import TrainConfig
-    from detector.ml.mt_train import train as run_train
+    from detector.mt.model.train import TrainConfig
+    from detector.mt.model.train import train as run_train
 
     if output.exists() and any(output.iterdir()) and not force:
         raise UsageError(f"{output} is not empty; choose another --output or pass --force")
@@ -64,8 +64,8 @@ def evaluate(
     format: str = typer.Option("text", "--format", "-f", help="text | json"),
 ) -> None:
     """Span P/R/F1 per label and document accuracy/AUC/MCC of a trained model."""
-    from detector.ml.mt_metrics import format_table
-    from detector.ml.mt_train import evaluate as run_eval
+    from detector.mt.model.metrics import format_table
+    from detector.mt.model.train import evaluate as run_eval
 
     if format not in ("text", "json"):
         raise UsageError("--format must be text or json")

@@ -3,7 +3,7 @@
     python -m detector.eval.mt_model            # evaluate models/mt on the held-back test split
     python -m detector.eval.mt_model --train    # retrain models/mt first (LoRA-adapted encoder, ~30 min)
 
-Held back, split by document (``mt_corpus.split_of``): WMT22 uk-en/ru-en documents, each as its
+Held back, split by document (``detector.mt.model.corpus.split_of``): WMT22 uk-en/ru-en documents, each as its
 human reference and one MT output (so topic cannot separate the classes), scored by document ROC
 AUC and MCC; MQM zh-en news documents, scored by character-level span P/R/F1 against every
 rater's annotation. Also: sentences/second on 2 CPU threads, and the training time from meta.json.
@@ -23,12 +23,14 @@ from pathlib import Path
 
 import torch
 
+from detector.eval.mt_clean import measure as clean_measure
+from detector.eval.mt_honest import PER_LANGUAGE, evaluate, print_summary
 from detector.ml.encoder_adapter import ADAPTER_DIR, AdaptConfig
 from detector.ml.labeled import Example
-from detector.ml.mt_corpus import shipped_corpus
-from detector.ml.mt_metrics import auc_interval, doc_scores, span_prf
-from detector.ml.mt_model import SHIPPED_DIR as SHIPPED
-from detector.ml.mt_model import MTModel
+from detector.mt.model.corpus import shipped_corpus
+from detector.mt.model.metrics import auc_interval, doc_scores, span_prf
+from detector.mt.model.model import SHIPPED_DIR as SHIPPED
+from detector.mt.model.model import MTModel
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results" / "mt.json"
@@ -36,7 +38,7 @@ RESULTS = REPO / "bench" / "results" / "mt.json"
 
 def retrain(splits: dict[str, list[Example]], stats: Counter, cache: Path) -> None:
     """Train on train/dev and install model-best as models/mt (with its data note)."""
-    from detector.ml.mt_train import TrainConfig, train
+    from detector.mt.model.train import TrainConfig, train
 
     with tempfile.TemporaryDirectory() as tmp:
         extra = {"sources": {
@@ -138,37 +140,13 @@ def _by_domain(docs: list[Example], preds: list, model: MTModel) -> dict:
     return {name: _subset(docs, preds, model, [i for i, d in enumerate(of) if d == name]) for name in sorted(set(of))}
 
 
-def clean_english(n: int) -> dict:
-    """What users see on original English news: every ``mt`` finding (rules and model spans, after
-    the scanner folds spans into rule findings) on ``n`` WCXB article bodies, and their
-    ``mt_probability``. No article here is translated, so each warning is a false alarm."""
-    import itertools
-
-    import numpy as np
-
-    from detector.article import Article
-    from detector.config import load_config
-    from detector.eval.mt_rules import wcxb_articles
-    from detector.scanner import Scanner
-
-    scanner = Scanner(load_config().with_overrides({"select": ["mt"]}))
-    reports = scanner.check_articles([Article(f"wcxb-{i}", t) for i, t in enumerate(itertools.islice(wcxb_articles(), n))])
-    words = sum(r.words for r in reports)
-    counts = Counter(f"{f.rule}:{f.severity.value}" for r in reports for f in r.findings)
-    p = np.array([r.mt_probability for r in reports if r.mt_probability is not None])
-    warnings = sum(v for k, v in counts.items() if not k.endswith(":info"))
-    return {"articles": len(reports), "words": words, "findings": dict(sorted(counts.items())),
-            "warning_or_above_per_1000_words": round(1000.0 * warnings / max(words, 1), 4),
-            "model_span_warnings_per_1000_words": round(1000.0 * counts["MT.ModelSpan:warning"] / max(words, 1), 4),
-            "mt_probability": {"mean": round(float(p.mean()), 4), "share_at_least_0.5": round(float((p >= 0.5).mean()), 4),
-                               "share_at_least_0.7": round(float((p >= 0.7).mean()), 4)}}
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", action="store_true", help="retrain models/mt from ../shared/data first")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "detector" / "mt-encoded")
-    ap.add_argument("--clean", type=int, default=150, help="WCXB article bodies for the false-alarm measure (0: skip)")
+    ap.add_argument("--clean", type=int, default=None, help="at most this many clean articles per population (0: skip)")
+    ap.add_argument("--per-language", type=int, default=PER_LANGUAGE, help="test documents per source language in (b)")
+    ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     torch.set_num_threads(2)
     stats: Counter = Counter()
@@ -177,8 +155,11 @@ def main() -> None:
         retrain(splits, stats, args.cache)
     model = MTModel.load(SHIPPED)
     r = measure(model, splits["test"])
-    if args.clean:
-        r["clean_english"] = clean_english(args.clean)
+    seen = model.meta.get("source_languages", ["uk", "ru"])
+    r["honest"] = evaluate(lambda texts: [p.doc_probs["mt"] for p in model.predict(list(texts))], seen,
+                           limit=args.per_language)
+    if args.clean != 0:
+        r["clean"] = clean_measure(model=True, half="test", limit=args.clean)
     d = r["documents"]
     print(f"{'measure':<44}{'value':>10}")
     print(f"{'WMT22 test documents (paired human/MT)':<44}{d['documents']:>10}")
@@ -194,16 +175,13 @@ def main() -> None:
           f"{s['precision']:>6.3f} / {s['recall']:.3f} / {s['f1']:.3f}")
     print(f"{'inference sentences/second (2 threads)':<44}{r['inference']['sentences_per_second']:>10.1f}")
     print(f"{'training seconds (incl. encoding)':<44}{r['training_seconds']!s:>10}")
-    if "clean_english" in r:
-        c = r["clean_english"]
-        print(f"{'clean WCXB news (' + str(c['articles']) + ' articles, ' + str(c['words']) + ' words):':<44}")
-        print(f"{'  mt warnings per 1,000 words (all rules)':<44}{c['warning_or_above_per_1000_words']:>10.3f}")
-        print(f"{'  of which MT.ModelSpan':<44}{c['model_span_warnings_per_1000_words']:>10.3f}")
-        print(f"{'  mt_probability mean / share >= 0.5':<44}{c['mt_probability']['mean']:>6.3f} / "
-              f"{c['mt_probability']['share_at_least_0.5']:.3f}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    print_summary(r["honest"], "(b) per source language, (c) HT-vs-MT test, (d) seeds:")
+    for name, c in r.get("clean", {}).items():
+        print(f"  clean {name}: {c['articles']} articles, {c['share_with_mt_warning']:.1%} with an mt warning, "
+              f"{c['warnings_per_1000_words']:.3f} warnings/1,000 words")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

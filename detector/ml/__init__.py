@@ -1,1 +1,1 @@
-"""Models: encoder loading, heads, training and evaluation."""
+"""What several families share: encoder loading, LoRA adapters, the labelled-data and annotation formats."""

@@ -60,7 +60,8 @@ def to_labelstudio(examples: Sequence[Example], predictions: Sequence[Any] | Non
     """
     tasks = []
     for i, ex in enumerate(examples):
-        task: dict[str, Any] = {"data": {"text": ex.text, **({"group": ex.group} if ex.group else {})}}
+        task: dict[str, Any] = {"data": {"text": ex.text, **({"group": ex.group} if ex.group else {}),
+                                         **({"source_language": ex.source_language} if ex.source_language else {})}}
         if predictions is not None:
             pred = predictions[i]
             label = max(pred.doc_probs, key=pred.doc_probs.get) if pred.doc_probs else None
@@ -120,7 +121,9 @@ def from_labelstudio(data: Any, include_predictions: bool = False, text_key: str
             continue
         spans, label = _from_results(text, results, where)
         group = (task.get("data") or {}).get("group")
-        out.append(Example(text, spans, label, group, {"labelstudio_id": task.get("id")} if task.get("id") is not None else {}))
+        lang = (task.get("data") or {}).get("source_language")
+        out.append(Example(text, spans, label, group, {"labelstudio_id": task.get("id")} if task.get("id") is not None else {},
+                           lang if isinstance(lang, str) and lang else None))
     return out
 
 

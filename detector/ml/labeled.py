@@ -3,7 +3,9 @@
 One record per line: ``{"text": str, "spans": [{"start", "end", "label"}], "label": str | null}``.
 ``spans`` present (even empty) means the text was annotated for error spans; absent means it was
 not, so a document-labelled text does not teach the tagger that it is error-free. ``label`` is an
-optional document label (the shipped model uses "mt" / "human"). Extra keys (``group``, ``meta``)
+optional document label (the shipped model uses "mt" / "human"). ``source_language`` (an ISO code
+such as "uk", or null) says what a translation was made from; it is validated and stored for
+per-language evaluation and later models, and no model reads it yet. Extra keys (``group``, ``meta``)
 are kept: ``group`` names the source document so splits and pairing keep versions together.
 """
 
@@ -38,6 +40,7 @@ class Example:
     label: str | None = None
     group: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    source_language: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
@@ -47,6 +50,8 @@ class Example:
             out["label"] = self.label
         if self.group is not None:
             out["group"] = self.group
+        if self.source_language is not None:
+            out["source_language"] = self.source_language
         if self.meta:
             out["meta"] = self.meta
         return out
@@ -74,7 +79,11 @@ def parse_record(record: Any, where: str = "record") -> Example:
     if label is not None and not isinstance(label, str):
         raise LabeledDataError(f"{where}: 'label' must be a string or null")
     group = record.get("group")
-    return Example(text, spans, label, None if group is None else str(group), dict(record.get("meta") or {}))
+    source_language = record.get("source_language")
+    if source_language is not None and not (isinstance(source_language, str) and source_language.strip()):
+        raise LabeledDataError(f"{where}: 'source_language' must be a language code (e.g. \"uk\") or null")
+    return Example(text, spans, label, None if group is None else str(group), dict(record.get("meta") or {}),
+                   source_language.strip() if source_language is not None else None)
 
 
 def json_lines(lines: Iterable[str], where: str) -> Iterator[tuple[int, Any]]:
@@ -119,10 +128,12 @@ class Unit:
 
 
 def sentence_units(examples: list[Example], min_chars: int = 2) -> Iterator[Unit]:
-    """Split every example into sentences exactly as the check does (``Document.sentences``: a
-    line break always ends one) and clip its spans to each sentence."""
+    """Split every example into sentences exactly as the check does (``mt_sentences``: a line break
+    or a table cell always ends one) and clip its spans to each sentence."""
+    from detector.mt.context import mt_sentences
+
     for i, ex in enumerate(examples):
-        for sent in Document(Article(str(i), ex.text)).sentences:
+        for sent in mt_sentences(Document(Article(str(i), ex.text))):
             if len(sent.text) < min_chars:
                 continue
             spans = None

@@ -32,6 +32,9 @@ FUNCTION_WORDS = frozenset(
     why how is are was were be been being has have had do does did can could would shall should might
     must not also very just only even still already there then""".split()
 )
+#: Subjects and openers that start a new clause after a comma splice ("..., You want it straight"):
+#: weaker evidence there (info) than a preposition or determiner would be ("the tank, At the exit").
+CLAUSE_OPENERS = frozenset("you this it these those they we he she there if".split())
 #: Words that join the parts of a multi-word name ("Sea of Azov", "Rostov-on-Don", "Bank of America").
 NAME_JOINERS = frozenset("of de da del della di du la le von van der den al el bin ibn and or for the on upon y".split())
 #: Small words inside a title-case title ("How to Live Stream on Facebook", "Gone with the Wind");
@@ -74,8 +77,9 @@ def find_capitals(
             continue
         for sentence in sentences:
             words = ctx.words_in(sentence)
+            first = _first_word(words)
             for i, w in enumerate(words):
-                if i == 0 or not _TITLECASE.fullmatch(w.text):
+                if i <= first or not _TITLECASE.fullmatch(w.text):
                     continue
                 lw = w.text.lower()
                 if lw in capitalised or not _running_text(text, words, i) or _in_name(words, i):
@@ -94,6 +98,8 @@ def find_capitals(
                 if name or zipf(lw) < (min_zipf if function_word else min_zipf_common):
                     continue
                 kind = "function-word" if function_word else "common-word"
+                if function_word and lw in CLAUSE_OPENERS and text[words[i - 1].end:w.start].strip() == ",":
+                    kind = "common-word"  # "carefully, You want": a comma splice, native as often as MT
                 yield Hit(
                     w.start, w.end,
                     f"'{w.text}' is capitalised in the middle of a sentence but is a common word, not a name"
@@ -151,10 +157,25 @@ def _in_name(words: list[Word], i: int) -> bool:
     return j > i + 1 and cap(j)
 
 
+def _first_word(words: list[Word]) -> int:
+    """Index of a sentence's first word after list and footnote markers ("1 In 2025", "⁰ Those", "(b) The")."""
+    i = 0
+    while i < len(words) - 1 and (not words[i].text.isalpha() or (len(words[i].text) == 1 and words[i].text.islower())):
+        i += 1
+    return i
+
+
 def _short_quote(ctx: ArticleContext, offset: int, text: str) -> bool:
-    """Inside a quote of a few words: a title, a slogan, a name ("the “Z” symbol")."""
+    """Inside a quote of a few words (a slogan, a name: "the “Z” symbol") or a title-case quote (a
+    headline cited in the text: "“Bluetooth Headphones Don’t Always Play Nice. Here’s Why.”")."""
     q = ctx.quote_at(offset)
-    return q is not None and len(text[q[0]:q[1]].split()) <= 8
+    if q is None:
+        return False
+    words = text[q[0]:q[1]].split()
+    if len(words) <= 8:
+        return True
+    long = [w.strip("“”\"'") for w in words if len(w.strip("“”\"'.,:;!?")) > 3]
+    return bool(long) and sum(w[:1].isupper() for w in long) >= 0.6 * len(long)
 
 
 def _headline_like(ctx: ArticleContext, line: Span) -> bool:

@@ -178,11 +178,38 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+#: Table cells and list items flattened into one line: a tab, " | ", " • ", " · " between them.
+_CELL_BREAK = re.compile(r"\s*\t+\s*|\s+[|•·]\s+")
+
+
+def split_cells(text: str, sentences: list[Span]) -> list[Span]:
+    """Sentences cut again at cell boundaries, so a flattened table row ("Weight | 2 kg | The case")
+    is several sentences for the MT rules and the model, as its line breaks already are."""
+    out: list[Span] = []
+    for s in sentences:
+        if _CELL_BREAK.search(s.text) is None:
+            out.append(s)
+            continue
+        cur = s.start
+        for m in _CELL_BREAK.finditer(text, s.start, s.end):
+            if m.start() > cur:
+                out.append(Span(cur, m.start(), text[cur:m.start()]))
+            cur = m.end()
+        if s.end > cur:
+            out.append(Span(cur, s.end, text[cur:s.end]))
+    return out
+
+
+def mt_sentences(doc: Document) -> list[Span]:
+    """The sentences every MT rule and the MT model read: the parse's, split at line and cell breaks."""
+    return split_cells(doc.text, doc.sentences)
+
+
 def sentences_by_line(doc: Document) -> list[tuple[Span, list[Span]]]:
-    """Each line with its sentences (the parse splits sentences within lines), in one pass."""
+    """Each line with its sentences (``mt_sentences``: also split at table cells), in one pass."""
     out: list[tuple[Span, list[Span]]] = [(line, []) for line in doc.lines]
     starts = [line.start for line in doc.lines]
-    for s in doc.sentences:
+    for s in mt_sentences(doc):
         i = bisect.bisect_right(starts, s.start) - 1
         if i >= 0:
             out[i][1].append(s)

@@ -17,10 +17,19 @@ import re
 from collections.abc import Iterator
 
 from detector.article import Document, Span
-from detector.mt.context import SPEECH_VERBS, ArticleContext, Hit
+from detector.mt.context import SPEECH_VERBS, ArticleContext, Hit, mt_sentences
 
-#: "I" but not "I.D", "I-9"; "me" but not the search phrase "near me".
-_FIRST_PERSON = re.compile(r"\b(?:I(?![.\-]\w)|I['’](?:m|ve|d|ll)|(?<!near )me|my|myself)\b")
+#: "I" but not "I.D", "I-9", "A&I"; "me" but not the search phrase "near me".
+_FIRST_PERSON = re.compile(r"\b(?:(?<!&)I(?![.\-&]\w)|I['’](?:m|ve|d|ll)|(?<!near )me|my|myself)\b")
+#: The reader addressed, or a "we" narrator: the voice of blogs, reviews, how-tos and columns, where
+#: first person is the genre. Reported news keeps "you" and "we" inside quotes.
+_CONVERSATIONAL = re.compile(r"\b(?:[Yy]ou(?:['’](?:re|ll|ve|d))?|[Yy]our(?:s|self)?|[Ww]e(?:['’](?:re|ll|ve|d))?|[Oo]ur|[Uu]s)\b")
+#: Words that name a first-person genre: a column, a review, a blog post, an interview.
+_GENRE_WORDS = re.compile(r"\b(?:column|columnist|op-ed|blog|review(?:ed|ing)?|tested|podcast|newsletter|interview|"
+                          r"diary|essay|memoir|my (?:experience|opinion|take|view))\b", re.IGNORECASE)
+_MARKS = frozenset('"“”«»„')
+#: A first-person genre: this many conversational words outside quotes (per article), or a genre word.
+MIN_CONVERSATIONAL = 3
 #: Cues of reported news (attribution, "on Tuesday"); two or more make an article "reported", where a
 #: first-person slip is a warning rather than info.
 _REPORTING = re.compile(
@@ -38,8 +47,12 @@ _ATTRIBUTION = re.compile(
 def find_person_shifts(
     doc: Document, ctx: ArticleContext, max_first_person: int = 2, max_share: float = 0.1
 ) -> Iterator[Hit]:
+    sentences = mt_sentences(doc)
+    continued = _continued_quotes(doc, ctx)
     candidates: list[tuple[Span, re.Match[str]]] = []
-    for sentence in doc.sentences:
+    for sentence in sentences:
+        if any(a <= sentence.start < b for a, b in continued):
+            continue
         if sentence.text.rstrip("”\"' ").endswith("?"):
             continue  # a reader's question ("How can I apply this?", FAQ headings)
         for m in _FIRST_PERSON.finditer(doc.text, sentence.start, sentence.end):
@@ -50,8 +63,8 @@ def find_person_shifts(
             candidates.append((sentence, m))
             break  # one finding per sentence
     n = len(candidates)
-    if not n or n > max_first_person or n / max(len(doc.sentences), 1) >= max_share:
-        return  # a first-person piece: a column, a blog, a message
+    if not n or n > max_first_person or n / max(len(sentences), 1) >= max_share or _first_person_genre(doc, ctx):
+        return  # a first-person piece: a column, a blog, a review, a message
     reported = len(_REPORTING.findall(doc.text, 0, 200_000)) >= 2
     for sentence, m in candidates:
         yield Hit(
@@ -79,3 +92,30 @@ def _line_of(doc: Document, sentence: Span) -> str:
         if line.start <= sentence.start < line.end:
             return doc.text[line.start:sentence.start]
     return ""
+
+
+def _first_person_genre(doc: Document, ctx: ArticleContext) -> bool:
+    """A blog, review, how-to or column: it addresses the reader or speaks as "we" outside quotes, or
+    names its genre. First person there is the voice, not a translation slip."""
+    if _GENRE_WORDS.search(doc.text, 0, 200_000):
+        return True
+    n = 0
+    for m in _CONVERSATIONAL.finditer(doc.text, 0, 200_000):
+        if not ctx.in_quote(m.start()):
+            n += 1
+            if n >= MIN_CONVERSATIONAL:
+                return True
+    return False
+
+
+def _continued_quotes(doc: Document, ctx: ArticleContext) -> list[tuple[int, int]]:
+    """Lines right after a line whose quote is left open, with no quote mark of their own: a quote
+    split over segments or paragraphs whose next opening mark was dropped. One line only, so an
+    unclosed quote never exempts the rest of an article."""
+    out: list[tuple[int, int]] = []
+    lines = doc.lines
+    for prev, line in zip(lines, lines[1:], strict=False):
+        q = ctx.quote_at(prev.end - 1)
+        if q is not None and q[1] >= prev.end and prev.text[-1] not in _MARKS and not any(c in line.text for c in _MARKS):
+            out.append((line.start, line.end))
+    return out

@@ -25,10 +25,11 @@ from torch import nn
 from detector.ml.encoder import load_encoder
 from detector.ml.encoder_adapter import ADAPTER_DIR, AdaptConfig, train_adapter
 from detector.ml.labeled import Example, Unit, sentence_units
-from detector.ml.mt_document import DocumentHead, sentence_log_odds
-from detector.ml.mt_lexical import LexicalModel
-from detector.ml.mt_metrics import doc_scores, format_table, span_prf
-from detector.ml.mt_model import Calibration, Encoded, MTModel, decode_spans, encode, head_outputs, votes
+from detector.mt.model.document import DocumentHead, sentence_log_odds
+from detector.mt.model.lexical import LexicalModel
+from detector.mt.model.metrics import doc_scores, format_table, span_prf
+from detector.mt.model.model import Calibration, Encoded, MTModel, decode_spans, encode, head_outputs, votes
+from detector.mt.typography import normalize as normalize_typography
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.1, 0.95, 0.05))
 
@@ -61,7 +62,8 @@ def encode_cached(model: MTModel, texts: list[str], keep: list[bool], cache_dir:
     want: dict[str, bool] = {}
     for t, k in zip(texts, keep, strict=True):
         want[t] = want.get(t, False) or bool(k)
-    tag = hashlib.sha1(f"{model.encoder.name}|{model.encoder.max_length}".encode()).hexdigest()[:12]
+    # "typo1": outputs of typography-normalised text (never mixed with older, raw-text caches)
+    tag = hashlib.sha1(f"{model.encoder.name}|{model.encoder.max_length}|typo1".encode()).hexdigest()[:12]
     if model.encoder.adapter is not None:  # keep one adapted cache per base encoder: adapters change often
         if cache_dir is not None:
             for old in cache_dir.glob(f"encoded-{tag}-*.pt"):
@@ -261,7 +263,7 @@ def adapt_encoder(model: MTModel, train: list[Example], output: Path, cfg: Train
     units = [u for u in sentence_units(labelled) if votes(u.text)]
     if len(model.doc_labels) < 2 or len({labelled[u.example].label for u in units}) < 2:
         raise ValueError("adapting the encoder needs sentences of two or more document labels in the training data")
-    folder = train_adapter(model.encoder, [u.text for u in units], [model.doc_labels.index(labelled[u.example].label) for u in units],
+    folder = train_adapter(model.encoder, [normalize_typography(u.text) for u in units], [model.doc_labels.index(labelled[u.example].label) for u in units],
                            len(model.doc_labels), output / "model-last" / ADAPTER_DIR,
                            cfg.adapt,
                            previous=model.adapter, progress=progress, log=log, base_label=model.encoder_name)

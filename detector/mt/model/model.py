@@ -7,7 +7,7 @@ Two heads read the encoder's last hidden states of one sentence:
   calibrated on a dev split (temperature and a length exponent), because single sentences of
   modern MT are near chance to tell from human text while documents accumulate evidence
   (published detectors: sentence AUC ~0.55, documents 0.65-0.80).
-A two-label human/mt model also has a document head (``mt_document``): the mean sentence
+A two-label human/mt model also has a document head (``document``): the mean sentence
 log-odds and a lexical n-gram score stacked by a logistic regression; it sets the document
 probability whenever the document's text is at hand, the calibrated sentence votes otherwise.
 
@@ -33,11 +33,12 @@ from torch import nn
 
 from detector.ml.encoder import Encoder, load_encoder
 from detector.ml.encoder_adapter import ADAPTER_DIR, has_adapter
-from detector.ml.mt_document import DocumentHead, sentence_log_odds
+from detector.mt.model.document import DocumentHead, sentence_log_odds
+from detector.mt.typography import map_offsets, normalize_with_offsets
 
 FORMAT_VERSION = 1
 #: The model trained by ``make train-mt`` (heads and meta.json only; the encoder is installed).
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models" / "mt"
+SHIPPED_DIR = Path(__file__).resolve().parents[3] / "models" / "mt"
 #: Sentences shorter than this (headlines, bylines, captions) do not vote on the document label.
 MIN_DOC_WORDS = 3
 
@@ -76,7 +77,10 @@ class Encoded:
 
 def encode(encoder: Encoder, texts: Sequence[str], keep_states: Sequence[bool] | None = None,
            batch_size: int = 64, progress: Any = None) -> Encoded:
-    """Run the encoder over ``texts`` sorted by length (dynamic padding), in inference mode."""
+    """Run the encoder over typography-normalised ``texts`` sorted by length (dynamic padding), in
+    inference mode; token offsets point into the original texts."""
+    normalized = [normalize_with_offsets(t) for t in texts]
+    texts = [t for t, _ in normalized]
     n = len(texts)
     keep = list(keep_states) if keep_states is not None else [True] * n
     pooled = torch.zeros(n, 2 * encoder.dim)
@@ -92,7 +96,7 @@ def encode(encoder: Encoder, texts: Sequence[str], keep_states: Sequence[bool] |
         offs = enc["offset_mapping"].numpy()
         for j, i in enumerate(idx):
             real = mask[j].numpy() & (offs[j, :, 1] > offs[j, :, 0])  # drops [CLS], [SEP], padding
-            offsets[i] = offs[j][real]
+            offsets[i] = map_offsets(offs[j][real], normalized[i][1])
             if keep[i]:
                 states[i] = hidden[j][torch.from_numpy(real)].half()
         if progress is not None:
@@ -310,20 +314,29 @@ class MTModel:
         arr = np.stack(list(sentence_logprobs)) if len(sentence_logprobs) else np.zeros((0, len(self.doc_labels)))
         return dict(zip(self.doc_labels, map(float, self.calibration.doc_probs(arr)), strict=True))
 
-    def docs_probs(self, sentence_logprobs: Sequence[Sequence[np.ndarray]], texts: Sequence[str]) -> list[dict[str, float]]:
-        """``doc_probs`` of many documents, the document head scoring them in one batch."""
+    def docs_probs(self, sentence_logprobs: Sequence[Sequence[np.ndarray]], texts: Sequence[str],
+                   sentence_words: Sequence[Sequence[int]] | None = None) -> list[dict[str, float]]:
+        """``doc_probs`` of many documents, the document head scoring them in one batch (with the
+        voting sentences' word counts, for its window features)."""
         if self.document is None or not self.doc_labels:
             return [self.doc_probs(lp) for lp in sentence_logprobs]
         mt = self.doc_labels.index("mt")
-        odds = [sentence_log_odds(np.stack(list(lp)) if len(lp) else np.zeros((0, 2)), mt) for lp in sentence_logprobs]
-        p = self.document.probabilities(odds, texts)
+        votes: list = []
+        for k, lp in enumerate(sentence_logprobs):
+            arr = np.stack(list(lp)) if len(lp) else np.zeros((0, 2))
+            if sentence_words is None:
+                votes.append(sentence_log_odds(arr, mt))
+            else:
+                votes.append((arr[:, mt] - arr[:, 1 - mt], np.asarray(sentence_words[k], dtype=np.int64)))
+        p = self.document.probabilities(votes, texts)
         return [{lab: float(q if lab == "mt" else 1.0 - q) for lab in self.doc_labels} for q in p]
 
     def predict(self, texts: Sequence[str], batch_size: int = 64) -> list[Prediction]:
-        """Split texts into sentences, then ``predict_parsed``."""
+        """Split texts into sentences (and table cells, ``mt_sentences``), then ``predict_parsed``."""
         from detector.article import Article, Document
+        from detector.mt.context import mt_sentences
 
-        sentences = [[(s.start, s.text) for s in Document(Article(str(i), t)).sentences] for i, t in enumerate(texts)]
+        sentences = [[(s.start, s.text) for s in mt_sentences(Document(Article(str(i), t)))] for i, t in enumerate(texts)]
         return self.predict_parsed(texts, sentences, batch_size)
 
     def predict_parsed(self, texts: Sequence[str], sentences: Sequence[Sequence[tuple[int, str]]],
@@ -335,12 +348,14 @@ class MTModel:
         by_text = dict(zip(distinct, self.predict_sentences(distinct, batch_size), strict=True))
         out = [Prediction([], {}, []) for _ in texts]
         per_doc: list[list[np.ndarray]] = [[] for _ in texts]
+        words: list[list[int]] = [[] for _ in texts]
         for i, start, sent in flat:
             spans, logp = by_text[sent]
             out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
             if votes(sent):
                 per_doc[i].append(logp)
-        for pred, probs in zip(out, self.docs_probs(per_doc, texts), strict=True):
+                words[i].append(len(sent.split()))
+        for pred, probs in zip(out, self.docs_probs(per_doc, texts, words), strict=True):
             pred.doc_probs = probs
         return out

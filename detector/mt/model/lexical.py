@@ -21,21 +21,12 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from detector.mt.typography import normalize as normalize_typography
+
 #: Hash buckets for word uni- and bigrams (collisions are rare at this size for news corpora).
 N_FEATURES = 2**18
 #: Words and single punctuation marks are tokens (semicolons and colons are evidence).
 TOKEN_PATTERN = r"(?u)\b\w+\b|[^\w\s]"
-_TYPOGRAPHY = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2014": "-", "\u2013": "-", "\u2012": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2026": "...",
-})
-
-
-def normalize_typography(text: str) -> str:
-    """Curly quotes, dashes, ellipses and odd spaces as their ASCII forms."""
-    return text.translate(_TYPOGRAPHY)
 
 
 def counts(texts: Sequence[str]) -> sparse.csr_matrix:

@@ -177,7 +177,7 @@ def english_examples(block: int = 8, shared: Path | None = None) -> list[Example
 
 def shipped_corpus(shared: Path | None = None, stats: Counter | None = None) -> dict[str, list[Example]]:
     """train / dev / test Examples of the shipped model (synthetic artefacts added by the caller)."""
-    from detector.ml.mt_synthetic import synthetic_examples
+    from detector.mt.model.synthetic import synthetic_examples
 
     splits: dict[str, list[Example]] = {s: [] for s in SPLITS}
     for ex in mqm_examples(shared, stats) + wmt_examples(shared=shared):
