@@ -151,7 +151,8 @@ class TranslitCheck(Check):
             findings.extend(self._inconsistent(doc, [m for m in group if m.context == "text"]))
         findings.sort(key=lambda f: (f.start, f.rule))
         # A club's name (Dynamo Kiev) is not a mention of the city: kept out of phase 2 as well.
-        entities = [_annotation(m, groups) for m in mentions if m.context == "text"]
+        named = [next((o for o in g if o.first), None) for g in groups]  # each group's first full name
+        entities = [_annotation(m, named) for m in mentions if m.context == "text"]
         return Result(findings, annotations={"entities": entities})
 
     def _inconsistent(self, doc: Document, group: list[Mention]) -> list[Finding]:
@@ -167,20 +168,29 @@ class TranslitCheck(Check):
                 continue
             canonical, standard = _standard(used, part)
             norm_standard = normalize_form(standard) if standard else None
+            pieces: dict[str, set[str]] = {}  # normalized spelling -> the spellings written
+            earliest: dict[str, int] = {}
+            for m in used:
+                norm = normalize_form(_piece(m, part))
+                pieces.setdefault(norm, set()).add(_piece(m, part))
+                earliest[norm] = min(earliest.get(norm, m.start), m.start)
             if norm_standard in counts:
                 reference = norm_standard
             else:
-                reference = max(counts, key=lambda f: (counts[f], -min(
-                    m.start for m in used if normalize_form(_piece(m, part)) == f)))
+                reference = max(counts, key=lambda f: (counts[f], -earliest[f]))
             shown = next(_piece(m, part) for m in used if normalize_form(_piece(m, part)) == reference)
             variants = [{"form": m.text, "start": m.start, "end": m.end,
                          "standard": normalize_form(_piece(m, part)) == norm_standard} for m in used]
+            listed_by_norm: dict[str, str] = {}  # one list of the other spellings per spelling
             for m in used:
                 piece = _piece(m, part)
-                if normalize_form(piece) == reference:
+                norm = normalize_form(piece)
+                if norm == reference:
                     continue
-                others = sorted({_piece(u, part) for u in used if normalize_form(_piece(u, part)) != normalize_form(piece)})
-                listed = ", ".join(f"“{o}”" for o in others)
+                if norm not in listed_by_norm:
+                    others = sorted(p for f, ps in pieces.items() if f != norm for p in ps)
+                    listed_by_norm[norm] = ", ".join(f"“{o}”" for o in others)
+                listed = listed_by_norm[norm]
                 if m.kind == "place":
                     msg = f"“{piece}” and {listed} name the same place in this article"
                 else:
@@ -217,7 +227,7 @@ def _standard(group: list[Mention], part: str) -> tuple[str, str | None]:
     return canonical, canonical
 
 
-def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:
+def _annotation(m: Mention, named: list[Mention | None]) -> dict[str, Any]:
     """One entity mention for phase 2. ``canonical`` is the gazetteer's standard spelling; for a
     person the gazetteer does not know, the full name as this article writes it, and ``standard``
     is False. ``key`` joins mentions across articles: the folding key of the canonical (of the
@@ -225,7 +235,7 @@ def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:
     if m.match is not None:
         canonical, standard = m.match.entity.canonical, m.match.standard
     else:
-        full = next((o for o in groups[m.group] if o.first), m)
+        full = named[m.group] or m
         canonical, standard = full.text, False
     if m.kind == "person":
         key = fold_key(canonical.split()[-1] if m.match is not None else m.surname)

@@ -19,7 +19,7 @@ from detector.article import Document
 from detector.translit.debris import strip_debris
 from detector.translit.gazetteer import Gazetteer, Match
 from detector.translit.keys import fold_key, normalize_form
-from detector.translit.people import KnownPeople, first_name, same_token
+from detector.translit.people import KnownPeople, edit_budget, first_name, person_key, same_token
 
 TITLES = frozenset("""prince princess count countess duke grand tsar tsarina king queen emperor sir lord lady
 mr mrs ms dr prof president premier minister mayor governor general gen colonel col captain capt lieutenant
@@ -111,6 +111,21 @@ def _runs(doc: Document, words: list[_Word]) -> list[list[int]]:
     return runs
 
 
+class _FullNames:
+    """The first full-name mention of each surname spelling, in order, found by surname."""
+
+    def __init__(self) -> None:
+        self.mentions: list[Mention] = []
+        self.index = SurnameIndex()
+        self._seen: set[str] = set()
+
+    def add(self, m: Mention) -> None:
+        if m.surname not in self._seen:
+            self._seen.add(m.surname)
+            self.index.add(m.surname, len(self.mentions))
+            self.mentions.append(m)
+
+
 class MentionFinder:
     """Resolves the names of one document (the gazetteer and the known people are shared)."""
 
@@ -133,10 +148,10 @@ class MentionFinder:
         for run in _runs(doc, words):
             self._run(doc, [words[i] for i in run], words, run[0], mentions, leftovers, abroad)
         anchored = frozenset(m.match.entity.id for m in mentions if m.match and m.match.how == "exact")
-        full_names: dict[str, Mention] = {}  # one full-name mention per distinct surname spelling
+        full_names = _FullNames()  # one full-name mention per distinct surname spelling
         for m in mentions:
             if m.kind == "person" and m.first:
-                full_names.setdefault(m.surname, m)
+                full_names.add(m)
         for w in leftovers:
             m = self._link_surname(w, full_names) or self._place(doc, w, w.start, w.end, anchored, abroad, fallback=True)
             if m is not None:
@@ -239,13 +254,14 @@ class MentionFinder:
             return None
         return Mention(start, end, text, "place", m)
 
-    def _link_surname(self, w: _Word, full_names: dict[str, Mention]) -> Mention | None:
+    def _link_surname(self, w: _Word, full_names: _FullNames) -> Mention | None:
         """A lone surname that is the surname of a person named in full elsewhere in the article,
         or of a known person ("Zelensky said")."""
-        for m in full_names.values():
-            if _surnames_merge(w.text, m.surname):
-                return Mention(w.start, w.end, w.text, "person", self.people.lookup(m.first, w.text) or m.match,
-                               surname=w.text)
+        rank = full_names.index.first(w.text)
+        if rank is not None:
+            m = full_names.mentions[rank]
+            return Mention(w.start, w.end, w.text, "person", self.people.lookup(m.first, w.text) or m.match,
+                           surname=w.text)
         if len(fold_key(w.text)) >= 5 and not (w.initial and _sentence_start_word(w.text)):
             known = self.people.lookup(None, w.text)
             if known is not None:
@@ -277,6 +293,43 @@ def _surnames_merge(a: str, b: str) -> bool:
     if fold_key(a) == fold_key(b):
         return True
     return bool(SLAVIC_SURNAME.search(a) and SLAVIC_SURNAME.search(b)) and same_token(a, b)
+
+
+def _deletions(key: str, depth: int) -> set[str]:
+    """``key`` with up to ``depth`` letters deleted: two keys within ``depth`` edits (a
+    transposition counting as one) share one of these (SymSpell's candidate rule)."""
+    out, layer = {key}, {key}
+    for _ in range(depth):
+        layer = {k[:i] + k[i + 1:] for k in layer for i in range(len(k))}
+        out |= layer
+    return out
+
+
+class SurnameIndex:
+    """Surnames, each with a rank, found by the surnames they merge with without comparing
+    against all of them: candidates share a person key with up to ``edit_budget`` letters deleted
+    (which every pair ``_surnames_merge`` accepts does), then ``_surnames_merge`` decides."""
+
+    def __init__(self) -> None:
+        self._rank: dict[str, int] = {}
+        self._by_variant: dict[str, list[str]] = {}
+
+    def add(self, surname: str, rank: int) -> None:
+        """Record ``surname`` with ``rank``; a surname added again keeps its lowest rank."""
+        if surname in self._rank:
+            self._rank[surname] = min(self._rank[surname], rank)
+            return
+        self._rank[surname] = rank
+        key = person_key(surname)
+        for v in _deletions(key, edit_budget(len(key))):
+            self._by_variant.setdefault(v, []).append(surname)
+
+    def first(self, surname: str) -> int | None:
+        """The lowest rank of a recorded surname that merges with ``surname``, or None."""
+        key = person_key(surname)
+        candidates = {s for v in _deletions(key, edit_budget(len(key))) for s in self._by_variant.get(v, ())}
+        ranks = [self._rank[s] for s in candidates if _surnames_merge(surname, s)]
+        return min(ranks) if ranks else None
 
 
 @lru_cache(maxsize=65536)
@@ -319,9 +372,12 @@ def spelling_parts(kind: str, form: str, first: str | None = None, surname: str 
 
 
 def group_mentions(mentions: list[Mention]) -> list[list[Mention]]:
-    """Mentions of one entity: by gazetteer entity; unknown people by merged surnames."""
+    """Mentions of one entity: by gazetteer entity; unknown people by merged surnames. An unknown
+    person joins the earliest group of unknown people holding a surname it merges with; the
+    surnames are looked up in a ``SurnameIndex``, so this is linear in the number of mentions."""
     groups: list[list[Mention]] = []
     by_entity: dict[tuple[str, int], int] = {}
+    unknown = SurnameIndex()  # surname -> earliest group of unknown people holding it
     for m in mentions:
         if m.match is not None:
             key = (m.kind, m.match.entity.id)
@@ -331,14 +387,16 @@ def group_mentions(mentions: list[Mention]) -> list[list[Mention]]:
             m.group = by_entity[key]
             groups[m.group].append(m)
             continue
-        for gi, g in enumerate(groups):
-            if g[0].kind == "person" and g[0].match is None and any(_surnames_merge(m.surname, o.surname) for o in g):
-                m.group = gi
-                g.append(m)
-                break
-        else:
-            m.group = len(groups)
-            groups.append([m])
+        found = unknown.first(m.surname)
+        if found is not None:
+            m.group = found
+            groups[found].append(m)
+            unknown.add(m.surname, found)
+            continue
+        m.group = len(groups)
+        groups.append([m])
+        if m.kind == "person":
+            unknown.add(m.surname, m.group)
     return groups
 
 

@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from detector import __version__
 from detector.article import Document
+from detector.checks import INPUT_EMPTY
 from detector.findings import ArticleReport, Category, Finding
 from detector.web.api import known_rules, web
 
@@ -67,7 +68,9 @@ def lt_response(report: ArticleReport, language: str, disabled: set[str]) -> dic
     text = report.article.text
     doc = Document(report.article, language=report.language)
     utf16 = Utf16(text)
-    matches = [lt_match(text, doc, f, utf16) for f in report.findings if f.rule not in disabled]
+    # An empty text has nothing to mark: Input.Empty says so in the contract, not as a match.
+    matches = [lt_match(text, doc, f, utf16) for f in report.findings
+               if f.rule not in disabled and f.rule != INPUT_EMPTY.id]
     detected = report.language or "en"
     return {
         "software": {"name": "detector", "version": __version__, "buildDate": None, "apiVersion": 1, "premium": False,
@@ -84,6 +87,8 @@ async def lt_check(request: Request, text: str | None = Form(None, description="
                    disabledRules: str | None = Form(None, description="Comma-separated rule ids to leave out."),  # noqa: N803
                    data: str | None = Form(None, description="Not supported: send plain text.")) -> dict[str, Any]:
     """LanguageTool-compatible check of a form with ``text`` and ``language``; offsets in UTF-16 code units."""
+    if text is None and "text" in (form := await request.form()):
+        text = str(form["text"])  # an empty field is still a text (FastAPI reads it as missing)
     if text is None:
         raise HTTPException(400, "send the text in the 'text' form field ('data' with markup is not supported)" if data
                             else "missing form field 'text'")

@@ -113,8 +113,7 @@ async def _articles(state: WebState, text: str, file: UploadFile | None, outlet:
         except UnicodeDecodeError as exc:
             raise BadRecord(f"{name} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         record["id"] = stem
-    if not text.strip():
-        raise BadRecord("paste an article's text or choose a .txt, .html or .jsonl file")
+    # a blank text is checked like any other: its report says "no text" (Input.Empty, no score)
     return [state.article({**record, "text": text.replace("\r\n", "\n"), "id": record.get("id") or "article"})], []
 
 
@@ -222,9 +221,8 @@ def article_page(request: Request, outlet: str, id: str) -> HTMLResponse:
     stored = next((a for a in analysis.articles if a.article.id == id), None)
     if stored is None:
         raise LookupError(f"no article {id!r} of outlet {outlet!r} in the store")
-    report = ArticleReport(stored.article, stored.findings, score=stored.score if stored.score is not None else float("nan"),
-                           mt_probability=stored.mt_probability, language=stored.language, words=stored.words,
-                           metrics=stored.metrics)
+    report = ArticleReport(stored.article, stored.findings, score=stored.score, mt_probability=stored.mt_probability,
+                           language=stored.language, words=stored.words, metrics=stored.metrics)
     return render("article.html", view=result_view(report, "0"), stored=stored)
 
 
