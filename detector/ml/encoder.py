@@ -60,6 +60,7 @@ class Encoder:
     device: str = "cpu"
     max_length: int = 128
     adapter: str | None = None  # content hash of a merged LoRA adapter (``encoder_adapter``)
+    session: Any = None  # an ``onnx_runtime.OnnxSession`` running the same weights, used when set
 
     @property
     def dim(self) -> int:
@@ -77,6 +78,8 @@ class Encoder:
         import torch
 
         enc = self.tokenize(texts, **kw)
+        if self.session is not None:
+            return enc, torch.from_numpy(self.session(enc))
         inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
         with torch.inference_mode():
             out = self.model(**inputs)
