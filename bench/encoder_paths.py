@@ -27,7 +27,7 @@ from detector.ml.mt_model import SHIPPED_DIR, MTModel, encode
 from detector.ml.onnx_runtime import with_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
-PATHS = {"torch fp32": "torch", "onnx fp32": "onnx-fp32", "onnx int8": "onnx"}
+PATHS = {"torch fp32": "torch", "onnx fp32": "onnx", "onnx int8": "onnx-int8"}
 
 
 def documents(n: int) -> tuple[str, list[str], list[bool] | None]:

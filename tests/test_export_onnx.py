@@ -69,20 +69,20 @@ def test_onnx_fp32_and_int8_agree_with_torch(model_dir: Path) -> None:
     assert torch_enc.session is None
     model.encoder = torch_enc
     ref_doc, ref_sent = _probs(model)
-    for runtime in ("onnx-fp32", "onnx"):
+    for runtime in ("onnx", "onnx-int8"):
         model.encoder = with_runtime(torch_enc, model_dir, runtime)
         assert model.encoder.session is not None and model.encoder.session.path.parent == model_dir / ONNX_DIR
         doc, sent = _probs(model)
         assert np.abs(doc - ref_doc).max() < 0.02, runtime
         assert np.abs(np.array(sent) - np.array(ref_sent)).max() < 0.02, runtime
     _, states = torch_enc.token_states(TEXTS)
-    _, onnx_states = with_runtime(torch_enc, model_dir, "onnx-fp32").token_states(TEXTS)
+    _, onnx_states = with_runtime(torch_enc, model_dir, "onnx").token_states(TEXTS)
     assert np.allclose(states.numpy(), onnx_states.numpy(), atol=1e-4)  # same graph, same weights
 
 
-def test_auto_uses_int8_and_ignores_a_stale_export(model_dir: Path, tmp_path: Path, caplog) -> None:
+def test_auto_uses_fp32_and_ignores_a_stale_export(model_dir: Path, tmp_path: Path, caplog) -> None:
     model = MTModel.load(model_dir)
-    assert with_runtime(model.encoder, model_dir, "auto").session.path.name == "encoder.int8.onnx"
+    assert with_runtime(model.encoder, model_dir, "auto").session.path.name == "encoder.fp32.onnx"
     stale = tmp_path / "stale"
     shutil.copytree(model_dir, stale)
     manifest = json.loads((stale / ONNX_DIR / MANIFEST).read_text())
@@ -91,18 +91,18 @@ def test_auto_uses_int8_and_ignores_a_stale_export(model_dir: Path, tmp_path: Pa
         assert with_runtime(model.encoder, stale, "auto").session is None
     assert "of another model" in caplog.text
     with pytest.raises(FileNotFoundError, match="of another model"):
-        with_runtime(model.encoder, stale, "onnx")
+        with_runtime(model.encoder, stale, "onnx-int8")
     shutil.rmtree(stale / ONNX_DIR)
     assert with_runtime(model.encoder, stale, "auto").session is None  # no export: torch, quietly
     with pytest.raises(FileNotFoundError, match="make export"):
-        with_runtime(model.encoder, stale, "onnx-fp32")
+        with_runtime(model.encoder, stale, "onnx")
     with pytest.raises(ValueError, match="runtime must be one of"):
         with_runtime(model.encoder, stale, "tensorrt")
 
 
 def test_check_runtime_setting_reaches_the_encoder(model_dir: Path, monkeypatch, capsys, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(TEXTS[0] + " " + TEXTS[2], encoding="utf-8")
-    for runtime, used in (("torch", False), ("onnx", True)):
+    for runtime, used in (("torch", False), ("onnx-int8", True)):
         (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{model_dir}"\nruntime = "{runtime}"\n')
         from detector.checks.mt_model import MTModelCheck
         from detector.config import load_config
@@ -113,3 +113,17 @@ def test_check_runtime_setting_reaches_the_encoder(model_dir: Path, monkeypatch,
     code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", "a.txt", "--format", "json", "--fail-on", "never")
     assert code == 0, err
     assert json.loads(out)  # the scan ran through the ONNX encoder
+
+
+def test_onnx_path_never_builds_the_torch_encoder_and_ignores_batch_mates(model_dir: Path) -> None:
+    from detector.ml import encoder as encoder_module
+
+    encoder_module._cache.clear()  # a fresh process
+    model = MTModel.load(model_dir)
+    model.encoder = with_runtime(model.encoder, model_dir, "auto")
+    together = [p.doc_probs["mt"] for p in model.predict(TEXTS)]
+    alone = [model.predict([t])[0].doc_probs["mt"] for t in TEXTS]
+    assert together == pytest.approx(alone, abs=1e-5)  # fp32: an article's score does not depend on its batch
+    assert "model" not in model.encoder.loaded  # no weights loaded, no adapter merged: the cold start saved
+    assert model.encoder.dim == 32  # from config.json
+    assert with_runtime(model.encoder, model_dir, "torch").model is not None and "model" in model.encoder.loaded

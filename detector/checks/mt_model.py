@@ -56,7 +56,7 @@ class MTModelCheck(Check):
         "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
         "encoder": "auto",  # "auto" = the encoder named in the model's meta.json; or an HF id/path
         "device": "cpu",
-        "runtime": "auto",  # encoder runtime: "auto" (ONNX int8 when exported, else torch), "torch", "onnx", "onnx-fp32"
+        "runtime": "auto",  # encoder runtime: "auto" (ONNX fp32 when exported, else torch), "torch", "onnx", "onnx-int8"
         "batch_size": 64,
         "span_threshold": None,  # None = the model's dev-tuned (best F1) threshold, for info spans
         "warning_threshold": None,  # None = the model's dev-tuned precision-first threshold

@@ -75,10 +75,10 @@ def export_encoder(folder: Path, encoder: str | None = None, log=print) -> Path:
         names = _export_graph(enc, raw)
         opt = optimize_model(str(raw), model_type="bert", num_heads=int(cfg.num_attention_heads),
                              hidden_size=int(cfg.hidden_size))
-        opt.save_model_to_file(str(out / FILES["onnx-fp32"]))
+        opt.save_model_to_file(str(out / FILES["onnx"]))
     # Weights only (dynamic: activations are quantized per batch at run time); signed int8 weights.
     # Fused ops (com.microsoft domain) defeat shape inference: tell the quantizer the tensors are fp32.
-    quantize_dynamic(str(out / FILES["onnx-fp32"]), str(out / FILES["onnx"]), weight_type=QuantType.QInt8,
+    quantize_dynamic(str(out / FILES["onnx"]), str(out / FILES["onnx-int8"]), weight_type=QuantType.QInt8,
                      per_channel=True, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     manifest = expected_manifest(resolve_encoder(name), enc.adapter, enc.max_length) | {
         "inputs": names, "opset": OPSET, "fused": opt.get_fused_operator_statistics(),
