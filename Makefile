@@ -121,3 +121,11 @@ train-mt: $(VENV)/.eval
 
 eval-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_model
+
+# One article from 10 KB to 10 MB: seconds per check and peak memory -> bench/results/size_sweep*.json.
+# Dates and transliteration are swept on their own while they grow faster than linearly (issue 14).
+.PHONY: bench-sizes
+bench-sizes: $(VENV)/.dev
+	$(BIN)/python bench/size_sweep.py --ignore Date --ignore Translit
+	$(BIN)/python bench/size_sweep.py --ignore Date --sizes 10000,100000,1000000,3000000 --out bench/results/size_sweep_translit.json
+	$(BIN)/python bench/size_sweep.py --text dates --select Date --sizes 62500,125000,250000,500000 --out bench/results/size_sweep_dates.json

@@ -18,6 +18,12 @@ DEFAULTS: dict[str, Any] = {
     "ignore": [],  # rule-id prefixes to skip
     "fail_on": "error",
     "batch_size": 32,
+    # Past max_chars an article is checked on its first max_chars characters (Input.TooLong says so),
+    # so one huge record cannot take the memory and hours a corpus run has.
+    "max_chars": 1_000_000,
+    # Seconds one check may spend on one article (0: no limit); past it the check's findings for
+    # that article are missing and an Internal.CheckFailed finding says so. The rest of the run goes on.
+    "time_budget": 120.0,
     "severity": {},  # per-rule severity overrides, e.g. {"Date.MixedFormat": "warning"}
     "checks": {},
     "scoring": {

@@ -100,7 +100,8 @@ class ArticleReport:
 
     article: "Article"
     findings: list[Finding]
-    score: float
+    #: None for an article that was not scored (``Input.Empty``: no text).
+    score: float | None
     mt_probability: float | None = None
     language: str | None = None
     words: int = 0
@@ -118,7 +119,7 @@ class ArticleReport:
             "published": a.published.isoformat() if a.published else None,
             "language": self.language,
             "words": self.words,
-            "score": round(float(self.score), 1),
+            "score": None if self.score is None else round(float(self.score), 1),
             "mt_probability": None if self.mt_probability is None else round(float(self.mt_probability), 4),
             "findings": [f.to_dict() for f in self.findings],
         }

@@ -30,6 +30,7 @@ from detector.findings import Category, Finding, Severity
 from detector.reliability import GammaPrior, OutletScore, score_outlets
 from detector.scoring import UNSCORED
 from detector.store import Store, StoredArticle
+from detector.translit.mentions import PARTS, spelling_parts
 
 _TRANSLIT_RULE = Rule(
     id="Translit.OutletInconsistent",
@@ -126,8 +127,10 @@ def translit_inconsistencies(articles: list[StoredArticle], settings: Mapping[st
     """``Translit.OutletInconsistent`` findings by article pk, from the stored entity mentions.
 
     The contract (written by the transliteration check): ``annotations["translit"]["entities"]`` is
-    a list of ``{"canonical", "form", "start", "end", "standard", "kind"}``; ``standard`` is the
-    standard spelling (a string) or whether this form is it (a boolean).
+    a list of ``{"canonical", "form", "start", "end", "standard", "kind"}`` (people also ``first``
+    and ``surname``); ``standard`` is the standard spelling (a string) or whether this form is it (a
+    boolean). Spellings are compared part by part as the article check compares them
+    (``translit.mentions.spelling_parts``): a surname used alone is the full name's spelling.
     """
     rule = _declared(_TRANSLIT_RULE)
     min_articles = int(settings["min_articles"])
@@ -136,32 +139,43 @@ def translit_inconsistencies(articles: list[StoredArticle], settings: Mapping[st
         ents = ((stored.annotations.get("translit") or {}).get("entities")) or []
         for e in ents:
             if isinstance(e, dict) and _valid_mention(stored.article.text, e):
-                mentions[str(e["canonical"]).casefold()].append((stored, e))
+                # ``key`` (when stored) joins an unknown person's spellings across articles
+                mentions[f"{e.get('kind')}:{e['key']}" if e.get("key") else str(e["canonical"]).casefold()].append((stored, e))
     out: dict[int, list[Finding]] = {}
+    flagged: set[tuple[int, int]] = set()  # one finding per mention, at its first differing part
     for group in mentions.values():
-        by_form: dict[str, set[int]] = defaultdict(set)
-        spelled: dict[str, str] = {}
-        for stored, e in group:
-            key = str(e["form"]).casefold()
-            by_form[key].add(stored.pk)
-            spelled.setdefault(key, str(e["form"]))
-        if sum(len(pks) >= min_articles for pks in by_form.values()) < 2:
-            continue
-        preferred = _preferred(group, by_form)
-        for stored, e in group:
-            key = str(e["form"]).casefold()
-            if key == preferred.casefold():
+        kind = str(group[0][1].get("kind"))
+        for part in PARTS.get(kind, PARTS["place"]):
+            used = [(stored, e, piece) for stored, e in group if (piece := _spellings(e).get(part))]
+            by_form: dict[str, set[int]] = defaultdict(set)
+            spelled: dict[str, str] = {}
+            for stored, _e, piece in used:
+                by_form[piece.casefold()].add(stored.pk)
+                spelled.setdefault(piece.casefold(), piece)
+            if sum(len(pks) >= min_articles for pks in by_form.values()) < 2:
                 continue
-            others = len(by_form.get(preferred.casefold(), set()) - {stored.pk})
-            where = f"in {others} other article{'s' if others != 1 else ''}" if others else "elsewhere"
-            doc = Document(stored.article)
-            out.setdefault(stored.pk, []).append(rule.finding(
-                doc, int(e["start"]), int(e["end"]),
-                f"'{spelled[key]}' here, but this outlet writes '{preferred}' {where}: one name, two spellings.",
-                suggestion=preferred, data={"canonical": e["canonical"], "forms": sorted(spelled.values()),
-                                            "kind": e.get("kind")},
-            ))
+            preferred = _preferred(kind, part, used, by_form)
+            for stored, e, piece in used:
+                if piece.casefold() == preferred.casefold() or (stored.pk, int(e["start"])) in flagged:
+                    continue
+                flagged.add((stored.pk, int(e["start"])))
+                others = len(by_form.get(preferred.casefold(), set()) - {stored.pk})
+                where = f"in {others} other article{'s' if others != 1 else ''}" if others else "elsewhere"
+                doc = Document(stored.article)
+                out.setdefault(stored.pk, []).append(rule.finding(
+                    doc, int(e["start"]), int(e["end"]),
+                    f"'{piece}' here, but this outlet writes '{preferred}' {where}: one name, two spellings.",
+                    suggestion=str(e["form"]).replace(piece, preferred),
+                    data={"canonical": e["canonical"], "forms": sorted(spelled.values()), "kind": e.get("kind"),
+                          "part": part},
+                ))
     return out
+
+
+def _spellings(e: Mapping[str, Any]) -> dict[str, str]:
+    first, surname = e.get("first"), e.get("surname")
+    return spelling_parts(str(e.get("kind")), str(e["form"]), str(first) if first else None,
+                          str(surname) if surname else None)
 
 
 def _valid_mention(text: str, e: dict) -> bool:
@@ -172,16 +186,17 @@ def _valid_mention(text: str, e: dict) -> bool:
         return False
 
 
-def _preferred(group: list[tuple[StoredArticle, dict]], by_form: Mapping[str, set[int]]) -> str:
-    """The standard spelling when known, else the spelling in most articles (ties: alphabetical)."""
-    for _stored, e in group:
+def _preferred(kind: str, part: str, used: list[tuple[StoredArticle, dict, str]], by_form: Mapping[str, set[int]]) -> str:
+    """The standard spelling of ``part`` when known, else the spelling in most articles (ties:
+    alphabetical)."""
+    for _stored, e, _piece in used:
         std = e.get("standard")
         if isinstance(std, str) and std.strip():
-            return std.strip()
-    standard_forms = [str(e["form"]) for _s, e in group if e.get("standard") is True]
+            return spelling_parts(kind, std.strip()).get(part) or std.strip()
+    standard_forms = [piece for _s, e, piece in used if e.get("standard") is True]
     if standard_forms:
         return Counter(standard_forms).most_common(1)[0][0]
-    forms = {str(e["form"]).casefold(): str(e["form"]) for _s, e in group}
+    forms = {piece.casefold(): piece for _s, _e, piece in used}
     best = min(by_form, key=lambda k: (-len(by_form[k]), k))
     return forms[best]
 

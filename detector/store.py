@@ -5,10 +5,16 @@ outlets``, the report) keep reading while a scan writes. The schema is versioned
 user_version`` and upgraded by the ordered ``MIGRATIONS`` on open; a file made by a newer detector
 is refused rather than guessed at.
 
-Nothing is lost silently: an article is keyed by (outlet, id). Re-scanning the same text replaces
-its findings in one transaction; a changed text keeps the earlier version and its findings as
-history (``current = 0``) and adds the new one. Each article is written inside its own savepoint, so
-a broken record is rolled back alone and the rest of the scan is stored.
+Nothing is lost silently: an article is keyed by (outlet, id). Re-scanning the same text with the
+same rules and settings replaces its findings in one transaction; a changed text keeps the earlier
+versions and their findings as history (``superseded_at`` set) and adds the new one.
+
+A result is also kept per *scope* (the rules that ran and the settings that shape findings): a
+re-scan with ``--select Date`` is stored beside the full result, not over it. Of an article's live
+results, the fullest (every rule, else the most rules; then the latest) is ``current = 1``, the one
+phase 2 reads, so a narrower re-scan never thins the outlet analysis. Each article is written inside
+its own savepoint, so a broken record is rolled back alone and the rest of the scan is stored, and
+``StoreWriter`` commits on a timer, so a report printed before a crash is in the store.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +87,15 @@ CREATE INDEX findings_article ON findings(article_pk);
 CREATE INDEX findings_rule ON findings(rule);
 """
 
+# v2: results per scope (rule selection + settings); the fullest live one per article is current.
+_V2 = """
+ALTER TABLE articles ADD COLUMN scope TEXT;
+ALTER TABLE articles ADD COLUMN rule_count INTEGER;
+CREATE UNIQUE INDEX articles_live ON articles(outlet, id, coalesce(scope, '')) WHERE superseded_at IS NULL;
+"""
+
 #: Ordered schema migrations: MIGRATIONS[i] upgrades user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -104,6 +119,22 @@ class StoredArticle:
     findings: list[Finding] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What shaped a result: ``key`` hashes the rules that ran and the settings that change findings;
+    ``rule_count`` is how many per-article rules ran, None for all of them (the fullest)."""
+
+    key: str | None = None
+    rule_count: int | None = None
+
+
+#: A buffered report is committed at the latest this many seconds after it was written.
+FLUSH_SECONDS = 2.0
+
+#: Ranks live results: every rule beats any subset, more rules beat fewer, then the latest.
+_FULLEST = "ORDER BY coalesce(rule_count, 9223372036854775807) DESC, scanned_at DESC, pk DESC"
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -123,20 +154,37 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 30.0) -> None:
         self.path = Path(path)
+        self.immutable = False
+        self.notice: str | None = None
         if readonly and not self.path.is_file():
             raise FileNotFoundError(f"no results store at {self.path} (write one with 'detector check ... --db {self.path}')")
-        uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
+        if not readonly and self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a results store file")
         try:
-            self.conn = sqlite3.connect(uri, uri=readonly, timeout=timeout, isolation_level=None)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            self.conn = self._connect("ro" if readonly else None, timeout)
+            version = self._version()
+            if readonly and version is None:  # read-only media: WAL cannot make its -shm file
+                self.conn.close()
+                self.conn = self._connect("immutable", timeout)
+                self.immutable = True
+                version = self._version()
+                wal = Path(f"{self.path}-wal")
+                if wal.is_file() and wal.stat().st_size:
+                    self.notice = (f"{self.path} is on read-only media and has a write-ahead log ({wal.name}) that "
+                                   "cannot be read from there; copy both files somewhere writable to see every result")
+            if version is None:
+                raise sqlite3.OperationalError("unable to open database file")
+            # Look before writing anything: a foreign or newer file is refused untouched.
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} has schema version {version}; this detector reads up to {SCHEMA_VERSION} (upgrade detector)")
+            if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError(f"{self.path} is an SQLite file but not a detector results store")
         except sqlite3.Error as exc:
+            self._close_quietly()
             raise StoreError(f"cannot open {self.path} as a detector results store ({exc})") from None
-        if version > SCHEMA_VERSION:
-            self.conn.close()
-            raise StoreError(f"{self.path} has schema version {version}; this detector reads up to {SCHEMA_VERSION} (upgrade detector)")
+        except StoreError:
+            self._close_quietly()
+            raise
         if not readonly:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -145,16 +193,48 @@ class Store:
             self.conn.close()
             raise StoreError(f"{self.path} has schema version {version}; open it once for writing to upgrade it")
 
+    def _connect(self, mode: str | None, timeout: float) -> sqlite3.Connection:
+        if mode is None:
+            target, uri = str(self.path), False
+        else:
+            query = "mode=ro" if mode == "ro" else "immutable=1"
+            target, uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?{query}", True
+        # check_same_thread=False: StoreWriter's timer commits from its own thread, under a lock.
+        conn = sqlite3.connect(target, uri=uri, timeout=timeout, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        return conn
+
+    def _version(self) -> int | None:
+        """The schema version; None when the file cannot be read through this connection."""
+        try:
+            return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "unable to open" in str(exc):
+                return None
+            raise
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.close()
+
     def _migrate(self, version: int) -> None:
-        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise StoreError(f"{self.path} is an SQLite file but not a detector results store")
-        for target in range(version, SCHEMA_VERSION):
+        """Upgrade step by step; each step re-reads the version under the write lock, so two scans
+        opening one new store at once migrate it once."""
+        while version < SCHEMA_VERSION:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                target = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+                if target >= SCHEMA_VERSION:
+                    self.conn.execute("COMMIT")
+                    return
                 for stmt in _statements(MIGRATIONS[target]):
                     self.conn.execute(stmt)
                 self.conn.execute(f"PRAGMA user_version = {target + 1}")
                 self.conn.execute("COMMIT")
+                version = target + 1
             except Exception:
                 self.conn.execute("ROLLBACK")
                 raise
@@ -184,41 +264,46 @@ class Store:
         self.conn.execute("UPDATE runs SET finished_at = ?, articles = ?, errors = ? WHERE id = ?",
                           (_now(), articles, errors, run_id))
 
-    def add_reports(self, reports: Iterable[ArticleReport], run_id: int | None = None, *, commit_every: int = 64
-                    ) -> tuple[int, list[tuple[str, str]]]:
+    def add_reports(self, reports: Iterable[ArticleReport], run_id: int | None = None, *, commit_every: int = 64,
+                    scope: Scope | None = None) -> tuple[int, list[tuple[str, str]]]:
         """Store reports; returns (stored, [(article id, error)]) — a broken record is skipped alone."""
-        writer = StoreWriter(self, run_id, commit_every=commit_every)
+        writer = StoreWriter(self, run_id, commit_every=commit_every, max_delay=0, scope=scope)
         for report in reports:
             writer.write(report)
         writer.close()
         return writer.stored, writer.errors
 
-    def _put(self, report: ArticleReport, run_id: int | None) -> None:
+    def _put(self, report: ArticleReport, run_id: int | None, scope: Scope | None = None) -> bool:
+        """Write one report; True when it is the article's current (fullest) result."""
+        scope = scope or Scope()
         a = report.article
         h = text_hash(a.text)
         now = _now()
-        row = self.conn.execute(
-            "SELECT pk, text_hash FROM articles WHERE outlet = ? AND id = ? AND current = 1", (a.outlet, a.id)
-        ).fetchone()
+        live = self.conn.execute(
+            "SELECT pk, text_hash, scope FROM articles WHERE outlet = ? AND id = ? AND superseded_at IS NULL",
+            (a.outlet, a.id)).fetchall()
+        if any(r["text_hash"] != h for r in live):  # the text changed: every earlier result becomes history
+            self.conn.execute("UPDATE articles SET current = 0, superseded_at = ? WHERE outlet = ? AND id = ?"
+                              " AND superseded_at IS NULL", (now, a.outlet, a.id))
+            live = []
         values = (
             a.url, a.title, a.published.isoformat() if a.published else None, a.source, a.text, h, report.words,
             report.language, report.score, report.mt_probability, _dumps(report.metrics), _dumps(report.annotations),
-            _dumps(a.meta), run_id, now,
+            _dumps(a.meta), run_id, now, scope.rule_count,
         )
-        if row is not None and row["text_hash"] == h:
-            pk = row["pk"]
+        same = next((r for r in live if r["scope"] == scope.key), None)
+        if same is not None:  # the same text under the same rules and settings: replace the result
+            pk = same["pk"]
             self.conn.execute("DELETE FROM findings WHERE article_pk = ?", (pk,))
             self.conn.execute(
                 "UPDATE articles SET url=?, title=?, published=?, source=?, text=?, text_hash=?, words=?, language=?,"
-                " score=?, mt_probability=?, metrics_json=?, annotations_json=?, meta_json=?, run_id=?, scanned_at=?"
-                " WHERE pk = ?", (*values, pk))
+                " score=?, mt_probability=?, metrics_json=?, annotations_json=?, meta_json=?, run_id=?, scanned_at=?,"
+                " rule_count=? WHERE pk = ?", (*values, pk))
         else:
-            if row is not None:  # the text changed: keep the earlier version as history
-                self.conn.execute("UPDATE articles SET current = 0, superseded_at = ? WHERE pk = ?", (now, row["pk"]))
             cur = self.conn.execute(
                 "INSERT INTO articles(url, title, published, source, text, text_hash, words, language, score,"
-                " mt_probability, metrics_json, annotations_json, meta_json, run_id, scanned_at, id, outlet)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, a.id, a.outlet))
+                " mt_probability, metrics_json, annotations_json, meta_json, run_id, scanned_at, rule_count, id, outlet,"
+                " scope, current) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)", (*values, a.id, a.outlet, scope.key))
             pk = cur.lastrowid
         self.conn.executemany(
             'INSERT INTO findings(article_pk, rule, category, severity, start, "end", text, message, suggestion,'
@@ -226,6 +311,12 @@ class Store:
             [(pk, f.rule, f.category.value, f.severity.value, f.start, f.end, f.text, f.message, f.suggestion,
               float(f.confidence), _dumps(f.data)) for f in report.findings],
         )
+        best = self.conn.execute(f"SELECT pk FROM articles WHERE outlet = ? AND id = ? AND superseded_at IS NULL {_FULLEST}"
+                                 " LIMIT 1", (a.outlet, a.id)).fetchone()["pk"]
+        self.conn.execute("UPDATE articles SET current = 0 WHERE outlet = ? AND id = ? AND current = 1 AND pk != ?",
+                          (a.outlet, a.id, best))
+        self.conn.execute("UPDATE articles SET current = 1 WHERE pk = ?", (best,))
+        return best == pk
 
     # -- reading -------------------------------------------------------------------------------
     def outlets(self) -> list[str]:
@@ -249,7 +340,7 @@ class Store:
         found: dict[int, list[Finding]] = {}
         if with_findings:  # one query for all of them, not one per article
             for r in self.conn.execute(f'SELECT * FROM findings WHERE article_pk IN (SELECT pk FROM articles{cond})'
-                                       ' ORDER BY article_pk, start, "end", rule', args):
+                                       ' ORDER BY article_pk, start, "end", rule, pk', args):
                 found.setdefault(r["article_pk"], []).append(_finding(r))
         for row in rows:
             stored = _article(row)
@@ -257,7 +348,7 @@ class Store:
             yield stored
 
     def findings(self, article_pk: int) -> list[Finding]:
-        rows = self.conn.execute('SELECT * FROM findings WHERE article_pk = ? ORDER BY start, "end", rule', (article_pk,))
+        rows = self.conn.execute('SELECT * FROM findings WHERE article_pk = ? ORDER BY start, "end", rule, pk', (article_pk,))
         return [_finding(r) for r in rows]
 
     def outlet_totals(self) -> dict[str, tuple[int, int]]:
@@ -267,7 +358,8 @@ class Store:
 
     def history(self, outlet: str, article_id: str) -> list[sqlite3.Row]:
         return self.conn.execute(
-            "SELECT pk, text_hash, scanned_at, superseded_at, current, score FROM articles WHERE outlet = ? AND id = ? ORDER BY pk",
+            "SELECT pk, text_hash, scope, rule_count, scanned_at, superseded_at, current, score FROM articles"
+            " WHERE outlet = ? AND id = ? ORDER BY pk",
             (outlet, article_id)).fetchall()
 
     def runs(self) -> list[sqlite3.Row]:
@@ -277,32 +369,66 @@ class Store:
 class StoreWriter:
     """Streams reports into a store in short transactions, one savepoint per article.
 
-    Reports are buffered and written ``commit_every`` at a time (or after ``max_delay`` seconds),
-    so the write lock is held only while writing, never while checks run: two scans can share a
-    store, and readers never wait (WAL). Shaped like ``io.writers.Writer`` (``write``/``close``)
-    so ``detector check --db`` uses it beside the printed output.
+    Reports are buffered and written ``commit_every`` at a time, and a timer thread commits what
+    has waited ``max_delay`` seconds even while the scan is idle (waiting on stdin, or on a slow
+    article), so a report printed more than ``max_delay`` seconds before a crash or ``kill -9`` is
+    in the store. The write lock is held only while writing, never while checks run: two scans can
+    share a store, and readers never wait (WAL). Shaped like ``io.writers.Writer``
+    (``write``/``close``) so ``detector check --db`` uses it beside the printed output.
     """
 
-    def __init__(self, store: Store, run_id: int | None, *, commit_every: int = 64, max_delay: float = 2.0,
-                 on_error: Callable[[ArticleReport, str], None] | None = None) -> None:
+    def __init__(self, store: Store, run_id: int | None, *, commit_every: int = 64, max_delay: float = FLUSH_SECONDS,
+                 on_error: Callable[[ArticleReport, str], None] | None = None, scope: Scope | None = None) -> None:
         self.store = store
         self.run_id = run_id
+        self.scope = scope or Scope()
         self.commit_every = max(1, commit_every)
         self.max_delay = max_delay
         self.on_error = on_error
         self.stored = 0
+        self.alternates = 0  # stored beside a fuller result of the same article
         self.errors: list[tuple[str, str]] = []
         self._buffer: list[ArticleReport] = []
-        self._since = time.monotonic()
+        self._oldest = time.monotonic()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._failure: BaseException | None = None
+        self._timer: threading.Thread | None = None
+        if max_delay > 0:
+            self._timer = threading.Thread(target=self._tick, name="store-flush", daemon=True)
+            self._timer.start()
 
     def write(self, report: ArticleReport) -> None:
-        self._buffer.append(report)
-        if len(self._buffer) >= self.commit_every or time.monotonic() - self._since >= self.max_delay:
-            self.flush()
+        self._raise_timer_failure()
+        with self._lock:
+            if not self._buffer:
+                self._oldest = time.monotonic()
+            self._buffer.append(report)
+            if len(self._buffer) >= self.commit_every:
+                self._flush()
 
     def flush(self) -> None:
         """Write the buffered reports in one transaction; a broken one is rolled back alone."""
-        self._since = time.monotonic()
+        with self._lock:
+            self._flush()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.max_delay / 4):
+            with self._lock:
+                if not self._buffer or time.monotonic() - self._oldest < self.max_delay:
+                    continue
+                try:
+                    self._flush()
+                except BaseException as exc:  # noqa: BLE001 - handed to the scan's thread
+                    self._failure = exc
+                    return
+
+    def _raise_timer_failure(self) -> None:
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+
+    def _flush(self) -> None:
         if not self._buffer:
             return
         conn = self.store.conn
@@ -311,7 +437,7 @@ class StoreWriter:
             for report in self._buffer:
                 conn.execute("SAVEPOINT article")
                 try:
-                    self.store._put(report, self.run_id)
+                    current = self.store._put(report, self.run_id, self.scope)
                 except (sqlite3.Error, ValueError, TypeError, UnicodeError) as exc:
                     conn.execute("ROLLBACK TO article")
                     conn.execute("RELEASE article")
@@ -322,6 +448,7 @@ class StoreWriter:
                     continue
                 conn.execute("RELEASE article")
                 self.stored += 1
+                self.alternates += not current
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -331,6 +458,10 @@ class StoreWriter:
             self._buffer.clear()
 
     def close(self) -> None:
+        self._stop.set()
+        if self._timer is not None:
+            self._timer.join()
+        self._raise_timer_failure()
         self.flush()
         if self.run_id is not None:
             self.store.finish_run(self.run_id, self.stored, len(self.errors))

@@ -61,7 +61,7 @@ def test_a_folder_without_articles_says_so(cli, tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "notes.md").write_text("not an article", encoding="utf-8")
     code, out, err = cli("check", "in", "--glob", "*.txt")
-    assert code == 0 and "0 article(s)" in out
+    assert code == 2 and "0 article(s)" in out
     assert "no articles found in in matching --glob '*.txt'" in err
 
 

@@ -90,9 +90,32 @@ def test_report_refuses_to_overwrite_without_force(db, tmp_path, monkeypatch, ca
     assert (tmp_path / "rep" / "index.html").is_file()
     code, _, err = run_cli(monkeypatch, capsys, tmp_path, "report", "--db", str(db), "--out", "rep")
     assert code == 2 and "--force" in err
-    (tmp_path / "rep" / "stale.html").write_text("old")
+    (tmp_path / "rep" / "notes.txt").write_text("mine")  # the user's file in the report folder
+    stale = tmp_path / "rep" / "outlets" / "gone-outlet-00000000.html"  # a page the earlier report listed
+    stale.write_text("old")
+    manifest = tmp_path / "rep" / ".detector-report.json"
+    listed = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**listed, "files": [*listed["files"], "outlets/gone-outlet-00000000.html"]}))
     assert run_cli(monkeypatch, capsys, tmp_path, "report", "--db", str(db), "--out", "rep", "--force")[0] == 0
-    assert not (tmp_path / "rep" / "stale.html").exists()
+    assert not stale.exists() and (tmp_path / "rep" / "index.html").is_file()
+    assert (tmp_path / "rep" / "notes.txt").read_text() == "mine"
+
+
+def test_report_force_deletes_only_its_own_files_even_beside_an_index_html(db, tmp_path, monkeypatch, capsys):
+    """A folder that merely holds an index.html (a website, not our report) is refused, not emptied."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>my site</h1>")
+    (site / "cv.pdf").write_bytes(b"%PDF")
+    code, _, err = run_cli(monkeypatch, capsys, tmp_path, "report", "--db", str(db), "--out", "site", "--force")
+    assert code == 2 and "refusing" in err and len(err.strip().splitlines()) == 1
+    assert (site / "index.html").read_text() == "<h1>my site</h1>" and (site / "cv.pdf").exists()
+
+
+def test_report_out_that_is_a_file_is_a_usage_error(db, tmp_path, monkeypatch, capsys):
+    (tmp_path / "r.html").write_text("x")
+    code, _, err = run_cli(monkeypatch, capsys, tmp_path, "report", "--db", str(db), "--out", "r.html", "--force")
+    assert code == 2 and "is a file" in err and "internal" not in err and (tmp_path / "r.html").read_text() == "x"
 
 
 def test_report_force_never_replaces_a_folder_that_is_not_a_report(db, tmp_path, monkeypatch, capsys):

@@ -52,8 +52,8 @@ def test_folder_is_read_recursively_in_order_and_glob_filters(tmp_path):
     (tmp_path / "b.txt").write_text("b")
     (tmp_path / "sub" / "a.txt").write_text("a")
     (tmp_path / "notes.bin").write_bytes(b"\x00")
-    assert [a.id for a in read([tmp_path])] == ["b", "a"]
-    assert [a.id for a in read([tmp_path], glob="sub/*.txt")] == ["a"]
+    assert [a.id for a in read([tmp_path])] == ["b", "sub/a"]
+    assert [a.id for a in read([tmp_path], glob="sub/*.txt")] == ["sub/a"]
 
 
 def test_seeds_folder_and_jsonl_agree(seeds):

@@ -16,6 +16,17 @@ from detector.boilerplate import cues
 from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped, is_prose, words_of
 
 TEASER, WIDGET, PROMPT, AUTHOR, HEADER, EMBED = "teaser", cues.WIDGET, cues.PROMPT, cues.AUTHOR, cues.HEADER, cues.EMBED
+BYLINE = "byline"
+
+#: How an article signs off ("Thanks for reading", "Happy practicing!"): the author's own words.
+CLOSING_RE = re.compile(
+    r"^(?:thanks? (?:you )?(?:so much )?for (?:reading|watching|listening|stopping by)|happy \w+ing\b|"
+    r"(?:i )?hope (?:this|you|that)\b|if you (?:liked|enjoyed|found)\b|enjoy\W*$|cheers\W*$|until next time\b|"
+    r"see you (?:next|soon)\b|good luck\b|have fun\b)",
+    re.IGNORECASE,
+)
+#: A list item: a bullet or a number opening the line.
+LIST_ITEM_RE = re.compile(r"^(?:[-•*–·▪►]|\d{1,2}[.)])\s+\S")
 
 #: A line that introduces embedded media ("Videos posted on social media show ...").
 MEDIA_INTRO_RE = re.compile(
@@ -54,6 +65,7 @@ class Block:
     kind: str
     confidence: float
     reason: str
+    weak: bool = False  # the classifier's guess inside the body, or the article's own credit: info, not a warning
 
 
 def _first_word(line: str) -> str:
@@ -91,14 +103,17 @@ def _content_shaped(
     """Lines the classifier over-flags that belong to the text: lead-ins, footnotes, list items.
 
     A line ending in ":" introduces what follows; "↩" closes a footnote; "Pros" or "References"
-    heads a section of the article (``cues.SECTION_HEADINGS``); inside the body, a run
+    heads a section of the article (``cues.SECTION_HEADINGS``); "Thanks for reading" signs it off;
+    a tab-separated line is a table row and a bullet next to other bullets a list item; inside the body, a run
     of three or more headline-shaped lines is a list (events, products), where teasers come alone,
     unless most of the run is off the article's topic: then it is a stack of teasers whose widget
     heading was lost, not a list the article makes.
     """
     line = lines[i].rstrip()
-    if "↩" in line or line.endswith(":") or cues.is_section_heading(line):
+    if "↩" in line or line.endswith(":") or cues.is_section_heading(line) or CLOSING_RE.match(line.strip(" \t•*#-")):
         return True
+    if "\t" in line or _parallel_item(lines, i):
+        return True  # a table row, or one item of a list the article makes
     if not first_prose < i < last_prose:
         return False
     lo = hi = i
@@ -109,6 +124,13 @@ def _content_shaped(
     if not (is_headline_shaped(line) and hi - lo >= 2):
         return False
     return off_topic is None or 2 * sum(off_topic[lo:hi + 1]) <= hi - lo + 1
+
+
+def _parallel_item(lines: Sequence[str], i: int) -> bool:
+    """A bulleted or numbered line next to another one: parallel items of the article's own list."""
+    if not LIST_ITEM_RE.match(lines[i].lstrip()):
+        return False
+    return any(0 <= j < len(lines) and LIST_ITEM_RE.match(lines[j].lstrip()) for j in (i - 2, i - 1, i + 1, i + 2))
 
 
 def grow_teaser_runs(
@@ -141,20 +163,27 @@ def grow_teaser_runs(
 
 def find_blocks(
     lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
-    teaser_max_similarity: float = 0.45, extend_threshold: float | None = None,
+    teaser_max_similarity: float = 0.45, extend_threshold: float | None = None, title: str | None = None,
+    warn_threshold: float = 0.0, lexical_off_topic: Sequence[bool] | None = None,
 ) -> list[Block]:
     """Furniture blocks of an article's lines.
 
     ``proba``: the classifier's furniture probability per line; ``topical``: each line's similarity
     to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers;
     ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
-    adjacent furniture block (hysteresis, as jusText's near-good paragraphs).
+    adjacent furniture block (hysteresis, as jusText's near-good paragraphs); ``title``: the page
+    title, which a heading atop the text may repeat. A block is ``weak`` (reported as info) when only
+    the classifier speaks for it and it sits inside the body, is on the article's topic or scores
+    below ``warn_threshold``: an article's own lists, headings and asides look like furniture to a
+    line classifier, and on sites it never saw it cannot tell them apart without a cue or the position.
+    ``lexical_off_topic``: per line, off the article's topic by TF-IDF (for list items of any length).
     """
     n = len(lines)
     kinds: list[str | None] = [None] * n
     conf = [0.0] * n
     why = [""] * n
     first_prose = next((i for i, x in enumerate(lines) if is_prose(x)), n)
+    last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
     tail_start = int(n * 0.6)
 
     def mark(i: int, kind: str, c: float, reason: str) -> None:
@@ -164,7 +193,11 @@ def find_blocks(
     i = 0
     while i < n:
         k = cue[i]
-        if k == WIDGET:
+        if title and i < 3 and repeats_title(lines[i], title):
+            mark(i, HEADER, 0.6, "repeats the page title")
+        elif cues.is_byline(lines[i]):
+            mark(i, BYLINE, 0.9, "byline")
+        elif k == WIDGET:
             mark(i, WIDGET, 0.95, "widget heading")
             if cues.WIDGET_PREFIX_RE.match(lines[i].strip(" \t•·*#")):
                 i += 1  # "Related: <headline>" carries its own teaser and claims nothing below
@@ -179,7 +212,7 @@ def find_blocks(
                 j += 1
             i = j
             continue
-        if k == AUTHOR:
+        elif k == AUTHOR:
             name = cues.author_name(lines[i])
             nxt = i + 1 < n and cues.is_bio(lines[i + 1], name)
             if name is None or nxt or (i >= tail_start and len(name.split()) >= 2):
@@ -189,6 +222,11 @@ def find_blocks(
                     i += 1
         elif k == HEADER and i < min(first_prose, 4):
             mark(i, HEADER, 0.9, "page header")
+        elif k == PROMPT and (end := _comment_section(lines, i)):
+            for j in range(i, end):
+                mark(j, PROMPT, 0.9, "comment section")
+            i = end
+            continue
         elif k == PROMPT:
             mark(i, PROMPT, 0.9, "call to action or site notice")
         elif k == EMBED:
@@ -205,8 +243,12 @@ def find_blocks(
         if kinds[i] is None and not about_media and _embedded_post(lines, i, kinds):
             mark(i, EMBED, 0.6, "embedded social-media post")
 
-    last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
     off_topic = None if topical is None else [float(t) <= teaser_max_similarity for t in topical]
+    # Long list items are no encoder candidates: their topic comes from TF-IDF, computed for every line.
+    items_off = off_topic if lexical_off_topic is None else lexical_off_topic
+    if items_off is not None:
+        for i in _tail_list(lines, kinds, items_off):
+            mark(i, WIDGET, 0.8, "off-topic list at the end of the text")
     for i in range(n):
         if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic):
             continue
@@ -226,6 +268,13 @@ def find_blocks(
         for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold):
             mark(i, kind, 0.0, "off-topic line next to a teaser block (classifier)")
 
+    # The classifier alone makes a warning only where position and topic agree with it: outside the
+    # body, off the article's topic, and confident. Elsewhere it is the article's own list or heading
+    # often enough (on sites it never saw) that a warning would cost more than it finds.
+    sure = [not first_prose < i < last_prose and kinds[i] != HEADER and float(proba[i]) >= warn_threshold
+            and (off_topic is None or off_topic[i]) for i in range(n)]
+    weak = [kinds[i] == BYLINE or why[i] == "repeats the page title" or ("classifier" in why[i] and not sure[i])
+            for i in range(n)]
     blocks: list[Block] = []
     i = 0
     while i < n:
@@ -233,8 +282,62 @@ def find_blocks(
             i += 1
             continue
         j = i
-        while j + 1 < n and kinds[j + 1] == kinds[i]:
+        while j + 1 < n and kinds[j + 1] == kinds[i] and weak[j + 1] == weak[i]:
             j += 1
-        blocks.append(Block(i, j, kinds[i], max(conf[i:j + 1]), why[i]))  # type: ignore[arg-type]
+        blocks.append(Block(i, j, kinds[i], max(conf[i:j + 1]), why[i], weak[i]))  # type: ignore[arg-type]
         i = j + 1
     return blocks
+
+
+#: The heading of a comment section, and the marks of the comments under it.
+COMMENTS_HEADING_RE = re.compile(
+    r"^(?:\d+ )?(?:comments?|responses?|replies|reader comments|discussion)(?: \(\d+\))?$|^\d+ (?:thoughts|responses?) (?:on|to)\b|"
+    r"^(?:leave a (?:reply|comment)|join the (?:discussion|conversation))\b",
+    re.IGNORECASE,
+)
+COMMENT_MARK_RE = re.compile(
+    r"^(?:hi|hello|hey|dear|thanks|thank you)\b[^.!?]{0,30}[,!]|\bsays:?$|^reply$|^\w+(?: \w+)? on \w+ \d{1,2}, \d{4}\b|"
+    r"\b\d{1,2}:\d{2} ?(?:am|pm)$",
+    re.IGNORECASE,
+)
+
+
+def _comment_section(lines: Sequence[str], i: int) -> int | None:
+    """End (exclusive) of the comment section a "Comments" heading opens, when comments follow it.
+
+    Readers' comments are prose, so the classifier keeps them; under the heading, two lines that
+    greet someone ("Hi Milan,") or sign a comment ("Jane says:", "Reply") show it is the thread,
+    which runs to the end of the text.
+    """
+    if not COMMENTS_HEADING_RE.match(cues.normalize(lines[i])):
+        return None
+    marks = sum(bool(COMMENT_MARK_RE.search(x.strip())) for x in lines[i + 1:i + 16])
+    return len(lines) if marks >= 2 else None
+
+
+def repeats_title(line: str, title: str) -> bool:
+    """The page title (or its part before " | Site name") repeated as a line of the text."""
+    a, t = cues.normalize(line), cues.normalize(title)
+    if not a or len(a) < 8:
+        return False
+    if a == t:
+        return True
+    rest = t[len(a):] if t.startswith(a) else (t[:-len(a)] if t.endswith(a) else None)
+    return rest is not None and bool(re.match(r"^\s*[|:–—-]|.*[|:–—-]\s*$", rest))
+
+
+def _tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> list[int]:
+    """The closing run of three or more list items, most of them off the article's topic.
+
+    A "related" list without its heading: bullets of other headlines that end the text. A list in
+    the body is the article's own; at the very end, off topic, its position says otherwise.
+    """
+    end = len(lines)
+    while end > 0 and kinds[end - 1] is not None:
+        end -= 1
+    start = end
+    while start > 0 and kinds[start - 1] is None and LIST_ITEM_RE.match(lines[start - 1].lstrip()):
+        start -= 1
+    if end - start < 3 or 3 * sum(off_topic[start:end]) < 2 * (end - start):
+        return []
+    return list(range(start, end))

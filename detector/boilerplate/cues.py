@@ -11,6 +11,7 @@ is not a cue. Each cue kind maps to one rule of ``detector.checks.boilerplate``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WIDGET, PROMPT, AUTHOR, HEADER, EMBED = "widget", "prompt", "author", "header", "embed"
 CUE_KINDS = (WIDGET, PROMPT, AUTHOR, HEADER, EMBED)
@@ -24,7 +25,7 @@ WIDGET_HEADINGS = (
     "more stories", "more news", "more articles", "more on this story", "more on this topic",
     "recommended", "recommended for you", "recommended stories", "recommended articles",
     "trending", "trending now", "trending stories", "popular", "popular posts", "popular stories",
-    "most read", "most popular", "most viewed", "latest news", "latest posts", "latest stories",
+    "most read", "most read in world news", "most popular", "most viewed", "latest news", "latest posts", "latest stories",
     "latest articles", "don't miss", "don’t miss", "top stories", "editor's picks", "editors' picks",
     "editor’s picks", "further reading", "in other news", "previous article", "next article",
     "previous post", "next post", "previous story", "next story", "up next", "watch next",
@@ -69,7 +70,9 @@ PROMPT_PATTERNS = (
     r"\b(?:tried|made|make) (?:this|one of my) recipes?\b", r"\bleave a (?:star )?rating\b", r"\bpromo code\b", r"\bcookie(?:s)? (?:policy|settings|preferences)\b",
     r"\baccept (?:all )?cookies\b", r"\bprivacy policy\b", r"\bterms (?:of (?:use|service)|and conditions|& conditions)\b",
     r"\ball rights reserved\b", r"^©|^\(c\) ?\d{4}|^copyright\b",
-    r"\bfollow us(?: on)?\b", r"\blike us on facebook\b", r"\bjoin (?:us|our \w+)\b",
+    r"\bfollow us(?: on)?\b", r"\blike us on facebook\b",
+    r"\bjoin (?:us|our \w+) on (?:facebook|twitter|x|instagram|linkedin|telegram|whatsapp|discord)\b",
+    r"\bjoin our (?:newsletter|mailing list|community|email list)\b",
     r"\bdownload (?:our|the) app\b", r"\bsupport (?:our|independent) journalism\b", r"\bbecome a (?:member|patron|subscriber)\b",
     r"^donate\b", r"^advertisement$", r"^(?:sponsored|promoted)(?: content)?$", r"^skip to (?:main )?content$",
     r"^(?:log ?in|sign ?in|register|sign up|menu|search|close|home)$", r"\breport (?:an error|a typo)\b",
@@ -77,6 +80,11 @@ PROMPT_PATTERNS = (
     r"\bplease enable javascript\b", r"^loading\W*$", r"\bwe'?d (?:love|welcome) your feedback\b",
     r"\bfound (?:a typo|an error|a mistake)\b", r"\bhighlight (?:it|the text) and press\b",
     r"\bget (?:the latest|our best|breaking news)\b", r"\bdelivered (?:straight )?to your inbox\b",
+    r"\bthanks for (?:signing up|subscribing)\b", r"\b(?:keep an eye on|check) your inbox\b",
+    r"\berror processing your subscription\b", r"^[\w' ]{0,30}\bnewsletters?$", r"^comments are closed\b",
+    r"\bdelivered (?:through|to) your (?:letterbox|door)\b", r"\bclick here for more information\b",
+    r"\b(?:may|might) (?:get|earn|receive) (?:a (?:share|commission|small commission)|commissions?)\b",
+    r"\bwe (?:may )?earn (?:a )?(?:small )?(?:affiliate )?commissions?\b",
     r"\bturn on notifications\b", r"\bshare (?:on|via) (?:facebook|twitter|whatsapp|linkedin|telegram|email|reddit)\b",
 )
 PROMPT_RE = re.compile("|".join(f"(?:{p})" for p in PROMPT_PATTERNS), re.IGNORECASE)
@@ -103,12 +111,20 @@ BIO_RE = re.compile(
     r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
     r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst)",
 )
+#: Bylines: who wrote the piece, at most a short line ("By Jane Doe, MS, RD", "A post by: ...").
+BYLINE_RE = re.compile(
+    r"^(?i:(?:written |posted |reviewed |edited |story |words |text |reporting |photos? )?by|a (?:post|guest post|story) by|"
+    r"author|words|posted on\b.{0,40}\bby|additional (?:contributions|reporting) by|contributors?)\s*:?\s+"
+    r"@?[A-Z][\w.'’-]*(?:[ ,&]+(?:and |&)?@?[A-Z][\w.'’-]*){0,12}\.?$",
+)
 #: Embedded posts and media: tweet signatures, Instagram embeds, photo credits.
 EMBED_RE = re.compile(
     r"pic\.twitter\.com/|\(@\w{1,15}\)|—\s*[^—]{1,60}\(@\w+\)|\bview this post on instagram\b|"
     r"\ba post shared by\b|^(?:photo|image|picture|video|watch|credit|photograph)\s*:|"
     r"\((?:photo|image|picture)s?(?: by|:)[^)]*\)$|\bgetty images\b|\bvia getty\b|\bap photo\b|"
-    r"\bshutterstock\b|^embedded (?:video|tweet|post)\b|\bthis (?:content|video) is not available\b",
+    r"\bshutterstock\b|^embedded (?:video|tweet|post)\b|\bthis (?:content|video) is not available\b|"
+    r"\bused (?:by|with) permission\b|^(?:photo|image|picture)s? (?:via|by|courtesy(?: of)?)\b|\bcourtesy of\b[^.]{0,60}$|"
+    r"^\((?:reporting|writing|editing) by\b|^\(?additional reporting by\b",
     re.IGNORECASE,
 )
 #: Roles that make "<Name>, <role> of <Place>" a photo caption rather than prose.
@@ -150,8 +166,12 @@ def is_caption(line: str) -> bool:
     return len(role.split()) <= 8 and any(re.search(rf"\b{re.escape(r)}\b", role) for r in ROLES)
 
 
+@lru_cache(maxsize=65536)
 def cue_kind(line: str, max_words: int = 25) -> str | None:
-    """The furniture kind a short line announces by its wording, or None."""
+    """The furniture kind a short line announces by its wording, or None.
+
+    Memoised: the features and the block finder both ask for every line of an article.
+    """
     words = line.split()
     if not words or len(words) > max_words:
         return None
@@ -162,11 +182,17 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
         return AUTHOR
     if EMBED_RE.search(line) or is_caption(line):
         return EMBED
-    if HEADER_RE.match(norm) and len(words) <= 12:
+    if len(words) <= 12 and HEADER_RE.match(norm):
         return HEADER
-    if PROMPT_RE.search(norm) and len(words) <= 15 and not re.match(r"\d+[.)]\s", line.lstrip()):
+    if len(words) <= 15 and PROMPT_RE.search(norm) and not re.match(r"\d+[.)]\s", line.lstrip()):
         return PROMPT
     return None
+
+
+def is_byline(line: str) -> bool:
+    """A short "By <Name>" line: the article's own credit, informational wherever it stands."""
+    s = line.strip(" \t•·|*#-–—")
+    return len(s.split()) <= 16 and bool(BYLINE_RE.match(s))
 
 
 def is_section_heading(line: str) -> bool:

@@ -16,8 +16,11 @@ Some WCXB reference bodies keep a publisher's own cue lines ("Also read: <headli
 dropped from the hosts by the fixed ``HOST_CUE_RE`` below (a data-cleaning step that never looks at
 the detector's output), and each document records what was dropped.
 
-Splits are by article (a hash of its id), and snippet/title pools by the article they came from, so
-no test host or test furniture is seen in training.
+Splits are by site (a hash of the page's domain, ``site_split``): train, val and test sites are
+disjoint, so the test measures what a user sees on a site the model never saw, and the snippet and
+title pools of a split come from its own sites only. ``trafilatura_docs`` gives the real leftovers:
+the ScrapingHub pages through trafilatura's default extraction, each output line labelled by its
+alignment to the ground-truth body.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlparse
 
 from detector.datasets import iter_scrapinghub, iter_wcxb
 
@@ -50,9 +54,16 @@ _BIO_TAILS = ("covers politics, business and technology.", "has written for seve
               "previously worked as a local news reporter.", "")
 
 
-def split_of(key: str, test_share: int = 5) -> str:
-    """"test" for one key in ``test_share`` (stable md5 bucket), else "train"."""
-    return "test" if int(hashlib.md5(key.encode()).hexdigest(), 16) % test_share == 0 else "train"
+def site_of(url_or_domain: str) -> str:
+    """The site a page belongs to: its host name without "www." (or the domain given)."""
+    host = urlparse(url_or_domain).netloc if "//" in url_or_domain else url_or_domain
+    return host.lower().split(":")[0].removeprefix("www.")
+
+
+def site_split(site: str) -> str:
+    """"train", "val" or "test" for a site (stable md5 bucket of ten: 6 train, 2 val, 2 test)."""
+    bucket = int(hashlib.md5(f"site:{site}".encode()).hexdigest(), 16) % 10
+    return "test" if bucket < 2 else ("val" if bucket < 4 else "train")
 
 
 @dataclass
@@ -66,6 +77,8 @@ class LabelledDoc:
     kinds: list[str | None] = field(default_factory=list)
     blocks: list[tuple[int, int, str]] = field(default_factory=list)  # (first line, end line, kind)
     dropped: list[str] = field(default_factory=list)  # host lines removed by ``clean_hosts``
+    site: str = ""
+    title: str = ""
 
     @property
     def text(self) -> str:
@@ -107,8 +120,8 @@ def scrapinghub_docs(split: str, before: int = 8, after: int = 20) -> Iterator[L
     """Pages as visible lines, cropped to ``before``/``after`` lines around the aligned body."""
     from detector.io.html import visible_text
 
-    for page_id, html, body, _url in iter_scrapinghub():
-        if split_of(page_id) != split or not body.strip():
+    for page_id, html, body, url in iter_scrapinghub():
+        if site_split(site_of(url)) != split or not body.strip():
             continue
         lines = visible_text(_decode(html)).split("\n")
         furniture = align_labels(lines, body)
@@ -120,7 +133,30 @@ def scrapinghub_docs(split: str, before: int = 8, after: int = 20) -> Iterator[L
         labels = [f or not (long_content[0] <= i <= long_content[-1]) for i, f in enumerate(furniture)]
         labels = labels[lo:hi]
         yield LabelledDoc(page_id, "scrapinghub", lines[lo:hi], labels, [None] * len(labels),
-                          _runs(["page" if f else None for f in labels]))
+                          _runs(["page" if f else None for f in labels]), site=site_of(url))
+
+
+def trafilatura_docs(split: str) -> Iterator[LabelledDoc]:
+    """ScrapingHub pages of ``split`` sites as trafilatura's default extraction gives them.
+
+    Each output line is furniture when it does not align to the ground-truth body: the leftovers a
+    user of the most common extractor actually gets (share bars, credits, "related" lists, bylines).
+    """
+    import trafilatura
+
+    for page_id, html, body, url in iter_scrapinghub():
+        if site_split(site_of(url)) != split or not body.strip():
+            continue
+        page = _decode(html)
+        text = trafilatura.extract(page, url=url or None) or ""
+        meta = trafilatura.extract_metadata(page)
+        lines = [" ".join(x.split()) for x in text.split("\n") if x.strip()]
+        if len(lines) < 2:
+            continue
+        labels = align_labels(lines, body)
+        yield LabelledDoc(page_id, "trafilatura", lines, labels, [None] * len(labels),
+                          _runs(["page" if f else None for f in labels]), site=site_of(url),
+                          title=(meta.title if meta else None) or "")
 
 
 # -- WCXB injection ---------------------------------------------------------------------------
@@ -217,7 +253,7 @@ def wcxb_injected(split: str, seed: int = 0, clean_share: float = 0.15, clean_ho
 
     ``clean_hosts``: drop the publisher's own cue lines from the bodies first (``is_host_cue``).
     """
-    records = [r for r in iter_wcxb() if split_of(r["id"]) == split]
+    records = [r for r in iter_wcxb() if site_split(site_of(r["domain"] or r["url"])) == split]
     pools = _pools(records)
     for r in records:
         rng = random.Random(f"{seed}:{r['id']}")
@@ -238,7 +274,8 @@ def wcxb_injected(split: str, seed: int = 0, clean_share: float = 0.15, clean_ho
                 block = [" ".join(x.split()) for x in _block(kind, others, rng) if x.strip()]
                 lines[at:at] = block
                 kinds[at:at] = [kind] * len(block)
-        yield LabelledDoc(r["id"], "wcxb", lines, [k is not None for k in kinds], kinds, _runs(kinds), dropped)
+        yield LabelledDoc(r["id"], "wcxb", lines, [k is not None for k in kinds], kinds, _runs(kinds), dropped,
+                          site=site_of(r["domain"] or r["url"]), title=own_title)
 
 
 def _runs(kinds: list[str | None]) -> list[tuple[int, int, str]]:

@@ -40,7 +40,33 @@ CHECK_FAILED = Rule(
         "with the other checks and articles. Please report it with the article that caused it."
     ),
 )
-INTERNAL_RULES = (CHECK_FAILED,)
+INPUT_EMPTY = Rule(
+    id="Input.Empty",
+    category=Category.INTERNAL,
+    severity=Severity.INFO,
+    summary="The article has no text (empty or whitespace only); it is not scored.",
+    doc=(
+        "Raised by the scanner, not by a check: an article whose text is empty or only whitespace "
+        "(a record with an empty field, a page whose text could not be extracted) is not checked. "
+        "Its `score` and `mt_probability` are null rather than a perfect 100, so an unreadable page "
+        "never passes as a clean article, and it adds no words to its outlet's reliability."
+    ),
+)
+INPUT_TOO_LONG = Rule(
+    id="Input.TooLong",
+    category=Category.INTERNAL,
+    severity=Severity.WARNING,
+    summary="The article is longer than max_chars; only its first max_chars characters were checked.",
+    doc=(
+        "Raised by the scanner, not by a check: an article longer than the `max_chars` setting "
+        "(default 1,000,000 characters) is checked on its first `max_chars` characters only, so one "
+        "huge record cannot take the memory and time of a whole corpus run. The finding sits, with "
+        "zero width, at the offset where checking stopped; `data` holds the article's length. Raise "
+        "`max_chars` to check such articles whole."
+    ),
+)
+#: Rules the scanner itself emits; always on unless ignored.
+INTERNAL_RULES = (CHECK_FAILED, INPUT_EMPTY, INPUT_TOO_LONG)
 
 _CHECKS: dict[str, type[Check]] = {}
 _loaded = False

@@ -1,5 +1,9 @@
 """Boilerplate: page furniture left inside the article text (widgets, author boxes, prompts, ...).
 
+Precision first: a block only the classifier found is a warning only outside the body (before the
+first or after the last paragraph of prose) and at ``warn_threshold``; inside the body, where an
+article's own lists, headings and pull quotes live, it is info. Bylines are their own info rule.
+
 Lexicon cues with span propagation, author-box and caption patterns, and a small boosted-tree line
 classifier (``models/boilerplate``) over shape, position and topicality features; topicality uses
 MiniLM on candidate lines when the encoder is available, TF-IDF otherwise. See
@@ -15,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from detector.article import Document
-from detector.boilerplate.blocks import AUTHOR, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
+from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
 from detector.boilerplate.features import FEATURES, batch_features
 from detector.boilerplate.model import TreeEnsemble, load_models
 from detector.checks import register
@@ -37,8 +41,10 @@ WIDGET_RULE = _rule(
         "\"Read Also\", \"Related:\" or \"You may also like\" followed by the headline of another article "
         "and a snippet cut off with \"…\", or a list of navigation links. A widget heading from the cue "
         "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
-        "link-like lines the line classifier scores as furniture are reported here too. The finding "
-        "covers the whole block; delete it from the article text."
+        "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
+        "three or more list items mostly off the article's topic (a \"related\" list whose heading was lost). "
+        "A list inside the body is the article's own: there a classifier-only finding is info, not a warning. "
+        "The finding covers the whole block; delete it from the article text."
     ),
 )
 AUTHOR_BOX_RULE = _rule(
@@ -63,7 +69,8 @@ TEASER_RULE = _rule(
         "subheadings are close to the text around them and are not flagged. Teasers come in stacks: "
         "an off-topic, headline-shaped neighbour of a teaser joins its block at a lower classifier score, "
         "and three or more headlines in a row count as a list the article makes only when most of them "
-        "are on its topic."
+        "are on its topic. Inside the body, where the article's own subheadings and pull quotes stand, a "
+        "teaser only the classifier found is reported as info; after the last paragraph it is a warning."
     ),
 )
 PROMPT_RULE = _rule(
@@ -73,7 +80,10 @@ PROMPT_RULE = _rule(
         "Lines such as \"Share this:\", \"Click to share on Twitter\", \"Leave a Reply\", \"Your email "
         "address will not be published\", newsletter sign-ups, cookie notices and copyright lines. The "
         "lexicon matches only short lines (at most 15 words), so an article sentence that mentions a "
-        "newsletter or a privacy policy is not flagged."
+        "newsletter or a privacy policy is not flagged. In-body invitations (\"Join us in Philadelphia for "
+        "...\") and closings (\"Thanks for reading\") are the article's own words and are not flagged. A "
+        "comment-section heading (\"Comments\", \"3 Responses\") followed by readers' comments (\"Hi Milan,\", "
+        "\"Jane says:\") claims the thread down to the end of the text."
     ),
 )
 HEADER_RULE = _rule(
@@ -82,8 +92,10 @@ HEADER_RULE = _rule(
     doc=(
         "The first lines of a scraped page often carry the site's header rather than the article: "
         "\"Live Updates: Russia invades Ukraine\", \"Breaking News\", \"Home › World\", \"Updated 10:32\". "
-        "Only lines before the first paragraph of prose (and among the first four) are considered; the "
-        "article's own title is not a header."
+        "Only lines before the first paragraph of prose (and among the first four) are considered. A "
+        "heading is the article's own unless a cue names it furniture: a short top line only the classifier "
+        "flags is info, and so is a line repeating the page title (the record's `title`, or its part before "
+        "\" | Site name\")."
     ),
 )
 EMBED_RULE = _rule(
@@ -96,6 +108,17 @@ EMBED_RULE = _rule(
         "describing the person such a caption names, and a short unattributed post right after a line "
         "that introduces a video or social-media post. Informational: the text may belong in the "
         "article as a quote, but it is not the author's own prose and should be marked as such."
+    ),
+)
+BYLINE_RULE = _rule(
+    "Byline",
+    "A byline (\"By Jane Doe, MS, RD\", \"A post by: ...\") inside the article text.",
+    severity=Severity.INFO,
+    doc=(
+        "A short line crediting the author: \"By Jane Doe\", \"Written by ...\", \"A post by: ...\", "
+        "\"Posted on <date> by @name\", \"Additional reporting by ...\". It is the article's own credit, "
+        "not page furniture, so it is informational wherever it stands: a corpus cleaner may drop it, an "
+        "editor may keep it. Author boxes with a biography are `Boilerplate.AuthorBox`."
     ),
 )
 REPEATED_RULE = _rule(
@@ -111,7 +134,7 @@ REPEATED_RULE = _rule(
 )
 
 _RULES = {WIDGET: WIDGET_RULE, AUTHOR: AUTHOR_BOX_RULE, TEASER: TEASER_RULE, PROMPT: PROMPT_RULE,
-          HEADER: HEADER_RULE, EMBED: EMBED_RULE}
+          HEADER: HEADER_RULE, EMBED: EMBED_RULE, BYLINE: BYLINE_RULE}
 _MESSAGES = {
     WIDGET: "Related-post or navigation widget inside the article text",
     AUTHOR: "Author box inside the article text",
@@ -119,6 +142,7 @@ _MESSAGES = {
     PROMPT: "Call to action or site notice inside the article text",
     HEADER: "Page header above the article",
     EMBED: "Embedded post or photo caption, not the article's own text",
+    BYLINE: "Byline inside the article text",
 }
 
 
@@ -134,13 +158,14 @@ class BoilerplateCheck(Check):
     """Flags page furniture inside article text, one finding per block of lines."""
 
     name = "boilerplate"
-    rules = (WIDGET_RULE, AUTHOR_BOX_RULE, TEASER_RULE, PROMPT_RULE, HEADER_RULE, EMBED_RULE, REPEATED_RULE)
+    rules = (WIDGET_RULE, AUTHOR_BOX_RULE, TEASER_RULE, PROMPT_RULE, HEADER_RULE, EMBED_RULE, BYLINE_RULE, REPEATED_RULE)
     defaults = {
         "encoder": "auto",  # "none" for the TF-IDF fast path
         "threshold": 0.0,  # classifier threshold; 0 = the one shipped with the model
         "teaser_max_similarity": 0.45,  # encoder max-similarity below which a furniture headline is a teaser
         "teaser_max_tfidf": 0.08,  # the same with TF-IDF (encoder off)
         "extend_threshold": 0.5,  # classifier probability at which an off-topic line joins a teaser block
+        "warn_threshold": 0.95,  # below it, a block only the classifier found is info, not a warning
     }
 
     def setup(self) -> None:
@@ -179,7 +204,9 @@ class BoilerplateCheck(Check):
         else:
             topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         extend = float(self.settings["extend_threshold"]) or None
-        blocks = find_blocks(texts, proba, threshold, topical, limit, extend) if texts else []
+        lexical = X[:, FEATURES.index("tfidf_sim")] <= float(self.settings["teaser_max_tfidf"])
+        blocks = find_blocks(texts, proba, threshold, topical, limit, extend, title=doc.article.title,
+                             warn_threshold=float(self.settings["warn_threshold"]), lexical_off_topic=lexical) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
@@ -194,10 +221,13 @@ class BoilerplateCheck(Check):
         message = f"{_MESSAGES[b.kind]}: “{quoted}”" + (f" and {more} more line{'s' * (more > 1)}" if more else "")
         if "classifier" in b.reason:
             message += f" (line classifier, p={b.confidence:.2f})"
-        data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason}
+        if b.reason == "repeats the page title":
+            message = f"The page title repeated atop the text: “{quoted}”"
+        data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason, "weak": b.weak}
         if b.kind == TEASER:
             data["similarity"] = round(float(topical[b.first]), 3)
         return rule.finding(
             doc, lines[b.first].start, lines[b.last].end, message + ".",
-            suggestion=None if b.kind == EMBED else _REMOVE, confidence=round(b.confidence, 4), data=data,
+            suggestion=None if b.kind in (EMBED, BYLINE) else _REMOVE, confidence=round(b.confidence, 4), data=data,
+            severity=Severity.INFO if b.weak else None,
         )

@@ -5,7 +5,8 @@ The standard is Ukraine's national romanization (KMU 2010) overridden by establi
 and official spellings; ``detector.translit`` holds the gazetteer and the matching. Every resolved
 mention also goes to phase 2 as an annotation, so the outlet analysis can see an outlet use
 several forms of one entity across its articles (``Translit.OutletInconsistent``):
-``Result.annotations["entities"]`` is a list of ``{canonical, form, start, end, standard, kind, key}``.
+``Result.annotations["entities"]`` is a list of ``{canonical, form, start, end, standard, kind, key}``
+(people also ``first`` and ``surname``, as written).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
 from detector.translit.gazetteer import load_gazetteer
 from detector.translit.keys import fold_key, normalize_form
-from detector.translit.mentions import Mention, MentionFinder, group_mentions
+from detector.translit.mentions import PARTS, Mention, MentionFinder, group_mentions, spelling_parts
 from detector.translit.people import KnownPeople
 
 _T = Category.TRANSLITERATION
@@ -38,10 +39,12 @@ RUSSIAN_DERIVED = Rule(
     "A Russian-derived or Soviet-era name where Ukraine's own name is established in English.",
     "Kiev, Kharkov, Odessa, Nikolaev, Lugansk, Zaporozhye, Dnepr, Chernigov, Rovno, Lvov, Krivoy Rog, "
     "Zhitomir and the like romanize the Russian name; English style guides (AP since 2019, BBC, the "
-    "Guardian) and the Ukrainian government use the Ukrainian one (Kyiv, Kharkiv, Odesa...). Former "
-    "names (Artemovsk for Bakhmut, Dnipropetrovsk for Dnipro) are reported here too. Russian-derived "
-    "forms are generated from GeoNames' Russian names with BGN/PCGN-style romanization and from "
-    "SpellingUkraine. Inside a club's name (Dynamo Kiev) the finding is info only; Odessa, Texas and "
+    "Guardian) and the Ukrainian government use the Ukrainian one (Kyiv, Kharkiv, Odesa...). "
+    "Russian-derived forms come from GeoNames' Russian names (BGN/PCGN-style romanization), from "
+    "SpellingUkraine, and, for every settlement of the KATOTTG register, from rules between Ukrainian "
+    "and Russian place names (ikavism: Novozarivka / Novozarevka; endings: Hlazove / Glazovoe; "
+    "translated words: Chervona / Krasnaya Sloboda), kept only when they name no other settlement. "
+    "Inside a club's name (Dynamo Kiev) the finding is info only; Odessa, Texas and "
     "Prince Lvov are not places in Ukraine and are skipped.",
 )
 NON_STANDARD = Rule(
@@ -52,6 +55,16 @@ NON_STANDARD = Rule(
     "Куп'янськ is Kupiansk, not Kupyansk or Kup'yansk. Spellings that differ from the standard only "
     "in such romanization choices (y/i, apostrophes, doubled letters) are reported at info level; "
     "for people, the official spelling (Zelenskyy, Klitschko) is the standard.",
+)
+FORMER_NAME = Rule(
+    "Translit.FormerName", _T, Severity.WARNING,
+    "A settlement's former (Soviet or imperial) name where it has been renamed (Artemovsk for Bakhmut).",
+    "Ukraine renamed about a thousand settlements under the 2015 decommunization laws (Artemivsk is "
+    "Bakhmut, Krasnoarmiisk is Pokrovsk, Kirovohrad is Kropyvnytskyi, Dnipropetrovsk is Dnipro). An "
+    "old name is not a misspelling: it is a name the place no longer has, so the finding names the "
+    "current one. Former names come from the override table and from GeoNames' alternate names of "
+    "each place that are built on a root the laws removed (Kirov, Lenin, Komsomol, Zhovtnevyi...). "
+    "History writing uses them on purpose; check the context before replacing.",
 )
 GARBLED = Rule(
     "Translit.Garbled", _T, Severity.WARNING,
@@ -72,7 +85,7 @@ OUTLET_INCONSISTENT = Rule(
     outlet_level=True,
 )
 
-_VARIANT_RULE = {"russian": RUSSIAN_DERIVED, "former": RUSSIAN_DERIVED, "nonstandard": NON_STANDARD,
+_VARIANT_RULE = {"russian": RUSSIAN_DERIVED, "former": FORMER_NAME, "nonstandard": NON_STANDARD,
                  "garbled": GARBLED}
 _CONFIDENCE = {"exact": 0.95, "key": 0.8, "mt": 0.6}
 
@@ -84,7 +97,8 @@ def _variant_message(m: Mention) -> str:
     if variant == "russian":
         msg = f"“{m.text}” is the Russian-derived spelling; the {thing}'s own name in English is “{e.canonical}”."
     elif variant == "former":
-        msg = f"“{m.text}” is a former (Soviet-era or Russian) name; the current name is “{e.canonical}”."
+        msg = (f"“{m.text}” is a former (Soviet-era or imperial) name, not a misspelling: the place was renamed "
+               f"and is now “{e.canonical}”.")
     elif variant == "garbled":
         how = ("looks machine-translated through another language (an added ending, r/l confused)"
                if m.match.how == "mt" else "is another language's spelling")
@@ -110,7 +124,7 @@ class TranslitCheck(Check):
     """Flags non-standard, Russian-derived and garbled spellings, and entities spelled two ways."""
 
     name = "translit"
-    rules = (INCONSISTENT, RUSSIAN_DERIVED, NON_STANDARD, GARBLED, OUTLET_INCONSISTENT)
+    rules = (INCONSISTENT, RUSSIAN_DERIVED, FORMER_NAME, NON_STANDARD, GARBLED, OUTLET_INCONSISTENT)
     defaults = {"mt_fallback": True, "max_ngram": 4}
 
     def setup(self) -> None:
@@ -145,7 +159,7 @@ class TranslitCheck(Check):
         one when the article uses it, else the most frequent (the earliest on a tie). People are
         compared part by part: the surname, then the first name (Dmitry/Dmytro)."""
         out: list[Finding] = []
-        parts = ("surname", "first name") if group and group[0].kind == "person" else ("name",)
+        parts = PARTS["person"] if group and group[0].kind == "person" else PARTS["place"]
         for part in parts:
             used = [m for m in group if _piece(m, part)]
             counts = Counter(normalize_form(_piece(m, part)) for m in used)
@@ -186,11 +200,7 @@ class TranslitCheck(Check):
 
 def _piece(m: Mention, part: str) -> str:
     """The part of a mention compared: the whole place name, or a person's surname or first name."""
-    if part == "surname":
-        return m.surname
-    if part == "first name":
-        return m.first or ""
-    return m.text
+    return spelling_parts(m.kind, m.text, m.first, m.surname).get(part, "")
 
 
 def _standard(group: list[Mention], part: str) -> tuple[str, str | None]:
@@ -221,5 +231,8 @@ def _annotation(m: Mention, groups: list[list[Mention]]) -> dict[str, Any]:
         key = fold_key(canonical.split()[-1] if m.match is not None else m.surname)
     else:
         key = fold_key(canonical)
-    return {"canonical": canonical, "form": m.text, "start": m.start, "end": m.end, "standard": bool(standard),
-            "kind": m.kind, "key": key}
+    out = {"canonical": canonical, "form": m.text, "start": m.start, "end": m.end, "standard": bool(standard),
+           "kind": m.kind, "key": key}
+    if m.kind == "person":
+        out.update(first=m.first, surname=m.surname)
+    return out

@@ -30,12 +30,33 @@ class UsageError(Exception):
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"detector: error: {message}", err=True)
+    typer.echo(f"detector: error: {_shown(message)}", err=True)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    typer.echo(f"detector: {message}", err=True)
+    typer.echo(f"detector: {_shown(message)}", err=True)
+
+
+def _shown(message: str) -> str:
+    from detector.io.writers import printable  # file names and ids can hold terminal escapes
+
+    return printable(str(message))
+
+
+def _click_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(ClickException, Abort) classes of click and of the copy of click that Typer bundles."""
+    import importlib
+
+    errors, aborts = [], []
+    for name in ("click.exceptions", "typer._click.exceptions", "typer.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # another Typer release: not every module exists
+            continue
+        errors += [c for c in (getattr(module, "ClickException", None),) if c]
+        aborts += [c for c in (getattr(module, "Abort", None),) if c]
+    return tuple(errors), tuple(aborts)
 
 
 def _version(value: bool) -> None:
@@ -64,23 +85,35 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         _quiet_pipe()
-    except (UsageError, InputError, ConfigError, ValueError, FileExistsError, FileNotFoundError) as exc:
-        typer.echo(f"detector: error: {exc}", err=True)
+    except (UsageError, InputError, ConfigError, ValueError, FileExistsError, FileNotFoundError,
+            IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+        typer.echo(f"detector: error: {_shown(_os_message(exc))}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("detector: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click's own usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+    except Exception as exc:  # click's own usage errors (from click or Typer's copy) and anything unexpected
+        click_errors, aborts = _click_exceptions()
+        if isinstance(exc, click_errors) and type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # the help text, as asked for by giving no arguments
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click_errors):
+            command = getattr(getattr(exc, "ctx", None), "command_path", None) or "detector"
+            hint = f" (see '{command} --help')" if exc.exit_code == 2 else ""
+            typer.echo(f"detector: error: {_shown(exc.format_message())}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        if isinstance(exc, aborts):
             sys.exit(1)
-        typer.echo(f"detector: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+        typer.echo(f"detector: internal error: {type(exc).__name__}: {_shown(str(exc))} (please report it)", err=True)
         sys.exit(2)
     sys.exit(rc if isinstance(rc, int) else 0)
+
+
+def _os_message(exc: Exception) -> str:
+    """``[Errno 21] Is a directory: 'x'`` → ``x: is a directory``."""
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        return f"{exc.filename}: {exc.strerror[0].lower()}{exc.strerror[1:]}"
+    return str(exc)
 
 
 def _quiet_pipe() -> NoReturn:

@@ -22,10 +22,17 @@ def load_effective_config(config: Optional[Path], overrides: dict) -> "Config": 
     return load_config(config).with_overrides(overrides)
 
 
-def open_output(path: Optional[Path], force: bool) -> IO[str]:
-    """stdout, or a new file; an existing file is never overwritten without --force."""
+def open_output(path: Optional[Path], force: bool, protected: "list[tuple[Path, str]]" = ()) -> IO[str]:  # noqa: F821
+    """stdout, or a new file; an existing file is never overwritten without --force, and never
+    when it is one of this run's inputs or its results store (``protected``)."""
     if path is None or str(path) == "-":
         return sys.stdout
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a folder; give a file name")
+    for other, what in protected:
+        same = os.path.samefile(path, other) if path.exists() and other.exists() else path.resolve() == other.resolve()
+        if same:
+            raise UsageError(f"--output {path} is also {what} of this run; writing it would destroy it")
     if path.exists() and not force:
         raise UsageError(f"{path} exists; choose another --output or pass --force to overwrite it")
     return path.open("w", encoding="utf-8", newline="")
@@ -45,7 +52,7 @@ def articles_only(items: Iterator, errors: list) -> Iterator[Article]:
 def check(
     paths: list[str] = typer.Argument(..., help="Files, folders, or - for stdin (.txt .jsonl[.gz] .json .csv .parquet .html)."),
     format: str = typer.Option("text", "--format", "-f", help="text | json | jsonl | csv | sarif"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (never overwrites without --force)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout (never overwrites without --force, never an input or the --db store)."),
     force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at least this severe: error | warning | info | never."),
     select: Optional[list[str]] = typer.Option(None, "--select", help="Only these rule-id prefixes or categories (repeatable, or comma-separated)."),
@@ -60,13 +67,13 @@ def check(
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes on this machine."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Scan on Ray: a cluster address ('auto', 'ray://host:10001') or 'local'."),
-    db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report')."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report'); a re-scan with other rules or settings is kept beside earlier results."),
 
     model: Optional[str] = typer.Option(None, "--model", help="MT model folder (from `detector train`) for the mt_model check."),
 ) -> None:
     """Check articles and report their defects."""
     from detector.checks import all_rules
-    from detector.io.readers import ReaderOptions, iter_articles
+    from detector.io.readers import InputFile, ReaderOptions, expand_inputs, iter_files
     from detector.io.writers import FORMATS, make_writer
     from detector.scanner import Scanner
 
@@ -82,11 +89,12 @@ def check(
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {threshold!r}")
     scanner = Scanner(cfg)  # cheap (checks load their resources on first use); validates select/ignore
     opts = ReaderOptions(text_key=text_key, id_key=id_key, outlet_key=outlet_key, outlet=outlet, glob=glob, html_text=html_text)
-    items = iter_articles(paths, opts)  # validates paths lazily: force the first look now
+    files = expand_inputs(paths, opts)  # a missing path is an error before any output is opened
     errors: list = []
-    first = _peek(items)
+    first = _peek(iter_files(files, opts))
+    protected = [(f.path, "an input") for f in files if isinstance(f, InputFile)] + ([(db, "the --db store")] if db else [])
+    out = open_output(output, force, protected)
     announce_preflight(cfg)
-    out = open_output(output, force)
     color = out is sys.stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
     stored = _open_store(db, cfg, scanner)
@@ -106,6 +114,9 @@ def check(
         if stored is not None:
             stored.close()
             stored.store.close()
+    if stored is not None and stored.alternates:
+        warn(f"{stored.alternates} result(s) were stored in {db} as extra versions beside a fuller result of the same "
+             "article (made with more rules); 'detector outlets' and 'detector report' keep using the fuller ones")
     if stored is not None and stored.errors:
         warn(f"{len(stored.errors)} report(s) could not be stored in {db}; the other {stored.stored} were")
         raise typer.Exit(2)
@@ -114,6 +125,7 @@ def check(
         raise typer.Exit(2)
     if not seen:
         warn(f"no articles found in {', '.join(paths)}" + (f" matching --glob {glob!r}" if glob != "**/*" else ""))
+        raise typer.Exit(2)
     if threshold != "never" and worst >= Severity.parse(threshold).rank:
         raise typer.Exit(1)
 
@@ -144,7 +156,8 @@ def _open_store(db: Optional[Path], cfg: "Config", scanner: "Scanner") -> "Optio
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     run = store.start_run(config=cfg.values, models=reports_models(scanner.checks), command=" ".join(sys.argv))
-    return StoreWriter(store, run, on_error=lambda r, msg: warn(f"could not store {r.article.location}: {msg}"))
+    return StoreWriter(store, run, scope=scanner.scope(),
+                       on_error=lambda r, msg: warn(f"could not store {r.article.location}: {msg}"))
 
 
 def _peek(items: Iterator) -> Iterator:

@@ -11,8 +11,9 @@ from typing import Optional
 
 import typer
 
-from detector.cli.app import UsageError, app
+from detector.cli.app import UsageError, app, warn
 from detector.findings import Category
+from detector.io.writers import printable
 
 CATEGORIES = tuple(c.value for c in Category if c is not Category.INTERNAL)
 SHORT = {"transliteration": "translit", "boilerplate": "boiler", "language": "lang"}
@@ -28,9 +29,12 @@ def _open(db: Path) -> Store:  # noqa: F821
     from detector.store import Store, StoreError
 
     try:
-        return Store(db, readonly=True)
+        store = Store(db, readonly=True)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
+    if store.notice:
+        warn(store.notice)
+    return store
 
 
 @app.command()
@@ -96,8 +100,8 @@ def _print_ranking(scores: list, rules: dict, categories: list[str], format: str
                + "  ".join(f"{short[k]:>8}" for k in categories) + "  top rules")
     for s in scores:
         tops = ", ".join(f"{r} ({n})" for r, n in rules.get(s.outlet, {}).most_common(top)) or "-"
-        typer.echo(f"{s.outlet:<{width}}  {s.score:5.1f}  {s.low:5.1f}–{s.high:5.1f}   {s.tier:<29} {s.articles:8d} "
-                   f"{s.words:8d}  " + "  ".join(f"{s.rates[k]:8.2f}" for k in categories) + f"  {tops}")
+        typer.echo(printable(f"{s.outlet:<{width}}  {s.score:5.1f}  {s.low:5.1f}–{s.high:5.1f}   {s.tier:<29} {s.articles:8d} "
+                   f"{s.words:8d}  " + "  ".join(f"{s.rates[k]:8.2f}" for k in categories) + f"  {tops}"))
     typer.echo("Rates are defects per 1,000 words (posterior means, shrunk towards all outlets' typical rate).")
 
 
@@ -122,29 +126,33 @@ def _print_defects(outlet: str, rows: list[dict], format: str) -> None:
         w.writerows(rows)
         return
     for r in rows:
-        typer.echo(f"{r['article']}:{r['start']}-{r['end']}: {r['severity']} {r['rule']}: {r['message']}")
-        typer.echo(f"    …{r['excerpt']}…")
+        typer.echo(printable(f"{r['article']}:{r['start']}-{r['end']}: {r['severity']} {r['rule']}: {r['message']}"))
+        typer.echo(printable(f"    …{r['excerpt']}…"))
         if r["suggestion"]:
-            typer.echo(f"    suggestion: {r['suggestion']}")
-    typer.echo(f"{len(rows)} defect(s) in outlet {outlet}.")
+            typer.echo(printable(f"    suggestion: {r['suggestion']}"))
+    typer.echo(printable(f"{len(rows)} defect(s) in outlet {outlet}."))
 
 
 @app.command()
 def report(
     db: Path = typer.Option(..., "--db", help="The results store written by 'detector check --db'."),
     out: Path = typer.Option(..., "--out", help="Folder to write the HTML report into."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing report folder."),
+    force: bool = typer.Option(False, "--force", help="Replace an earlier report in --out: only the files it listed in its .detector-report.json are deleted."),
     config: Optional[Path] = typer.Option(None, "--config", help="A detector.toml or pyproject.toml (its tool.detector.outlets settings)."),
 ) -> None:
     """Write a static HTML report: outlet table, outlet pages, article pages with defects highlighted."""
     from detector.report import write_report
 
-    if out.exists() and not force:
-        raise UsageError(f"{out} exists; choose another --out or pass --force to replace it")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a folder for the report")
+    if out.exists() and not force and any(out.iterdir()):
+        raise UsageError(f"{out} exists; choose another --out or pass --force to replace the report in it")
     settings = _settings(config)
     store = _open(db)
     try:
         pages = write_report(store, out, settings)
+    except FileExistsError as exc:
+        raise UsageError(str(exc)) from None
     finally:
         store.close()
     typer.echo(f"wrote {pages} page(s) to {out}/index.html")

@@ -8,7 +8,10 @@
    names), and each held-out wrong spelling is resolved. A hit is the entry's correct spelling as the
    canonical (up to the folding key; the identical-spelling share is reported too). The first-name table is scored on SpellingUkraine's personal names the same way
    (that table never saw them: it is hand-written).
-2. False findings. The check runs on text that has no transliteration defects by construction:
+2. Pairs (``translit_pairs``): ``same_entity`` on register place pairs (held-out oblasts) and on
+   SpellingUkraine people and first names, with false merges per 100k random and per 1,000 hard
+   negatives, Jaro-Winkler >= 0.90 as the baseline, and pairs per second.
+3. False findings. The check runs on text that has no transliteration defects by construction:
    WCXB article bodies (English ones) and the original-English WMT22 sources, in chunks of
    ``--chunk`` sentences. Every warning there is a false finding; the rate is per 1,000 words.
 """
@@ -65,6 +68,18 @@ def evaluate_resolution(folds: int = 5) -> dict[str, Any]:
             "by_outcome": dict(how.most_common()),
             "misses": misses, "first_names": {"spellings": name_total, "right": name_hits,
                                               "share": round(name_hits / max(name_total, 1), 4)}}
+
+
+def evaluate_pairs() -> dict[str, Any]:
+    from detector.eval import translit_pairs
+
+    entries = list(iter_spellingukraine())
+    katottg, cities = katottg_settlements(), geonames_cities()
+    places = translit_pairs.evaluate_places(katottg, cities)
+    people = translit_pairs.evaluate_people(entries, katottg, cities)
+    mixed = [(a, b) for a, b in translit_pairs.register_pairs_sample(katottg, cities)]
+    mixed += translit_pairs.first_name_pairs(entries)
+    return {"places": places, "people": people, "speed": translit_pairs.speed(mixed)}
 
 
 def clean_documents(chunk: int = 20) -> dict[str, list[Document]]:
@@ -136,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     require_shared()
     resolution = evaluate_resolution(args.folds)
+    pairs = evaluate_pairs()
     clean = evaluate_clean(args.chunk)
     ukrainian = evaluate_ukrainian_news()
     print(f"{'measure':<48}{'value':>10}{'target':>10}")
@@ -143,6 +159,19 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'  (of ' + str(resolution['spellings']) + ' spellings, ' + str(resolution['entries']) + ' entries)':<48}")
     print(f"{'  same spelling as SpellingUkraine':<48}{resolution['share_same_spelling']:>10.1%}")
     print(f"{'first names mapped (personal_names)':<48}{resolution['first_names']['share']:>10.1%}")
+    for name, target, res in (("places (test oblasts)", 0.75, pairs["places"]["test"]),
+                              ("places (tune oblasts)", None, pairs["places"]["tune"]),
+                              ("people (first-name pairs)", 0.80, pairs["people"])):
+        for who in ("same_entity", "jaro_winkler_0.90"):
+            r = res[who]
+            print(f"{name + ' ' + who + ' recall':<48}{r['recall']:>10.1%}{('>= ' + format(target, '.0%')) if target and who == 'same_entity' else '':>10}")
+            print(f"{'  false merges / 100k random':<48}{r['false_merges_per_100k_random']:>10.1f}"
+                  f"{'<= 5' if target and who == 'same_entity' else '':>10}")
+            print(f"{'  false merges / 1,000 hard':<48}{r['false_merges_per_1000_hard']:>10.1f}")
+    su = pairs["people"]["spellingukraine_people"]
+    print(f"{'  SpellingUkraine people (' + str(su['pairs']) + ' pairs, held out)':<48}{su['recall']:>10.1%}")
+    print(f"{'  JW 0.90 on them':<48}{su['jaro_winkler_0.90_recall']:>10.1%}")
+    print(f"{'same_entity pairs / second':<48}{pairs['speed']['pairs_per_second']:>10}{'>= 2000':>10}")
     for corpus in ("wcxb", "wmt22-en"):
         c = clean[corpus]
         print(f"{corpus + ' warnings / 1,000 words':<48}{c['warnings_per_1000_words']:>10.3f}{'<= 0.3':>10}")
@@ -153,7 +182,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'wmt22 uk-en references: findings / 1,000 words':<48}{ukrainian['findings_per_1000_words']:>10.3f}"
           f"{'(scale)':>10}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"resolution": resolution, "clean": clean, "ukrainian_news": ukrainian}
+    report = {"resolution": resolution, "pairs": pairs, "clean": clean, "ukrainian_news": ukrainian}
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {args.out}")
 

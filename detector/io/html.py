@@ -8,6 +8,7 @@ Whichever is not the article text is kept in ``Article.meta`` for later use.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from detector.article import Article
 
@@ -78,6 +79,54 @@ def visible_text(html: bytes | str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+         "track", "wbr"}
+#: libxml2 (under lxml and trafilatura) drops everything nested deeper than 255 elements.
+LXML_MAX_DEPTH = 255
+
+
+class _FlatText(HTMLParser):
+    """Visible text by a streaming tag scan: no tree, so no depth limit and linear time."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.depth = self.max_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002 - attributes carry no text
+        if tag not in _VOID:
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+        if tag == "body":
+            self.skip = 0
+        elif tag in _SKIP:
+            self.skip += tag not in _VOID
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.depth = max(0, self.depth - 1)
+        if tag in _SKIP and self.skip:
+            self.skip -= 1
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def flat_text(html: bytes | str) -> tuple[str, int]:
+    """Every visible line without building a tree, and the page's deepest nesting."""
+    parser = _FlatText()
+    parser.feed(decode_html(html))
+    parser.close()
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line), parser.max_depth
+
+
 def main_text(html: bytes | str) -> tuple[str, dict[str, str | None]]:
     """trafilatura's article text (paragraphs kept as lines) and the page's title/date/url."""
     import trafilatura
@@ -101,6 +150,13 @@ def html_to_article(
 
     main, meta = main_text(raw)
     full = visible_text(raw)
+    flat, depth = flat_text(raw)
+    extra: dict[str, str] = {}
+    if depth > LXML_MAX_DEPTH and len(full.split()) < len(flat.split()) / 2:
+        # The tree parsers lost what lies past their depth limit: fall back to the flat scan
+        # rather than pass on a silently emptied page.
+        main = full = flat
+        extra["html_fallback"] = f"nested {depth} elements deep; text extracted without a tree"
     try:
         published = parse_date(meta.get("date"))
     except ValueError:
@@ -114,7 +170,7 @@ def html_to_article(
         title=meta.get("title"),
         published=published,
         source=source,
-        meta={"html_text": mode, "html_other_text": other},
+        meta={"html_text": mode, "html_other_text": other, **extra},
     )
 
 

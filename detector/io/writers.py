@@ -20,6 +20,14 @@ FORMATS = ("text", "json", "jsonl", "csv", "sarif")
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# What a terminal would act on rather than show: C0 controls (ESC starts ANSI sequences), DEL,
+# C1 controls (0x9b is a one-byte CSI), and the bidirectional overrides that reorder a line.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), for a terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class _Printable:
@@ -100,7 +108,7 @@ class CsvWriter(Writer):
         for f in report.findings:
             line, col = doc.line_col(f.start)
             self.csv.writerow(
-                [d["id"], d["outlet"], d["published"] or "", d["score"], _blank(d["mt_probability"]), f.rule,
+                [d["id"], d["outlet"], d["published"] or "", _blank(d["score"]), _blank(d["mt_probability"]), f.rule,
                  f.category.value, f.severity.value, f.start, f.end, line, col, f.text, f.message,
                  f.suggestion or "", round(f.confidence, 4)]
             )
@@ -124,19 +132,20 @@ class TextWriter(Writer):
     def _write(self, report: ArticleReport) -> None:
         a = report.article
         doc = Document(a)
-        where = a.source if a.line is None and a.source else a.id
+        where = printable(a.source if a.line is None and a.source else a.id)
         for f in report.findings:
             line, col = doc.line_col(f.start)
             sev = self._c(f.severity.value, {"error": "31", "warning": "33", "info": "36"}[f.severity.value])
-            self.out.write(f"{where}:{line}:{col}: {self._c(f.rule, '1')} {sev} {f.message}\n")
+            self.out.write(f"{where}:{line}:{col}: {self._c(f.rule, '1')} {sev} {printable(f.message)}\n")
             excerpt, caret = excerpt_lines(a.text, f.start, f.end, self.width)
             if excerpt:
                 self.out.write(f"    {excerpt}\n    {self._c(caret, '32')}\n")
             if f.suggestion:
-                self.out.write(f"    suggestion: {f.suggestion}\n")
+                self.out.write(f"    suggestion: {printable(f.suggestion)}\n")
         mt = "n/a" if report.mt_probability is None else f"{report.mt_probability:.2f}"
+        score = "n/a (not scored)" if report.score is None else f"{report.score:.0f}/100"
         self.out.write(
-            f"{self._c(a.location, '1')}: score {report.score:.0f}/100, {len(report.findings)} finding(s), "
+            f"{self._c(printable(a.location), '1')}: score {score}, {len(report.findings)} finding(s), "
             f"{report.words} words, language {report.language or '?'}, mt_probability {mt}\n\n"
         )
 
@@ -149,21 +158,29 @@ class TextWriter(Writer):
 
 
 def excerpt_lines(text: str, start: int, end: int, width: int = 100) -> tuple[str, str]:
-    """The line holding ``start`` (clipped around the span to ``width``) and a caret line under it."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end == -1 else line_end
+    """The line holding ``start`` (clipped around the span to ``width``) and a caret line under it.
+
+    Looks for the line's ends only within ``2 * width`` of the span, so a text that is one huge
+    line costs each finding its neighbourhood, not the whole line.
+    """
+    reach = 2 * width
+    left = max(0, start - reach)
+    nl = text.rfind("\n", left, start)
+    line_start = nl + 1 if nl >= 0 else left
+    right = min(len(text), max(start, end) + reach)
+    nl = text.find("\n", start, right)
+    line_end = nl if nl >= 0 else right
     span_end = min(end, line_end)
     lo, hi = line_start, line_end
     if hi - lo > width:
         room = max(width - (span_end - start), 10)
         lo = max(line_start, start - room // 2)
         hi = min(line_end, max(span_end, lo + width))
-    prefix = "…" if lo > line_start else ""
-    suffix = "…" if hi < line_end else ""
-    shown = text[lo:hi].replace("\t", " ")
-    caret = " " * (len(prefix) + start - lo) + "^" * max(1, span_end - start)
-    return prefix + shown + suffix, caret
+    prefix = "…" if lo > 0 and text[lo - 1] != "\n" else ""
+    suffix = "…" if hi < len(text) and text[hi] != "\n" else ""
+    before, span, after = (printable(text[a:b].replace("\t", " ")) for a, b in ((lo, start), (start, span_end), (span_end, hi)))
+    caret = " " * (len(prefix) + len(before)) + "^" * max(1, len(span))
+    return prefix + before + span + after + suffix, caret
 
 
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -9,9 +9,12 @@ with its defects highlighted (hover a highlight for message, rule and suggestion
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import shutil
 import tempfile
+import urllib.parse
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +31,17 @@ from detector.store import Store
 
 HERE = Path(__file__).resolve().parent
 MAX_EVIDENCE = 300  # findings listed on an outlet page (the article pages have all of them)
+#: The files a report wrote, so replacing it deletes those and nothing else in the folder.
+MANIFEST = ".detector-report.json"
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address with a host; None for anything a browser would run
+    or resolve locally (``javascript:``, ``data:``, ``file:``, relative paths)."""
+    if not url:
+        return None
+    parts = urllib.parse.urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def slug(name: str) -> str:
@@ -40,25 +54,65 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(HERE)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
+    env.filters["http_url"] = http_url
     return env
 
 
 def write_report(store: Store, out: Path, settings: Mapping[str, Any]) -> int:
-    """Write the report into ``out`` (replacing a previous report there); returns pages written."""
+    """Write the report into ``out``; returns pages written.
+
+    ``out`` may be new, empty, or hold an earlier report: then exactly the files that report
+    listed in its manifest are replaced, and anything else in the folder is left alone. A folder
+    with other files and no manifest is refused (FileExistsError): it is not ours to empty.
+    """
     out = Path(out)
-    if out.exists() and not (out / "index.html").is_file() and any(out.iterdir()):
-        raise FileExistsError(f"{out} is not empty and holds no earlier report; refusing to replace it")
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} is a file; --out needs a folder")
+    earlier = _manifest(out) if out.is_dir() else None
+    if out.is_dir() and earlier is None and any(out.iterdir()):
+        raise FileExistsError(f"{out} holds files that no detector report wrote (no {MANIFEST}); "
+                              "refusing to write into it: choose a new or empty folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         pages = _write(store, tmp, settings)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        written = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        (tmp / MANIFEST).write_text(json.dumps({"detector": __version__, "files": written}, indent=1), encoding="utf-8")
+        if not out.exists():
+            tmp.rename(out)  # atomic: the report appears whole or not at all
+        else:
+            _remove_listed(out, earlier or [])
+            for rel in [*written, MANIFEST]:
+                (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp / rel, out / rel)
+            shutil.rmtree(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return pages
+
+
+def _manifest(out: Path) -> list[str] | None:
+    try:
+        files = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return [f for f in files if isinstance(f, str)] if isinstance(files, list) else None
+
+
+def _remove_listed(out: Path, files: list[str]) -> None:
+    """Delete an earlier report's own files (never a path outside ``out``) and the folders they leave empty."""
+    root = out.resolve()
+    folders: set[Path] = set()
+    for rel in files:
+        target = (out / rel).resolve()
+        if root not in target.parents or not target.is_file():
+            continue
+        target.unlink()
+        folders.update(p for p in target.parents if root in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _write(store: Store, out: Path, settings: Mapping[str, Any]) -> int:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 
+from detector.translit.debris import clean_name
 from detector.translit.gazetteer import Gazetteer, Match, load_gazetteer
 from detector.translit.keys import MT_MIN_KEY, fold_key
 from detector.translit.kmu import is_cyrillic, kmu
 from detector.translit.mentions import common_english
-from detector.translit.people import KnownPeople, first_name, same_person, split_name
+from detector.translit.people import KnownPeople, fuzzy_first_name, same_person, split_name
 
 __all__ = ["Resolution", "resolve", "same_entity", "fold_key", "kmu", "load_gazetteer", "known_people"]
 
@@ -67,30 +69,47 @@ def resolve(name: str, gazetteer: Gazetteer | None = None) -> Resolution | None:
         return None
     gaz = gazetteer or load_gazetteer()
     query = kmu(name) if is_cyrillic(name) else name
-    first, surname = split_name(query)
+    people = known_people(gaz)
+    query = _clean(query, gaz)
+    first, surname = split_name(query, fuzzy=True)
     if first is not None:
-        people = known_people(gaz)
-        m = people.lookup(first, surname)
+        m = people.lookup(first, surname, fuzzy=True)
         return _resolution(name, m) if m else None
     m = gaz.lookup(query, kind=None, any_size=True)
     if m is None and len(query.split()) == 1:
-        people = known_people(gaz)
         m = people.lookup(None, query) if len(fold_key(query)) >= 5 else None
     if m is None and len(fold_key(query).replace(" ", "")) >= MT_MIN_KEY and not common_english(query):
         m = gaz.lookup_mt(query) or gaz.lookup_typo(query)
     return _resolution(name, m) if m else None
 
 
-def same_entity(a: str, b: str) -> bool:
+def _clean(name: str, gaz: Gazetteer) -> str:
+    """``name`` without scraping debris glued to its first or last word ("videoOleksandr")."""
+    people = known_people(gaz)
+    return clean_name(name, lambda w: fuzzy_first_name(w) is not None or bool(gaz.exact_ids(w))
+                      or people.has_surname(w), lambda w: w[:1].isupper() and len(w) >= 5)
+
+
+@lru_cache(maxsize=65536)
+def _resolve_cached(name: str, gazetteer: Gazetteer | None) -> Resolution | None:
+    return resolve(name, gazetteer)
+
+
+def same_entity(a: str, b: str, gazetteer: Gazetteer | None = None) -> bool:
     """True when ``a`` and ``b`` name the same place or person ("Kharkov"/"Kharkiv",
     "Dmitry Kuleba"/"Dmytro Kuleba"); False for look-alikes (Kharkiv/Kherson, Ivan/Ivana)."""
-    ra, rb = resolve(a), resolve(b)
+    ra, rb = _resolve_cached(a, gazetteer), _resolve_cached(b, gazetteer)
+    gaz = gazetteer or load_gazetteer()
+    a, b = _clean(" ".join(a.split()), gaz), _clean(" ".join(b.split()), gaz)
     if ra is not None and rb is not None:
         return (ra.kind, ra.canonical) == (rb.kind, rb.canonical)
     if ra is not None or rb is not None:
-        return False
-    if _looks_like_person(a) or _looks_like_person(b):
-        return same_person(a, b)
+        # One side unknown: a person may still be a misspelling of the known one (same rule as
+        # for two unknown people, against the known person's canonical name).
+        known, other = (ra, b) if ra is not None else (rb, a)
+        return known.kind == "person" and _looks_like_person(other) and same_person(other, known.canonical)
+    if _looks_like_person(a) or _looks_like_person(b) or (len(a.split()) > 1 and len(b.split()) > 1):
+        return same_person(a, b)  # two unknown full names (Rafael/Raphael Grossi) are compared as people
     # Unknown places: only one spelling system apart (key equality); no fuzzy merge, which would
     # join Austria and Australia.
     return fold_key(a) == fold_key(b)
@@ -98,4 +117,4 @@ def same_entity(a: str, b: str) -> bool:
 
 def _looks_like_person(name: str) -> bool:
     parts = name.split()
-    return bool(parts) and first_name(parts[0]) is not None
+    return bool(parts) and fuzzy_first_name(parts[0]) is not None

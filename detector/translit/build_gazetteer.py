@@ -8,7 +8,9 @@ the runtime needs none of them.
    spelling is their KMU 2010 romanization, not GeoNames' primary name, which is often legacy
    ("Kupyansk", "Mykolayiv").
 2. GeoNames (places of 500+ inhabitants) gives population and, among its untagged alternate names,
-   the Russian Cyrillic form, romanized the Russian way into the Russian-derived variants. Russian
+   the Russian Cyrillic form, romanized the Russian way into the Russian-derived variants, and the
+   former (Soviet or imperial) names: alternates built on a root decommunization removed
+   (Артемовск for Бахмут), variant F. Russian
    and Belarusian places of ``NEIGHBOUR_POPULATION``+ join under their GeoNames English names, so
    that Belgorod or Gomel is never read as a variant of a Ukrainian place.
 3. ``data/overrides.tsv``: established English names and official spellings (Kyiv, Zelenskyy,
@@ -16,6 +18,8 @@ the runtime needs none of them.
 4. SpellingUkraine (MIT): curated correct spellings and the wrong spellings seen in use.
 5. German and French romanizations of notable places (Charkiw, Tchernihiv): what a text
    machine-translated through those languages prints.
+6. Guessed Russian names (``russify``) of every KATOTTG settlement, GeoNames or not: their folding
+   keys only, and only keys that name no other entity (the register check).
 """
 
 from __future__ import annotations
@@ -49,8 +53,6 @@ GARBLED_POPULATION = 50_000
 ENGLISH_WORD_ZIPF = 3.0
 SMALL_PLACE_ENGLISH_ZIPF = 1.5
 NONSTANDARD_ZIPF = 2.0
-#: Guessed Russian names (``russify``) are added for places this large.
-RUSSIFY_POPULATION = 500
 
 _UK_ONLY = set("іїєґІЇЄҐ'’ʼ")
 _RU_ONLY = set("ыэёъЫЭЁЪ")
@@ -107,26 +109,27 @@ class Builder:
         return self.entries.get((kind, normalize_form(name)))
 
     # -- sources ---------------------------------------------------------------------------
-    def add_ukraine(self, katottg: dict[str, str], cities: Iterable[dict]) -> None:
-        """GeoNames places of Ukraine matched to KATOTTG names; then KATOTTG-only settlements."""
+    def add_ukraine(self, katottg: dict[str, str], cities: Iterable[dict], withhold: frozenset[str] = frozenset()) -> None:
+        """GeoNames places of Ukraine matched to KATOTTG names; then KATOTTG-only settlements.
+        ``withhold``: Ukrainian names whose Russian and former names are not used (the evaluation's
+        held-out settlements, which must be found by the generated forms alone)."""
         seen: set[str] = set()
         for city in cities:
-            if city["countrycode"] != "UA":
+            matched = match_city(city, katottg)
+            if matched is None:
                 continue
-            cyr = [a for a in city["alternatenames"] if is_cyrillic(a) and not set(a) & _OTHER_CYRILLIC]
-            official = [a for a in cyr if _apos(a) in katottg] or [a for a in cyr if set(a) & _UK_ONLY]
-            if not official:
+            uk, cyr = matched
+            e = self.entry(kmu(uk), "place", "UA", int(city["population"]))
+            e.cyrillic = e.cyrillic or uk
+            seen.add(uk)
+            if uk in withhold:
                 continue
-            target = fold_key(city["name"])
-            uk = max(official, key=lambda a: (_similar(fold_key(kmu(a)), target), _apos(a) in katottg))
-            if _similar(fold_key(kmu(uk)), target) < 0.6 and _apos(uk) not in katottg:
-                continue
-            e = self.entry(kmu(_apos(uk)), "place", "UA", int(city["population"]))
-            e.cyrillic = e.cyrillic or _apos(uk)
-            seen.add(_apos(uk))
             ru = _russian_name(uk, cyr)
             if ru:
                 self.add_russian(e, ru)
+            for old in former_names(uk, ru, cyr):
+                for form in [kmu(old)] if set(old) & _UK_ONLY else russian_forms(old):
+                    e.add(form, "F")
         for name, category in katottg.items():
             e = self.entries.get(("place", normalize_form(kmu(name))))
             if name not in seen or e is None:
@@ -149,11 +152,13 @@ class Builder:
             if city["countrycode"] in ("RU", "BY") and int(city["population"]) >= NEIGHBOUR_POPULATION:
                 self.entry(city["name"], "place", city["countrycode"], int(city["population"])).curated = True
 
-    def add_overrides(self, path: Path = OVERRIDES) -> None:
+    def add_overrides(self, path: Path = OVERRIDES, skip: frozenset[str] = frozenset()) -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             canonical, kind, country, variant, form = (line.split("\t") + [""] * 5)[:5]
+            if canonical in skip:
+                continue
             e = self.entry(canonical, kind, country)
             e.curated = True
             if form.strip():
@@ -186,11 +191,10 @@ class Builder:
                 e.add(wrong, _classify_wrong(wrong, e.canonical), force=True)
 
     def add_russified(self) -> None:
-        """Keys of guessed Russian names (``russify``) for places of 500+ people and every town:
-        key-only, since a guess is not a form anyone has been seen to write."""
+        """Keys of guessed Russian names (``russify``) for every settlement of the register: key-only,
+        since a guess is not a form anyone has been seen to write."""
         for e in self.entries.values():
-            big = e.population >= RUSSIFY_POPULATION or e.category in ("K", "M", "T", "X")
-            if e.country == "UA" and e.cyrillic and (big or e.curated):
+            if e.country == "UA" and e.cyrillic:
                 known = {fold_key(e.canonical)} | {fold_key(f) for f, _ in e.forms.values()}
                 for guess in russified(e.cyrillic):
                     e.russified.update(k for f in russian_forms(guess) if (k := fold_key(f)) not in known)
@@ -232,6 +236,10 @@ class Builder:
         def taken(norm: str, e: Entry) -> bool:
             return standard.get(norm, -1.0) * 20 >= e.population
 
+        # A guessed key is trusted only when it is no other entity's key (a guess at one village
+        # that spells another village's name is that village).
+        known_keys = {fold_key(f) for e in self.entries.values()
+                      for f in [e.canonical, *(f for f, _ in e.forms.values())]}
         entities = []
         for e in sorted(self.entries.values(), key=lambda e: (e.kind, normalize_form(e.canonical))):
             if not keep(e.canonical, e):
@@ -239,7 +247,7 @@ class Builder:
             forms = [[f, v, fold_key(f)] for n, (f, v) in sorted(e.forms.items())
                      if v == "S" or (keep(f, e, v) and not taken(n, e))]
             keys = {fold_key(f) for f, _, _ in forms} | {fold_key(e.canonical)}
-            guessed = sorted(k for k in e.russified - keys if k not in standard and len(k) >= 5)
+            guessed = sorted(k for k in e.russified - keys if k not in known_keys and len(k) >= 5)
             entities.append([e.canonical, e.kind, e.country, e.population, int(e.curated), forms,
                              fold_key(e.canonical), guessed])
         return {"format": FORMAT, "key_version": KEY_VERSION, "entities": entities}
@@ -256,6 +264,50 @@ def _russian_name(ukrainian: str, candidates: Iterable[str]) -> str | None:
     target = _as_russian(ukrainian)
     best = max(pool, key=lambda c: _similar(target, c.lower()))
     return best if _similar(target, best.lower()) >= 0.6 else None
+
+
+def match_city(city: dict, katottg: dict[str, str]) -> tuple[str, list[str]] | None:
+    """(the KATOTTG name of a GeoNames place of Ukraine, its Cyrillic alternate names), or None when
+    no Ukrainian alternate is close to its GeoNames name."""
+    if city["countrycode"] != "UA":
+        return None
+    cyr = [a for a in city["alternatenames"] if is_cyrillic(a) and not set(a) & _OTHER_CYRILLIC]
+    official = [a for a in cyr if _apos(a) in katottg] or [a for a in cyr if set(a) & _UK_ONLY]
+    if not official:
+        return None
+    target = fold_key(city["name"])
+    uk = max(official, key=lambda a: (_similar(fold_key(kmu(a)), target), _apos(a) in katottg))
+    if _similar(fold_key(kmu(uk)), target) < 0.6 and _apos(uk) not in katottg:
+        return None
+    return _apos(uk), cyr
+
+
+#: Roots of the Soviet and imperial names that the 2015 decommunization laws removed (Wikipedia,
+#: "Decommunization in Ukraine": Artemivsk, Krasnoarmiisk, Kirovohrad, Dzerzhynsk, Komsomolsk,
+#: Dimitrov, Illichivsk, Pershotravneve, Zhovtneve...), in Ukrainian and Russian spelling.
+_SOVIET = re.compile(
+    "кіров|киров|ленін|ленин|комсомол|червоноарм|красноарм|жовтнев|октябр|радянськ|советск|куйбишев|куйбышев|"
+    "дзержин|орджонікідз|орджоникидз|артемів|артемов|артёмов|фрунз|ілліч|ильич|котовськ|котовск|щорс|"
+    "ворошилов|ульянов|жданов|войков|чапаєв|чапаев|будьонн|буденн|калінін|калинин|постишев|постышев|косіор|"
+    "косиор|маркс|енгельс|энгельс|тельман|люксембург|свердлов|луначарськ|луначарск|чкалов|комунар|коммунар|"
+    "пролетар|інтернаціонал|интернационал|більшовик|большевик|комуніст|коммунист|димитров|петровськ|"
+    "петровск|першотравнев|сталін|сталин|зінов|зинов|єлисавет|елисавет|єлизавет|елизавет")
+
+
+#: Alternates that are not a settlement's name: a district ("Ленінський район"), two names in one.
+_NOT_A_NAME = re.compile(r"[/,()]|район|райо|rayon|raion|рада|р-н", re.I)
+
+
+def former_names(ukrainian: str, russian: str | None, alternates: Iterable[str]) -> list[str]:
+    """Former (Soviet or imperial) names among a place's Cyrillic alternates: unlike the current
+    Ukrainian and Russian names and built on a root the decommunization laws removed (Артемівськ
+    for Бахмут, Красноармейск for Покровськ). A root alone, not mere dissimilarity, makes a name
+    former: the alternates also hold other languages' names and misspellings."""
+    current = [_as_russian(ukrainian)] + ([russian.lower()] if russian else [])
+    return [a for a in dict.fromkeys(alternates)
+            if _SOVIET.search(a.lower()) and not _SOVIET.search(ukrainian.lower()) and not _NOT_A_NAME.search(a)
+            and len(a.split()) <= len(ukrainian.split()) + 1
+            and max(_similar(c, _as_russian(a)) for c in current) < 0.6]
 
 
 _RUSSIAN_WORD = re.compile(r"[А-Яа-яЁё]+(?:[ -][А-Яа-яЁё]+)*")
@@ -311,7 +363,8 @@ def geonames_cities() -> list[dict]:
 
 
 def build(spellingukraine: Iterable[dict] | None = None, *, katottg: dict[str, str] | None = None,
-          cities: list[dict] | None = None) -> dict[str, Any]:
+          cities: list[dict] | None = None, withhold: frozenset[str] = frozenset(),
+          skip_overrides: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The gazetteer as JSON-ready data. ``spellingukraine`` defaults to every entry in
     ../shared/data (none when that is absent); the evaluation passes a subset."""
     if spellingukraine is None:
@@ -321,13 +374,13 @@ def build(spellingukraine: Iterable[dict] | None = None, *, katottg: dict[str, s
     katottg = katottg_settlements() if katottg is None else katottg
     cities = geonames_cities() if cities is None else cities
     b = Builder()
-    b.add_ukraine(katottg, cities)
+    b.add_ukraine(katottg, cities, withhold)
     b.add_neighbours(cities)
-    b.add_overrides()
+    b.add_overrides(skip=skip_overrides)
     b.add_spellingukraine(spellingukraine)
     b.add_russified()
     b.add_garbled()
-    b.add_overrides()  # overrides have the last word on any form another source also produced
+    b.add_overrides(skip=skip_overrides)  # overrides have the last word on any form another source also produced
     return b.to_json()
 
 

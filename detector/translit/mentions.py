@@ -11,10 +11,12 @@ only: a full name with a first name from ``people`` and, later or earlier, the s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from detector.article import Document
+from detector.translit.debris import strip_debris
 from detector.translit.gazetteer import Gazetteer, Match
 from detector.translit.keys import fold_key, normalize_form
 from detector.translit.people import KnownPeople, first_name, same_token
@@ -78,14 +80,16 @@ class _Word:
     possessive: bool  # "Kyiv's": the 's is cut off and ends the run
 
 
-def _words(doc: Document) -> list[_Word]:
+def _words(doc: Document, known: Callable[[str], bool], surname: Callable[[str], bool]) -> list[_Word]:
+    """Word tokens, the possessive cut off and glued scraping debris cut away ("videoOleksandr")."""
     starts = {s.start for s in doc.sentences}
     out = []
     for t in doc.tokens:
         if t.text[:1].isalnum():
             m = _POSSESSIVE.search(t.text)
             cut = m.start() if m and len(t.text) > 3 else len(t.text)
-            out.append(_Word(t.start, t.start + cut, t.text[:cut], t.start in starts, cut < len(t.text)))
+            a, b = strip_debris(t.text[:cut], known, surname)
+            out.append(_Word(t.start + a, t.start + b, t.text[a:b], t.start in starts, cut < len(t.text)))
     return out
 
 
@@ -117,9 +121,13 @@ class MentionFinder:
         self.max_ngram = max_ngram
         _zipf("warm")  # load wordfreq's tables now, not inside the first article
 
+    def known(self, word: str) -> bool:
+        """A first name, a listed form or a known person's surname: what debris may be cut to."""
+        return first_name(word) is not None or bool(self.gaz.exact_ids(word)) or self.people.has_surname(word)
+
     def find(self, doc: Document) -> list[Mention]:
         abroad: set[str] = set()  # forms seen naming a US namesake ("Odessa, Texas")
-        words = _words(doc)
+        words = _words(doc, self.known, _surname_shaped)
         mentions: list[Mention] = []
         leftovers: list[_Word] = []
         for run in _runs(doc, words):
@@ -261,6 +269,10 @@ def _surname_like(word: str) -> bool:
             and low not in TITLES and low not in ORG_AFTER)
 
 
+def _surname_shaped(word: str) -> bool:
+    return word[:1].isupper() and bool(SLAVIC_SURNAME.search(word))
+
+
 def _surnames_merge(a: str, b: str) -> bool:
     if fold_key(a) == fold_key(b):
         return True
@@ -289,6 +301,23 @@ def _sentence_start_word(text: str) -> bool:
     return _zipf(text) >= SENTENCE_START_ZIPF
 
 
+#: The parts of a mention whose spellings are compared: a place's whole name; a person's surname
+#: and first name, each only where it is written (a surname alone has no first name to differ).
+PARTS = {"place": ("name",), "person": ("surname", "first name")}
+
+
+def spelling_parts(kind: str, form: str, first: str | None = None, surname: str | None = None) -> dict[str, str]:
+    """{part: spelling} of one mention, the one rule for the article check and the outlet analysis:
+    "Zhyvytsky" alone and "Dmytro Zhyvytsky" spell the surname alike, so they are one spelling.
+    Without ``surname`` (an older stored mention) the last word is the surname."""
+    if kind != "person":
+        return {"name": form}
+    if surname is None:
+        words = form.split()
+        first, surname = (" ".join(words[:-1]) or None), (words[-1] if words else "")
+    return {"surname": surname, "first name": first or ""}
+
+
 def group_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions of one entity: by gazetteer entity; unknown people by merged surnames."""
     groups: list[list[Mention]] = []
@@ -313,4 +342,4 @@ def group_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
-__all__ = ["Mention", "MentionFinder", "group_mentions", "common_english"]
+__all__ = ["Mention", "MentionFinder", "group_mentions", "common_english", "spelling_parts", "PARTS"]

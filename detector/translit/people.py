@@ -1,10 +1,12 @@
 """People: first-name equivalents and the rule for when two surname spellings are one person.
 
-A person's name varies in two ways in translated news: the first name is rendered from Russian
-(Dmitry for Dmytro) and the surname is romanized differently (Zhyvytsky, Zhyvytskyi). Issue 4 fixes
-the merge rule: name tokens merge when their folding keys are equal, or when both are 6+ letters
-and either Jaro-Winkler >= 0.94 or edit distance 1 -- short names (Ivan/Ivana) never merge
-fuzzily. Gendered pairs (Zelensky/Zelenska, Ivanov/Ivanova) are different people.
+A person's name varies in three ways in translated news: the first name is rendered from Russian
+(Dmitry for Dmytro), the surname is romanized differently (Zhyvytsky, Zhyvytskyi), and either is
+mistyped (Volodymr, Shmyhla). Name tokens merge when their person keys (the folding key with ph/f
+and th/t joined: Raphael/Rafael, Anthony/Antony) are equal, or within an edit budget that grows with
+length (issue 17): one edit (a transposition counts as one) at 6+ letters, two at 10+; short
+names (Ivan/Ivana) never merge fuzzily. Gendered pairs (Zelensky/Zelenska, Ivanov/Ivanova) are
+different people.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA
 
 from detector.translit.gazetteer import VARIANTS, Entity, Gazetteer, Match
 from detector.translit.keys import fold_key, normalize_form
@@ -118,11 +120,50 @@ def first_name(token: str) -> tuple[str, str] | None:
     return ("", "unknown") if key in _SAME_IN_BOTH else None
 
 
+@lru_cache(maxsize=1)
+def _person_keys() -> list[tuple[str, str]]:
+    return [(person_key(k), name) for k, name in _first_name_table()[1].items()]
+
+
+@lru_cache(maxsize=16384)
+def fuzzy_first_name(token: str) -> tuple[str, str] | None:
+    """``first_name``, or a typo of a listed first name within ``edit_budget`` (Volodymr,
+    Oleksnadr), read as a non-standard spelling of it. For a name asked about on its own: running
+    text uses ``first_name`` alone."""
+    hit = first_name(token)
+    if hit is not None:
+        return hit
+    key = person_key(token)
+    budget = edit_budget(len(key))
+    if not budget:
+        return None
+    close = {name for k, name in _person_keys() if OSA.distance(key, k, score_cutoff=budget) <= budget}
+    return (close.pop(), "nonstandard") if len(close) == 1 else None
+
+
 def same_first_name(a: str, b: str) -> bool:
-    ha, hb = first_name(a), first_name(b)
+    ha, hb = fuzzy_first_name(a), fuzzy_first_name(b)
     if ha and hb and ha[0] and ha[0] == hb[0]:
         return True
-    return fold_key(a) == fold_key(b)
+    return not (ha and ha[0] and hb and hb[0]) and _close(person_key(a), person_key(b))
+
+
+def person_key(token: str) -> str:
+    """The folding key with the Latin spellings of Greek and Hebrew names joined (ph/f, th/t)."""
+    return fold_key(token).replace(" ", "").replace("ph", "f").replace("th", "t")
+
+
+def edit_budget(length: int) -> int:
+    """Edits (insertions, deletions, substitutions, transpositions) tolerated in a name this long."""
+    return 0 if length < 6 else 1 if length < 10 else 2
+
+
+def _close(ka: str, kb: str) -> bool:
+    """Equal keys, or within the edit budget of the shorter."""
+    if ka == kb:
+        return True
+    budget = edit_budget(min(len(ka), len(kb)))
+    return bool(budget) and OSA.distance(ka, kb, score_cutoff=budget) <= budget
 
 
 def _gendered_pair(a: str, b: str) -> bool:
@@ -136,28 +177,37 @@ def _gendered_pair(a: str, b: str) -> bool:
 
 
 def same_token(a: str, b: str) -> bool:
-    """Issue 4's merge rule for two name tokens (keys compared, so Zhyvytsky == Zhyvytskyi)."""
-    ka, kb = fold_key(a).replace(" ", ""), fold_key(b).replace(" ", "")
+    """The merge rule for two name tokens (keys compared, so Zhyvytsky == Zhyvytskyi; typos within
+    ``edit_budget``)."""
+    ka, kb = person_key(a), person_key(b)
     if ka == kb:
         return True
-    if len(ka) < 6 or len(kb) < 6 or _gendered_pair(ka, kb):
+    if _gendered_pair(ka, kb):
         return False
-    return JaroWinkler.similarity(ka, kb) >= 0.94 or Levenshtein.distance(ka, kb) == 1
+    return _close(ka, kb)
 
 
-def split_name(name: str) -> tuple[str | None, str]:
-    """("Dmytro", "Zhyvytsky") for "Dmytro Zhyvytsky"; (None, "Zhyvytsky") for a lone surname."""
+def split_name(name: str, fuzzy: bool = False) -> tuple[str | None, str]:
+    """("Dmytro", "Zhyvytsky") for "Dmytro Zhyvytsky"; (None, "Zhyvytsky") for a lone surname.
+    ``fuzzy``: a mistyped first name counts too (Volodymr Zelenskyy)."""
     parts = name.split()
-    if len(parts) >= 2 and first_name(parts[0]) is not None:
+    if len(parts) >= 2 and (fuzzy_first_name if fuzzy else first_name)(parts[0]) is not None:
         return parts[0], parts[-1]
     return None, parts[-1] if parts else ""
+
+
+def _given_and_surname(name: str) -> tuple[str | None, str]:
+    """For a name compared on its own, the first of two or more words is the given name even when
+    the table does not know it (Anhelina Boiko is not Svitlana Boiko)."""
+    parts = name.split()
+    return (parts[0], parts[-1]) if len(parts) >= 2 else (None, parts[-1] if parts else "")
 
 
 def same_person(a: str, b: str) -> bool:
     """Two person names for one person: surnames merge and first names (when both are given) are
     equal or Russian/Ukrainian equivalents."""
-    fa, sa = split_name(a)
-    fb, sb = split_name(b)
+    fa, sa = _given_and_surname(a)
+    fb, sb = _given_and_surname(b)
     if not same_token(sa, sb):
         return False
     return fa is None or fb is None or same_first_name(fa, fb)
@@ -176,13 +226,25 @@ class KnownPeople:
                 first, surname = form.split()[0], form.split()[-1]
                 self._surnames.setdefault(fold_key(surname), []).append((e, first, surname))
 
-    def lookup(self, first: str | None, surname: str) -> Match | None:
-        """The known person with this surname (and an equivalent first name, when given)."""
+    def has_surname(self, surname: str) -> bool:
+        return fold_key(surname) in self._surnames
+
+    def _candidates(self, surname: str, fuzzy: bool) -> list[tuple[Entity, str, str]]:
+        exact = self._surnames.get(fold_key(surname), [])
+        if exact or not fuzzy:
+            return exact
+        key = person_key(surname)
+        return [c for k, cs in self._surnames.items() if not _gendered_pair(key, person_key(k))
+                and _close(key, person_key(k)) for c in cs]
+
+    def lookup(self, first: str | None, surname: str, fuzzy: bool = False) -> Match | None:
+        """The known person with this surname (and an equivalent first name, when given).
+        ``fuzzy`` (a name asked about on its own, with a first name): a mistyped surname too."""
         if first:
             exact = self.gazetteer.lookup(f"{first} {surname}", kind="person")
             if exact is not None and exact.how == "exact":
                 return exact
-        for e, known_first, _ in self._surnames.get(fold_key(surname), []):
+        for e, known_first, _ in self._candidates(surname, fuzzy and first is not None):
             if first and not same_first_name(first, known_first):
                 continue
             canon_first, canon_surname = e.canonical.split()[0], e.canonical.split()[-1]
