@@ -127,3 +127,10 @@ def test_onnx_path_never_builds_the_torch_encoder_and_ignores_batch_mates(model_
     assert "model" not in model.encoder.loaded  # no weights loaded, no adapter merged: the cold start saved
     assert model.encoder.dim == 32  # from config.json
     assert with_runtime(model.encoder, model_dir, "torch").model is not None and "model" in model.encoder.loaded
+
+
+def test_export_command_refuses_a_missing_folder(tmp_path: Path, capsys) -> None:
+    from detector.ml.export import main
+
+    assert main([str(tmp_path / "nope")]) == 2
+    assert "no model folder" in capsys.readouterr().err

@@ -16,12 +16,15 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from detector.ml.encoder import Encoder, load_encoder, resolve_encoder
 from detector.ml.onnx_runtime import FILES, MANIFEST, ONNX_DIR, expected_manifest
 
 OPSET = 17
+#: The shipped MT model's folder (the default of ``make export``).
+SHIPPED_MT = Path(__file__).resolve().parents[2] / "models" / "mt"
 
 
 def _export_graph(encoder: Encoder, path: Path) -> list[str]:
@@ -53,7 +56,7 @@ def _export_graph(encoder: Encoder, path: Path) -> list[str]:
     return names
 
 
-def export_encoder(folder: Path, encoder: str | None = None, log=print) -> Path:  # noqa: ANN001
+def export_encoder(folder: Path, encoder: str | None = None, log: Callable[[str], None] = print) -> Path:
     """Write ``folder/onnx/`` (fp32 optimized and int8 graphs, manifest) for the model in ``folder``."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -90,10 +93,8 @@ def export_encoder(folder: Path, encoder: str | None = None, log=print) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from detector.ml.mt_model import SHIPPED_DIR
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", nargs="?", type=Path, default=SHIPPED_DIR, help="model folder (default: models/mt)")
+    ap.add_argument("folder", nargs="?", type=Path, default=SHIPPED_MT, help="model folder (default: models/mt)")
     ap.add_argument("--encoder", default=None, help="encoder id/path (default: the one in meta.json)")
     args = ap.parse_args(argv)
     if not args.folder.is_dir():
