@@ -2,9 +2,9 @@
 
 ``runtime`` picks the path: "torch" never uses ONNX; "onnx" (fp32) and "onnx-int8" require the
 export and onnxruntime; "auto" uses the fp32 export when both are there and torch otherwise. Why
-not int8 by default: it runs the encoder 1.6x faster with the same document AUC
+not int8 by default: it runs the encoder 1.65x faster with the same document AUC
 (bench/results/encoder_paths.json), but dynamic quantization scales activations per batch, so an
-article's probabilities move (by ~0.004) with the other sentences in its batch; fp32 gives torch's
+article's probabilities move (by up to 0.027 on 40 WMT22 documents) with the other sentences in its batch; fp32 gives torch's
 numbers to 1e-6 whatever the batch, and a cold start without transformers' modeling code. An
 export whose manifest names another encoder, adapter or max length than the loaded model (a
 retrained model not yet re-exported) is not used: "auto" falls back to torch with one warning.
