@@ -46,7 +46,7 @@ $(VENV)/.export: $(VENV)/.installed
 export: $(VENV)/.export
 	$(BIN)/python -m detector.ml.export $(MODEL)
 
-models/mt/onnx/manifest.json: models/mt/heads.safetensors models/mt/adapter/adapter_model.safetensors | $(VENV)/.export
+models/mt/onnx/manifest.json: $(wildcard models/mt/meta.json models/mt/*.safetensors models/mt/adapter/*) | $(VENV)/.export
 	$(BIN)/python -m detector.ml.export models/mt || echo "the ONNX export failed: the scan runs the encoder in torch"
 
 test: $(VENV)/.dev
