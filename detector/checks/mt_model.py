@@ -61,6 +61,7 @@ class MTModelCheck(Check):
         "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
         "encoder": "auto",  # "auto" = the encoder named in the model's meta.json; or an HF id/path
         "device": "cpu",
+        "runtime": "auto",  # encoder runtime: "auto" (ONNX fp32 when exported, else torch), "torch", "onnx", "onnx-int8"
         "batch_size": 64,
         "span_threshold": None,  # None = the model's dev-tuned (best F1) threshold, for info spans
         "warning_threshold": None,  # None = the model's dev-tuned precision-first threshold
@@ -75,6 +76,9 @@ class MTModelCheck(Check):
         encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
         try:
             self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"])
+            from detector.ml.onnx_runtime import with_runtime
+
+            self.model.encoder = with_runtime(self.model.encoder, folder, self.settings["runtime"])
         except (FileNotFoundError, OSError, ValueError) as exc:
             # One line, once per process; the run goes on without mt_probability.
             log.warning("detector: mt_model check is off: %s", str(exc).splitlines()[0])

@@ -70,9 +70,11 @@ def check(
     db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report'); a re-scan with other rules or settings is kept beside earlier results."),
 
     model: Optional[str] = typer.Option(None, "--model", help="MT model folder (from `detector train`) for the mt_model check."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is shown only when stderr is a terminal)."),
 ) -> None:
     """Check articles and report their defects."""
     from detector.checks import all_rules
+    from detector.cli.progress import count_records, progress, wanted
     from detector.io.readers import InputFile, ReaderOptions, expand_inputs, iter_files
     from detector.io.writers import FORMATS, make_writer
     from detector.scanner import Scanner
@@ -81,6 +83,8 @@ def check(
         raise UsageError(f"unknown --format {format!r} (use one of {', '.join(FORMATS)})")
     if html_text not in ("main", "full"):
         raise UsageError("--html-text must be main or full")
+    if ray is not None:
+        _require_ray()
     overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on, "batch_size": batch_size,
                  "checks.mt_model.model": model}
     cfg = load_effective_config(config, overrides)
@@ -99,8 +103,10 @@ def check(
     writer = make_writer(format, out, rules=list(all_rules().values()), color=color)
     stored = _open_store(db, cfg, scanner)
     worst, seen = 0, 0
+    show = wanted(quiet)
     try:
-        for report in run_scan(articles_only(first, errors), scanner, jobs=jobs, ray=ray):
+        reports = run_scan(articles_only(first, errors), scanner, jobs=jobs, ray=ray)
+        for report in progress(reports, count_records(files) if show else None, show):
             seen += 1
             writer.write(report)
             if stored is not None:
@@ -143,6 +149,14 @@ def run_scan(articles: Iterator[Article], scanner: "Scanner", jobs: int = 1, ray
 
         return scan_processes(articles, cfg, jobs=jobs, batch_size=batch)
     return scanner.scan(articles, batch_size=batch)
+
+
+def _require_ray() -> None:
+    """Ray is an optional extra: without it, --ray is a usage error that says how to install it."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        raise UsageError("--ray needs Ray, which is not installed; install it with pip install 'detector[ray]'")
 
 
 def _open_store(db: Optional[Path], cfg: "Config", scanner: "Scanner") -> "Optional[StoreWriter]":  # noqa: F821

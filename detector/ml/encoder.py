@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,19 +51,36 @@ def resolve_encoder(name: str | None = "auto") -> str:
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+_model_lock = threading.Lock()
+
+
 @dataclass
 class Encoder:
-    """A tokenizer and transformer pair, with batched mean-pooled sentence embeddings."""
+    """A tokenizer and transformer pair, with batched mean-pooled sentence embeddings. The torch
+    model is built on first use: a run on the ONNX session (``onnx_runtime``) never imports
+    transformers' modeling code, loads the weights or merges the adapter (seconds of cold start)."""
 
     name: str
     tokenizer: Any
-    model: Any
+    load_model: Callable[[], Any] = field(repr=False)
     device: str = "cpu"
     max_length: int = 128
     adapter: str | None = None  # content hash of a merged LoRA adapter (``encoder_adapter``)
+    session: Any = None  # an ``onnx_runtime.OnnxSession`` running the same weights, used when set
+    loaded: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # shared by replace() copies
+
+    @property
+    def model(self) -> Any:
+        with _model_lock:
+            if "model" not in self.loaded:
+                self.loaded["model"] = self.load_model()
+            return self.loaded["model"]
 
     @property
     def dim(self) -> int:
+        config = Path(self.name) / "config.json"
+        if "model" not in self.loaded and config.is_file():
+            return int(json.loads(config.read_text(encoding="utf-8"))["hidden_size"])
         return int(self.model.config.hidden_size)
 
     def tokenize(self, texts: Sequence[str], **kw: Any) -> Any:
@@ -77,6 +95,8 @@ class Encoder:
         import torch
 
         enc = self.tokenize(texts, **kw)
+        if self.session is not None:
+            return enc, torch.from_numpy(self.session(enc))
         inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
         with torch.inference_mode():
             out = self.model(**inputs)
@@ -126,19 +146,22 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
     with _lock:
         if key not in _cache:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            from transformers import AutoModel, AutoTokenizer
+            from transformers import AutoTokenizer
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()
 
-            tok = AutoTokenizer.from_pretrained(key[0])
-            model = AutoModel.from_pretrained(key[0])
-            if adapter is not None:
-                from peft import PeftModel
+            def build(path: str = key[0]) -> Any:
+                from transformers import AutoModel
 
-                with quiet_peft():
-                    model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
-            model = model.to(device).eval()
-            _cache[key] = Encoder(name=key[0], tokenizer=tok, model=model, device=device, max_length=max_length,
-                                  adapter=tag)
+                model = AutoModel.from_pretrained(path)
+                if adapter is not None:
+                    from peft import PeftModel
+
+                    with quiet_peft():
+                        model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+                return model.to(device).eval()
+
+            _cache[key] = Encoder(name=key[0], tokenizer=AutoTokenizer.from_pretrained(key[0]), load_model=build,
+                                  device=device, max_length=max_length, adapter=tag)
         return _cache[key]

@@ -1,0 +1,136 @@
+"""ONNX export of a model's encoder (adapter merged): ONNX Runtime fp32 and int8 give the torch
+path's probabilities, a stale export is never used, and the runtime switch picks the path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from cli_helpers import run_cli
+
+pytest.importorskip("onnxruntime")
+
+from detector.ml.encoder import packaged_model_dir  # noqa: E402
+from detector.ml.export import export_encoder  # noqa: E402
+from detector.ml.mt_model import MTModel  # noqa: E402
+from detector.ml.onnx_runtime import MANIFEST, ONNX_DIR, with_runtime  # noqa: E402
+
+TEXTS = ["The soldiers stopped in the center of town number 7.. It prevented the convoy from moving.",
+         "Residents of town number 7 gathered outside city hall on Tuesday. The mayor spoke briefly.",
+         "In the result of the meeting it was decided to carry out the inspection of all the bridges."]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny model on a 2-layer random BERT (MiniLM's tokenizer), LoRA-adapted, trained and exported."""
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from detector.cli import main
+
+    tmp = tmp_path_factory.mktemp("export")
+    base = tmp / "tiny-bert"
+    tok = AutoTokenizer.from_pretrained(str(packaged_model_dir()))
+    BertModel(BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=128)).save_pretrained(str(base))
+    tok.save_pretrained(str(base))
+    rows = []
+    for i in range(8):
+        bad = f"The soldiers stopped in the center of town number {i}.. It prevented the convoy from moving."
+        rows.append({"text": bad, "spans": [{"start": bad.index(".."), "end": bad.index("..") + 2, "label": "error"}],
+                     "label": "mt"})
+        rows.append({"text": f"Residents of town number {i} gathered outside city hall on Tuesday.", "spans": [],
+                     "label": "human"})
+    (tmp / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    argv = ["detector", "train", "--train", str(tmp / "train.jsonl"), "--dev", str(tmp / "train.jsonl"),
+            "--output", str(tmp / "out"), "--epochs", "3", "--lr", "0.01", "--adapt-epochs", "1", "--base", str(base)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as exc:
+            main()
+    assert exc.value.code in (0, None)
+    folder = tmp / "out" / "model-best"
+    export_encoder(folder, log=lambda _: None)
+    return folder
+
+
+def _probs(model: MTModel) -> tuple[np.ndarray, list]:
+    preds = model.predict(TEXTS)
+    return np.array([p.doc_probs["mt"] for p in preds]), [s["mt"] for p in preds for s in p.sentence_probs]
+
+
+def test_onnx_fp32_and_int8_agree_with_torch(model_dir: Path) -> None:
+    model = MTModel.load(model_dir)
+    assert model.encoder.adapter is not None  # the export carries the merged adapter
+    torch_enc = with_runtime(model.encoder, model_dir, "torch")
+    assert torch_enc.session is None
+    model.encoder = torch_enc
+    ref_doc, ref_sent = _probs(model)
+    for runtime in ("onnx", "onnx-int8"):
+        model.encoder = with_runtime(torch_enc, model_dir, runtime)
+        assert model.encoder.session is not None and model.encoder.session.path.parent == model_dir / ONNX_DIR
+        doc, sent = _probs(model)
+        assert np.abs(doc - ref_doc).max() < 0.02, runtime
+        assert np.abs(np.array(sent) - np.array(ref_sent)).max() < 0.02, runtime
+    _, states = torch_enc.token_states(TEXTS)
+    _, onnx_states = with_runtime(torch_enc, model_dir, "onnx").token_states(TEXTS)
+    assert np.allclose(states.numpy(), onnx_states.numpy(), atol=1e-4)  # same graph, same weights
+
+
+def test_auto_uses_fp32_and_ignores_a_stale_export(model_dir: Path, tmp_path: Path, caplog) -> None:
+    model = MTModel.load(model_dir)
+    assert with_runtime(model.encoder, model_dir, "auto").session.path.name == "encoder.fp32.onnx"
+    stale = tmp_path / "stale"
+    shutil.copytree(model_dir, stale)
+    manifest = json.loads((stale / ONNX_DIR / MANIFEST).read_text())
+    (stale / ONNX_DIR / MANIFEST).write_text(json.dumps(manifest | {"adapter": "0123456789ab"}))  # a retrained model
+    with caplog.at_level("WARNING", logger="detector"):
+        assert with_runtime(model.encoder, stale, "auto").session is None
+    assert "of another model" in caplog.text
+    with pytest.raises(FileNotFoundError, match="of another model"):
+        with_runtime(model.encoder, stale, "onnx-int8")
+    shutil.rmtree(stale / ONNX_DIR)
+    assert with_runtime(model.encoder, stale, "auto").session is None  # no export: torch, quietly
+    with pytest.raises(FileNotFoundError, match="make export"):
+        with_runtime(model.encoder, stale, "onnx")
+    with pytest.raises(ValueError, match="runtime must be one of"):
+        with_runtime(model.encoder, stale, "tensorrt")
+
+
+def test_check_runtime_setting_reaches_the_encoder(model_dir: Path, monkeypatch, capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(TEXTS[0] + " " + TEXTS[2], encoding="utf-8")
+    for runtime, used in (("torch", False), ("onnx-int8", True)):
+        (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{model_dir}"\nruntime = "{runtime}"\n')
+        from detector.checks.mt_model import MTModelCheck
+        from detector.config import load_config
+
+        check = MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
+        check.setup()
+        assert (check.model.encoder.session is not None) is used
+    code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", "a.txt", "--format", "json", "--fail-on", "never")
+    assert code == 0, err
+    assert json.loads(out)  # the scan ran through the ONNX encoder
+
+
+def test_onnx_path_never_builds_the_torch_encoder_and_ignores_batch_mates(model_dir: Path) -> None:
+    from detector.ml import encoder as encoder_module
+
+    encoder_module._cache.clear()  # a fresh process
+    model = MTModel.load(model_dir)
+    model.encoder = with_runtime(model.encoder, model_dir, "auto")
+    together = [p.doc_probs["mt"] for p in model.predict(TEXTS)]
+    alone = [model.predict([t])[0].doc_probs["mt"] for t in TEXTS]
+    assert together == pytest.approx(alone, abs=1e-5)  # fp32: an article's score does not depend on its batch
+    assert "model" not in model.encoder.loaded  # no weights loaded, no adapter merged: the cold start saved
+    assert model.encoder.dim == 32  # from config.json
+    assert with_runtime(model.encoder, model_dir, "torch").model is not None and "model" in model.encoder.loaded
+
+
+def test_export_command_refuses_a_missing_folder(tmp_path: Path, capsys) -> None:
+    from detector.ml.export import main
+
+    assert main([str(tmp_path / "nope")]) == 2
+    assert "no model folder" in capsys.readouterr().err
