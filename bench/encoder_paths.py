@@ -23,8 +23,8 @@ import torch
 
 from detector.article import Article, Document
 from detector.datasets import shared_data_dir
-from detector.ml.mt_model import SHIPPED_DIR, MTModel, encode
 from detector.ml.onnx_runtime import with_runtime
+from detector.mt.model.model import SHIPPED_DIR, MTModel, encode
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = {"torch fp32": "torch", "onnx fp32": "onnx", "onnx int8": "onnx-int8"}
@@ -34,7 +34,7 @@ def documents(n: int) -> tuple[str, list[str], list[bool] | None]:
     """(description, texts, is-MT labels or None): paired WMT22 test documents, else the seeds."""
     if shared_data_dir() is not None:
         from detector.eval.mt_model import paired_documents
-        from detector.ml.mt_corpus import shipped_corpus
+        from detector.mt.model.corpus import shipped_corpus
 
         docs = paired_documents(shipped_corpus()["test"])[:n]
         return f"{len(docs)} WMT22 test documents (paired human/MT)", [d.text for d in docs], [d.label == "mt" for d in docs]

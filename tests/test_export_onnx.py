@@ -16,8 +16,8 @@ pytest.importorskip("onnxruntime")
 
 from detector.ml.encoder import packaged_model_dir  # noqa: E402
 from detector.ml.export import export_encoder  # noqa: E402
-from detector.ml.mt_model import MTModel  # noqa: E402
 from detector.ml.onnx_runtime import MANIFEST, ONNX_DIR, with_runtime  # noqa: E402
+from detector.mt.model.model import MTModel  # noqa: E402
 
 TEXTS = ["The soldiers stopped in the center of town number 7.. It prevented the convoy from moving.",
          "Residents of town number 7 gathered outside city hall on Tuesday. The mayor spoke briefly.",
