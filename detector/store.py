@@ -186,12 +186,26 @@ class Store:
             self._close_quietly()
             raise
         if not readonly:
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._wal(timeout)
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate(version)
         elif version < SCHEMA_VERSION:
             self.conn.close()
             raise StoreError(f"{self.path} has schema version {version}; open it once for writing to upgrade it")
+
+    def _wal(self, timeout: float) -> None:
+        """Switch to WAL. Changing the journal mode takes an exclusive lock that SQLite's busy handler
+        does not wait for, so two scans opening one new store at once would see "database is locked":
+        retry until ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _connect(self, mode: str | None, timeout: float) -> sqlite3.Connection:
         if mode is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from typing import NoReturn
 
 import typer
@@ -104,6 +105,8 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if isinstance(exc, aborts):
             sys.exit(1)
+        if os.environ.get("DETECTOR_TRACEBACK"):  # for bug reports: the full traceback on request
+            traceback.print_exc()
         typer.echo(f"detector: internal error: {type(exc).__name__}: {_shown(str(exc))} (please report it)", err=True)
         sys.exit(2)
     sys.exit(rc if isinstance(rc, int) else 0)
