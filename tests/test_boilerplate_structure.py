@@ -22,7 +22,7 @@ PROSE = [
 
 @pytest.fixture(scope="module")
 def fast():
-    check = BoilerplateCheck({"encoder": "none"})
+    check = BoilerplateCheck()
     check.ensure_setup()
     return check
 

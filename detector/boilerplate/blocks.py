@@ -164,19 +164,18 @@ def grow_teaser_runs(
 def find_blocks(
     lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
     teaser_max_similarity: float = 0.45, extend_threshold: float | None = None, title: str | None = None,
-    warn_threshold: float = 0.0, lexical_off_topic: Sequence[bool] | None = None,
+    warn_threshold: float = 0.0,
 ) -> list[Block]:
     """Furniture blocks of an article's lines.
 
     ``proba``: the classifier's furniture probability per line; ``topical``: each line's similarity
-    to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers;
+    to the article (TF-IDF), for naming teasers;
     ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
     adjacent furniture block (hysteresis, as jusText's near-good paragraphs); ``title``: the page
     title, which a heading atop the text may repeat. A block is ``weak`` (reported as info) when only
     the classifier speaks for it and it sits inside the body, is on the article's topic or scores
     below ``warn_threshold``: an article's own lists, headings and asides look like furniture to a
     line classifier, and on sites it never saw it cannot tell them apart without a cue or the position.
-    ``lexical_off_topic``: per line, off the article's topic by TF-IDF (for list items of any length).
     """
     n = len(lines)
     kinds: list[str | None] = [None] * n
@@ -244,10 +243,8 @@ def find_blocks(
             mark(i, EMBED, 0.6, "embedded social-media post")
 
     off_topic = None if topical is None else [float(t) <= teaser_max_similarity for t in topical]
-    # Long list items are no encoder candidates: their topic comes from TF-IDF, computed for every line.
-    items_off = off_topic if lexical_off_topic is None else lexical_off_topic
-    if items_off is not None:
-        for i in _tail_list(lines, kinds, items_off):
+    if off_topic is not None:
+        for i in _tail_list(lines, kinds, off_topic):
             mark(i, WIDGET, 0.8, "off-topic list at the end of the text")
     for i in range(n):
         if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic):

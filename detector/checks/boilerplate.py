@@ -5,9 +5,9 @@ first or after the last paragraph of prose) and at ``warn_threshold``; inside th
 article's own lists, headings and pull quotes live, it is info. Bylines are their own info rule.
 
 Lexicon cues with span propagation, author-box and caption patterns, and a small boosted-tree line
-classifier (``models/boilerplate``) over shape, position and topicality features; topicality uses
-MiniLM on candidate lines when the encoder is available, TF-IDF otherwise. See
-``detector.boilerplate`` for the pieces and ``make eval-boilerplate`` for measured quality.
+classifier (``models/boilerplate``) over shape, position and TF-IDF topicality features; no encoder
+(a MiniLM pass cost 30x the time and added nothing on unseen sites). See ``detector.boilerplate``
+for the pieces and ``make eval-boilerplate`` for measured quality.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 from detector.article import Document
 from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
 from detector.boilerplate.features import FEATURES, batch_features
-from detector.boilerplate.model import TreeEnsemble, load_models
+from detector.boilerplate.model import TreeEnsemble, load_model
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
@@ -64,7 +64,7 @@ TEASER_RULE = _rule(
     doc=(
         "A headline-shaped line (3–20 words, no closing full stop) or a \"…\"-truncated snippet that the "
         "line classifier scores as furniture and that is far from the rest of the article in meaning "
-        "(MiniLM similarity, or TF-IDF when the encoder is off): typically a related-post teaser whose "
+        "(TF-IDF similarity with the other lines): typically a related-post teaser whose "
         "widget heading was lost, like a Formula 1 headline at the end of war news. On-topic "
         "subheadings are close to the text around them and are not flagged. Teasers come in stacks: "
         "an off-topic, headline-shaped neighbour of a teaser joins its block at a lower classifier score, "
@@ -125,10 +125,13 @@ REPEATED_RULE = _rule(
     "Repeated",
     "A line repeated verbatim across many of an outlet's articles (template text).",
     doc=(
-        "Computed by the outlet analysis, not per article: every line is normalised (lower case, digits "
-        "to 0, punctuation removed) and hashed as in CCNet (Wenzek et al. 2020); a line whose hash "
-        "occurs in many of one outlet's articles is the outlet's template (a disclaimer, a footer, a "
-        "subscription pitch) and is flagged in each article where it appears."
+        "Computed over an outlet's stored articles (phase 2, `detector.outlets`), not per article. Every "
+        "line is normalised as CCNet does for de-duplication (Wenzek et al. 2020: lower case, digits to 0, "
+        "punctuation and accents removed) and hashed; a line of 20+ characters found in at least 3 articles "
+        "and 10% of the outlet's articles (settings `outlets.boilerplate.min_chars`, `min_articles`, "
+        "`min_share`) is the outlet's template (a newsletter plug, a copyright notice, \"Read more\") that "
+        "the scraper kept in the article body, and is flagged in each article where it appears. A quotation "
+        "repeated across follow-up stories can match too."
     ),
     outlet_level=True,
 )
@@ -160,36 +163,23 @@ class BoilerplateCheck(Check):
     name = "boilerplate"
     rules = (WIDGET_RULE, AUTHOR_BOX_RULE, TEASER_RULE, PROMPT_RULE, HEADER_RULE, EMBED_RULE, BYLINE_RULE, REPEATED_RULE)
     defaults = {
-        "encoder": "auto",  # "none" for the TF-IDF fast path
+        # Retired with model 2 (the check runs no encoder); still accepted so older config files load.
+        "encoder": "none",
         "threshold": 0.0,  # classifier threshold; 0 = the one shipped with the model
-        "teaser_max_similarity": 0.45,  # encoder max-similarity below which a furniture headline is a teaser
-        "teaser_max_tfidf": 0.08,  # the same with TF-IDF (encoder off)
+        "teaser_max_tfidf": 0.08,  # TF-IDF similarity to the article below which a furniture headline is off topic
         "extend_threshold": 0.5,  # classifier probability at which an off-topic line joins a teaser block
         "warn_threshold": 0.95,  # below it, a block only the classifier found is info, not a warning
     }
 
     def setup(self) -> None:
-        models = load_models()
-        self._embed = None
-        if str(self.settings["encoder"]).lower() not in ("none", "off", "false", ""):
-            try:
-                from detector.ml.encoder import load_encoder
-
-                self._embed = load_encoder(self.settings["encoder"]).embed
-            except (OSError, ImportError, ValueError):
-                self._embed = None  # the fast path: TF-IDF only, lower teaser recall
-        self._model: TreeEnsemble = models["full" if self._embed else "fast"]
-
-    @property
-    def uses_encoder(self) -> bool:
-        return self._embed is not None
+        self._model: TreeEnsemble = load_model()
 
     def check(self, doc: Document) -> Result:
         return self.check_batch([doc])[0]
 
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
         self.ensure_setup()
-        mats = batch_features([[ln.text for ln in d.lines] for d in docs], self._embed)
+        mats = batch_features([[ln.text for ln in d.lines] for d in docs])
         # One pass of the trees over every line of the batch; split back per article.
         proba = self._model.predict_proba(np.concatenate(mats)) if any(len(m) for m in mats) else np.zeros(0)
         bounds = np.cumsum([0] + [len(m) for m in mats])
@@ -199,14 +189,10 @@ class BoilerplateCheck(Check):
         lines = doc.lines
         texts = [ln.text for ln in lines]
         threshold = float(self.settings["threshold"]) or self._model.threshold
-        if self._embed is not None:
-            topical, limit = X[:, FEATURES.index("enc_max")], float(self.settings["teaser_max_similarity"])
-        else:
-            topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
+        topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         extend = float(self.settings["extend_threshold"]) or None
-        lexical = X[:, FEATURES.index("tfidf_sim")] <= float(self.settings["teaser_max_tfidf"])
         blocks = find_blocks(texts, proba, threshold, topical, limit, extend, title=doc.article.title,
-                             warn_threshold=float(self.settings["warn_threshold"]), lexical_off_topic=lexical) if texts else []
+                             warn_threshold=float(self.settings["warn_threshold"])) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
