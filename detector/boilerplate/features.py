@@ -21,7 +21,10 @@ import numpy as np
 
 from detector.boilerplate.cues import CUE_KINDS, WIDGET, cue_kind
 
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+#: Chinese and Japanese write without spaces: each ideograph or kana counts as a word, so their
+#: sentences read as prose, not as one-word navigation lines.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_RE = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*", re.UNICODE)
 STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for from with without as is are was were be been being
     has have had do does did it its this that these those there their they them he she his her him we
@@ -30,7 +33,7 @@ STOPWORDS = frozenset(
     only own same into over under again further once here about after before between through during
     above below up down out off just also said says""".split()
 )
-_SENT_END = re.compile(r"""[.!?]["'”’»)\]]*$""")
+_SENT_END = re.compile(r"""[.!?。！？]["'”’»)\]」』]*$""")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 
 #: Feature names, in the column order the shipped model expects.
