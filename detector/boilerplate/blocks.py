@@ -286,10 +286,8 @@ def find_blocks(
                 mark(i - 1, EMBED, 0.8, "text of an embedded post")  # the tweet above its signature
         elif cues.BIO_RE.match(lines[i].strip()) and i >= tail_start:
             if i > 0 and kinds[i - 1] is None and _name_heading(lines[i - 1], lines[i]):
-                mark(i - 1, AUTHOR, 0.85, "author box heading")  # "Jane Doe" over "Jane Doe is a writer ..."
-                mark(i, AUTHOR, 0.85, "author biography")
-            else:
-                mark(i, AUTHOR, 0.85, LONE_BIO)
+                mark(i - 1, AUTHOR, 0.85, LONE_BIO)  # "Jane Doe" over "Jane Doe is a writer ...", no "About"
+            mark(i, AUTHOR, 0.85, LONE_BIO)
         i += 1
 
     # An article *about* social media mentions posts and videos everywhere: no post detection there.
@@ -349,6 +347,7 @@ COMMENTS_HEADING_RE = re.compile(
     r"^(?:leave a (?:reply|comment)|join the (?:discussion|conversation))\b",
     re.IGNORECASE,
 )
+THREAD_TITLE_RE = re.compile(r"^\d+ (?:thoughts|responses?|comments?|replies) (?:on|to)\b")
 COMMENT_MARK_RE = re.compile(
     r"^(?:hi|hello|hey|dear|thanks|thank you)\b[^.!?]{0,30}[,!]|\bsays:?$|^reply$|^\w+(?: \w+)? on \w+ \d{1,2}, \d{4}\b|"
     r"\b\d{1,2}:\d{2} ?(?:am|pm)$",
@@ -360,13 +359,15 @@ def _comment_section(lines: Sequence[str], i: int) -> int | None:
     """End (exclusive) of the comment section a "Comments" heading opens, when comments follow it.
 
     Readers' comments are prose, so the classifier keeps them; under the heading, two lines that
-    greet someone ("Hi Milan,") or sign a comment ("Jane says:", "Reply") show it is the thread,
-    which runs to the end of the text.
+    greet someone ("Hi Milan,") or sign a comment ("Jane says:", "Reply") show it is the thread
+    (one under WordPress's "N thoughts on “<post>”"), which runs to the end of the text.
     """
-    if not COMMENTS_HEADING_RE.match(cues.normalize(lines[i])):
+    heading = cues.normalize(lines[i])
+    if not COMMENTS_HEADING_RE.match(heading):
         return None
     marks = sum(bool(COMMENT_MARK_RE.search(x.strip())) for x in lines[i + 1:i + 16])
-    return len(lines) if marks >= 2 else None
+    # WordPress's own title of a thread ("10 thoughts on “<post>”") needs one comment mark under it.
+    return len(lines) if marks >= (1 if THREAD_TITLE_RE.match(heading) else 2) else None
 
 
 def repeats_title(line: str, title: str) -> bool:

@@ -71,7 +71,7 @@ PROMPT_PATTERNS = (
     r"\balready have an account\b", r"^join\b.{0,4}\bsign in$", r"\brespects your privacy\b",
     r"\b(?:tried|made|make) (?:this|one of my) recipes?\b", r"\bleave a (?:star )?rating\b", r"\bpromo code\b",
     r"\baccept (?:all )?cookies\b",
-    r"\ball rights reserved\b", r"^©|^\(c\) ?\d{4}|^copyright\W{0,3}(?:©|\(c\)|\d{4})",
+    r"\ball rights reserved\b", r"^[©ⓒ]|^\(c\) ?\d{4}|^copyright\W{0,3}(?:[©ⓒ]|\(c\)|\d{4})",
     r"\bfollow us(?: on)?\b", r"\blike us on facebook\b",
     r"\bjoin (?:us|our \w+) on (?:facebook|twitter|x|instagram|linkedin|telegram|whatsapp|discord)\b",
     r"\bjoin our (?:newsletter|mailing list|community|email list)\b",
@@ -110,7 +110,7 @@ LONG_PROMPT_RE = re.compile(
     r"\bsign up for (?:our|the|[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,4}) (?:free )?(?:daily |weekly )?newsletters?\b|"
     r"\bfor your personal,? non-commercial use only\b|\bby submitting this form\b|\brevoke (?:this|your) consent\b|"
     r"^an error has occurred\b|^this article has been sent to\b|^(?:order reprints|print article|reprints)$|"
-    r"^follow @\w+ on\b",
+    r"^follow @\w+ on\b|\bdelivered (?:through|to) your (?:letterbox|door)\b",
     re.IGNORECASE,
 )
 LONG_CUE_WORDS = 40
@@ -154,7 +154,8 @@ AUTHOR_LINE_RE = re.compile(
 #: "<Name> is a writer/reporter/...": the first line of a biography.
 BIO_RE = re.compile(
     r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
-    r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst)",
+    r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst|curator|host|"
+    r"photographer|strategist|consultant)",
 )
 #: Bylines: who wrote the piece, at most a short line ("By Jane Doe, MS, RD", "A post by: ...").
 BYLINE_RE = re.compile(
