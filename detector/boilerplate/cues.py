@@ -38,6 +38,14 @@ WIDGET_HEADINGS = (
     "view all stories", "view all articles", "back to all posts", "back to blog", "popular searches",
     "other related articles", "more to explore", "you may also enjoy", "related guides", "related reads",
 )
+#: The same headings in the many wordings themes give them ("Most popular reviews", "People also like",
+#: "Latest Products"): a widget word and a content noun, and nothing else, in a short line.
+WIDGET_HEADING_RE = re.compile(
+    r"^(?:(?:most |our |the )?(?:popular|latest|recent|related|recommended|trending|featured|similar|more)"
+    r"(?: \w+)? (?:posts?|articles?|stories|reviews?|products?|news|reads?|guides?|videos?|podcasts?|recipes?)|"
+    r"people (?:also )?(?:like|liked|read|viewed|bought)|(?:good |more )?articles to read(?: together| next)?|"
+    r"more (?:by|from) (?:the|this) (?:author|writer))$"
+)
 #: The article's own section headings: short label lines the classifier takes for navigation.
 SECTION_HEADINGS = frozenset((
     "introduction", "intro", "overview", "background", "summary", "conclusion", "conclusions",
@@ -110,7 +118,7 @@ LONG_PROMPT_RE = re.compile(
     r"\bsign up for (?:our|the|[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,4}) (?:free )?(?:daily |weekly )?newsletters?\b|"
     r"\bfor your personal,? non-commercial use only\b|\bby submitting this form\b|\brevoke (?:this|your) consent\b|"
     r"^an error has occurred\b|^this article has been sent to\b|^(?:order reprints|print article|reprints)$|"
-    r"^follow @\w+ on\b|\bdelivered (?:through|to) your (?:letterbox|door)\b",
+    r"^follow @\w+ on\b",
     re.IGNORECASE,
 )
 LONG_CUE_WORDS = 40
@@ -239,7 +247,7 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
     if len(words) > max_words:
         return PROMPT if LONG_PROMPT_RE.search(line.strip()) else (AUTHOR if CONTACT_RE.search(line) else None)
     norm = normalize(line)
-    if norm in _WIDGET_SET or WIDGET_PREFIX_RE.match(line.strip(CUE_STRIP)):
+    if norm in _WIDGET_SET or WIDGET_PREFIX_RE.match(line.strip(CUE_STRIP)) or _widget_heading(line, norm):
         return WIDGET
     if AUTHOR_HEADING_RE.match(line.strip()) or AUTHOR_LINE_RE.match(norm) or CONTACT_RE.search(line):
         return AUTHOR
@@ -254,6 +262,11 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
     if len(words) <= 15 and (PROMPT_RE.search(norm) or _legal_notice(norm, len(words))):
         return PROMPT
     return None
+
+
+def _widget_heading(line: str, norm: str) -> bool:
+    """A short heading line (not a list item: "- More blog posts" is one) in ``WIDGET_HEADING_RE``'s words."""
+    return len(norm.split()) <= 6 and line.lstrip()[:1] not in "-•*–·▪►" and bool(WIDGET_HEADING_RE.match(norm))
 
 
 def _legal_notice(norm: str, n_words: int) -> bool:
