@@ -42,8 +42,9 @@ WIDGET_RULE = _rule(
         "and a snippet cut off with \"…\", or a list of navigation links. A widget heading from the cue "
         "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
         "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
-        "three or more list items mostly off the article's topic (a \"related\" list whose heading was lost). "
-        "A list inside the body is the article's own: there a classifier-only finding is info, not a warning. "
+        "three or more list items mostly off the article's topic straight after its last paragraph (a \"related\" "
+        "list whose heading was lost). A list inside the body, or under its own heading or lead-in (\"References\", "
+        "\"Count on us for:\"), is the article's own: there a classifier-only finding is info or nothing. "
         "The finding covers the whole block; delete it from the article text."
     ),
 )
@@ -55,7 +56,9 @@ AUTHOR_BOX_RULE = _rule(
         "the author\", often followed by \"<Name> is a freelance writer ...\" or \"View all posts by\". "
         "A heading naming a person (two or more capitalised words) counts only near the end of the "
         "article or when a biography follows it, so an on-topic subheading such as \"About Kyiv\" in the "
-        "middle of a text is not flagged."
+        "middle of a text is not flagged. A biography without such a heading (\"Nina Koziol is a garden writer "
+        "...\" closing the text) and an organisation's box (\"About Georgetown University Medical Center\", a press "
+        "release's own paragraph) are info."
     ),
 )
 TEASER_RULE = _rule(
@@ -79,9 +82,11 @@ PROMPT_RULE = _rule(
     doc=(
         "Lines such as \"Share this:\", \"Click to share on Twitter\", \"Leave a Reply\", \"Your email "
         "address will not be published\", newsletter sign-ups, cookie notices and copyright lines. The "
-        "lexicon matches only short lines (at most 15 words), so an article sentence that mentions a "
-        "newsletter or a privacy policy is not flagged. In-body invitations (\"Join us in Philadelphia for "
-        "...\") and closings (\"Thanks for reading\") are the article's own words and are not flagged. A "
+        "lexicon matches only short lines (at most 15 words; up to 40 for strings no article says, such as "
+        "\"delivered to your inbox\" or \"for your personal, non-commercial use only\"), so an article sentence "
+        "that mentions a newsletter is not flagged; \"privacy policy\" or \"terms of use\" count only as a link "
+        "or an address to the reader, not in a table row or a heading. Invitations inside the body (\"Subscribe to "
+        "our podcast!\" between two paragraphs) are info, closings (\"Thanks for reading\") are not flagged. A "
         "comment-section heading (\"Comments\", \"3 Responses\") followed by readers' comments (\"Hi Milan,\", "
         "\"Jane says:\") claims the thread down to the end of the text."
     ),
@@ -94,8 +99,8 @@ HEADER_RULE = _rule(
         "\"Live Updates: Russia invades Ukraine\", \"Breaking News\", \"Home › World\", \"Updated 10:32\". "
         "Only lines before the first paragraph of prose (and among the first four) are considered. A "
         "heading is the article's own unless a cue names it furniture: a short top line only the classifier "
-        "flags is info, and so is a line repeating the page title (the record's `title`, or its part before "
-        "\" | Site name\")."
+        "flags is info, and so are a line repeating the page title (the record's `title`, or its part before "
+        "\" | Site name\") and the page's date or reading time (\"Last Updated: December 2025\", \"7 min read\")."
     ),
 )
 EMBED_RULE = _rule(
@@ -116,7 +121,8 @@ BYLINE_RULE = _rule(
     severity=Severity.INFO,
     doc=(
         "A short line crediting the author: \"By Jane Doe\", \"Written by ...\", \"A post by: ...\", "
-        "\"Posted on <date> by @name\", \"Additional reporting by ...\". It is the article's own credit, "
+        "\"Posted on <date> by @name\", \"Additional reporting by ...\", \"This post was written by ...\", "
+        "\"<Name> contributed to this report.\". It is the article's own credit, "
         "not page furniture, so it is informational wherever it stands: a corpus cleaner may drop it, an "
         "editor may keep it. Author boxes with a biography are `Boilerplate.AuthorBox`."
     ),
