@@ -6,7 +6,7 @@ article's own lists, headings and pull quotes live, it is info. Bylines are thei
 
 Lexicon cues with span propagation, author-box and caption patterns, and a small boosted-tree line
 classifier (``models/boilerplate``) over shape, position and TF-IDF topicality features; no encoder
-(a MiniLM pass cost 30x the time and added nothing on unseen sites). See ``detector.boilerplate``
+(a MiniLM pass cost 19 times the time and added nothing on unseen sites). See ``detector.boilerplate``
 for the pieces and ``make eval-boilerplate`` for measured quality.
 """
 
