@@ -26,6 +26,7 @@ from typing import Any
 
 from detector.article import Document
 from detector.checks.base import Rule
+from detector.checks.boilerplate import REPEATED_RULE
 from detector.findings import Category, Finding, Severity
 from detector.reliability import GammaPrior, OutletScore, score_outlets
 from detector.scoring import UNSCORED
@@ -47,26 +48,10 @@ _TRANSLIT_RULE = Rule(
     ),
     outlet_level=True,
 )
-_BOILERPLATE_RULE = Rule(
-    id="Boilerplate.Repeated",
-    category=Category.BOILERPLATE,
-    severity=Severity.INFO,
-    summary="A line repeated across many of the outlet's articles (page furniture in the text).",
-    doc=(
-        "Computed over an outlet's stored articles (phase 2). Every line is normalised as CCNet does "
-        "for de-duplication (lower case, digits to 0, punctuation and accents removed) and hashed; a "
-        "line of 20+ characters found in at least 3 articles and 10% of the outlet's articles (settings "
-        "`outlets.boilerplate.min_chars`, `min_articles`, `min_share`) is a template line — a newsletter plug, "
-        "a copyright notice, 'Read more' — that the scraper kept in the article body. A repeated "
-        "quotation can match too, which is why the rule is informational."
-    ),
-    outlet_level=True,
-)
-
-
-#: Until the transliteration and boilerplate check families declare these ids (outlet_level=True),
-#: they are defined here; ``_declared`` prefers the registered declaration once it exists.
-OUTLET_RULES = (_TRANSLIT_RULE, _BOILERPLATE_RULE)
+#: The outlet-level rules phase 2 emits. ``Boilerplate.Repeated`` is declared by its check family
+#: (``detector.checks.boilerplate``); until the transliteration family declares its id, it is defined
+#: here, and ``_declared`` prefers the registered declaration once it exists.
+OUTLET_RULES = (_TRANSLIT_RULE, REPEATED_RULE)
 
 
 def _declared(fallback: Rule) -> Rule:
@@ -98,7 +83,7 @@ def _hash(normalized: str) -> bytes:
 
 def repeated_lines(articles: list[StoredArticle], settings: Mapping[str, Any]) -> dict[int, list[Finding]]:
     """``Boilerplate.Repeated`` findings by article pk: two linear passes over the outlet's lines."""
-    rule = _declared(_BOILERPLATE_RULE)
+    rule = REPEATED_RULE
     min_chars = int(settings["min_chars"])
     need = max(int(settings["min_articles"]), int(settings["min_share"] * len(articles) + 0.999999))
     docs = [Document(a.article) for a in articles]

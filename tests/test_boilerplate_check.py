@@ -18,17 +18,8 @@ def seed(prefix: str) -> Document:
 
 @pytest.fixture(scope="module")
 def fast():
-    check = BoilerplateCheck({"encoder": "none"})
-    check.ensure_setup()
-    return check
-
-
-@pytest.fixture(scope="module")
-def full():
     check = BoilerplateCheck()
     check.ensure_setup()
-    if not check.uses_encoder:
-        pytest.skip("MiniLM encoder not installed")
     return check
 
 
@@ -40,9 +31,8 @@ def covers(findings, snippet):
     return [rule for rule, text in findings if snippet in text]
 
 
-@pytest.mark.parametrize("mode", ["fast", "full"])
-def test_seed_000_furniture_flagged_reporting_not(mode, request):
-    check = request.getfixturevalue(mode)
+def test_seed_000_furniture_flagged_reporting_not(fast):
+    check = fast
     doc = seed("000")
     found = flagged(check, doc)
     assert covers(found, "Live Updates: Russia invades Ukraine") == ["Boilerplate.Header"]
@@ -54,17 +44,16 @@ def test_seed_000_furniture_flagged_reporting_not(mode, request):
         assert para.text not in flagged_text
 
 
-def test_seed_001_embeds(full):
-    found = flagged(full, seed("001"))
+def test_seed_001_embeds(fast):
+    found = flagged(fast, seed("001"))
     for snippet in ("Konotop's locals clash with Putin's occupiers", "Artem Semenikhin, Mayor of Konotop",
                     "Rousing speech on the public square"):
         assert covers(found, snippet) == ["Boilerplate.Embed"], snippet
     assert {rule for rule, _ in found} == {"Boilerplate.Embed"}  # nothing else in the article
 
 
-@pytest.mark.parametrize("mode", ["fast", "full"])
-def test_seed_002_body_is_clean(mode, request):
-    assert flagged(request.getfixturevalue(mode), seed("002")) == []
+def test_seed_002_body_is_clean(fast):
+    assert flagged(fast, seed("002")) == []
 
 
 CLEAN = """Ukraine's grain exports rose in March
@@ -84,10 +73,9 @@ Farmers worry about the next harvest
 Farmers in the south said they had planted less wheat this spring because of mines in their fields and high fertiliser prices."""
 
 
-def test_clean_news_with_quotes_and_on_topic_subheadings(fast, full):
+def test_clean_news_with_quotes_and_on_topic_subheadings(fast):
     doc = Document(Article(id="clean", text=CLEAN))
     assert flagged(fast, doc) == []
-    assert flagged(full, doc) == []
 
 
 def test_findings_cover_whole_lines_and_match_text(fast):
@@ -115,11 +103,11 @@ def test_rules_are_registered_and_documented():
     assert rules["Boilerplate.Embed"].severity.value == "info"
 
 
-def test_missing_encoder_falls_back_to_tfidf(tmp_path):
-    check = BoilerplateCheck({"encoder": str(tmp_path / "no-such-model")})
-    check.ensure_setup()
-    assert not check.uses_encoder
-    assert covers(flagged(check, seed("000")), "Check Also") == ["Boilerplate.Widget"]
+@pytest.mark.parametrize("encoder", ["none", "auto"])
+def test_the_retired_encoder_setting_still_loads_and_changes_nothing(fast, encoder):
+    check = BoilerplateCheck({"encoder": encoder})
+    doc = seed("000")
+    assert [f.to_dict() for f in check.check(doc).findings] == [f.to_dict() for f in fast.check(doc).findings]
 
 
 def test_batch_equals_one_by_one(fast):

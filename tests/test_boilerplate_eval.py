@@ -51,7 +51,7 @@ def test_simulated_outlets_share_a_template_that_repeated_finds(shared_data):
 def test_repeated_finds_the_template_and_counts_what_a_veto_would_cost(shared_data):
     from detector.eval.boilerplate_outlets import simulate
 
-    out = simulate("test", 0, encoder="none", max_outlets=4)
+    out = simulate("test", 0, max_outlets=4)
     assert out["outlets"] == 4
     assert out["repeated_recall"] > 0.9
     assert out["repeated_on_other"] <= out["template_lines"] // 10

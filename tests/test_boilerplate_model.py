@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 
 from detector.boilerplate.data import align_labels, host_lines, is_host_cue
-from detector.boilerplate.features import (
-    FEATURES,
-    MAX_CANDIDATES,
-    batch_features,
-    candidate_lines,
-    line_features,
-    tfidf_similarities,
-)
-from detector.boilerplate.model import MODEL_DIR, TreeEnsemble, load_models
+from detector.boilerplate.features import FEATURES, batch_features, line_features, tfidf_similarities
+from detector.boilerplate.model import MODEL_DIR, TreeEnsemble, load_model
 
 ARTICLE = [
     "Russian forces shelled the city of Kharkiv overnight, regional officials said.",
@@ -30,19 +23,12 @@ def test_tfidf_similarity_separates_off_topic_line():
     assert min(sims[:3]) > 0.1
 
 
-def test_feature_matrix_shape_and_fast_path_nan():
+def test_feature_matrix_shape_and_batch_equals_single():
     X = line_features(ARTICLE)
-    assert X.shape == (4, len(FEATURES))
-    assert np.isnan(X[:, FEATURES.index("enc_max")]).all()
-    calls = []
-
-    def embed(texts):
-        calls.append(len(texts))
-        return np.eye(len(texts), 8, dtype=np.float32)
-
-    (Xe,) = batch_features([ARTICLE], embed)
-    assert len(calls) == 1  # one batched call; only candidates and context lines are embedded
-    assert not np.isnan(Xe).any()
+    assert X.shape == (4, len(FEATURES)) and not np.isnan(X).any()
+    (Xb,) = batch_features([ARTICLE])
+    assert np.array_equal(X, Xb)
+    assert not any(f.startswith("enc_") for f in FEATURES)  # no encoder columns since model 2
 
 
 def test_tree_export_matches_sklearn():
@@ -57,14 +43,14 @@ def test_tree_export_matches_sklearn():
     assert np.allclose(again.predict_proba(X), gbm.predict_proba(X)[:, 1], atol=1e-5)
 
 
-def test_shipped_models_and_meta():
-    models = load_models()
-    assert set(models) == {"full", "fast"}
-    assert "enc_max" not in models["fast"].features
+def test_shipped_model_and_meta():
+    model = load_model()
     meta = json.loads((MODEL_DIR / "meta.json").read_text())
     for key in ("version", "features", "data", "validation_metrics", "seed"):
         assert key in meta
-    assert 0.0 < models["full"].threshold < 1.0
+    assert model.features == meta["features"] == list(FEATURES)
+    assert meta["encoder"] is None and meta["version"].startswith("2.")
+    assert 0.0 < model.threshold < 1.0
 
 
 def test_alignment_labels_lines_outside_the_body():
@@ -76,15 +62,6 @@ def test_alignment_labels_lines_outside_the_body():
 @pytest.mark.parametrize("n", [0, 1])
 def test_tiny_inputs(n):
     assert line_features(ARTICLE[:n]).shape == (n, len(FEATURES))
-
-
-def test_candidates_over_the_cap_are_the_least_topical():
-    lines = [f"Subheading number {i} about the war" for i in range(MAX_CANDIDATES + 5)]
-    tfidf = np.full(len(lines), 0.5)
-    tfidf[2] = 0.01  # an off-topic teaser early in a long article
-    assert 2 in candidate_lines(lines, tfidf)
-    assert 2 not in candidate_lines(lines)  # without similarities: the latest lines
-    assert len(candidate_lines(lines, tfidf)) == MAX_CANDIDATES
 
 
 @pytest.mark.parametrize("line, cue", [

@@ -22,7 +22,8 @@ BYLINE = "byline"
 CLOSING_RE = re.compile(
     r"^(?:thanks? (?:you )?(?:so much )?for (?:reading|watching|listening|stopping by)|happy \w+ing\b|"
     r"(?:i )?hope (?:this|you|that)\b|if you (?:liked|enjoyed|found)\b|enjoy\W*$|cheers\W*$|until next time\b|"
-    r"see you (?:next|soon)\b|good luck\b|have fun\b)",
+    r"see you (?:next|soon)\b|good luck\b|have fun\b|(?:best|kind|warm|warmest)? ?(?:wishes|regards)\W*$|warmly\W*$|"
+    r"(?:with )?love\W*$|xoxo\W*$|talk soon\b|take care\b|stay safe\b|yours(?: truly| sincerely)?\W*$)",
     re.IGNORECASE,
 )
 #: A list item: a bullet or a number opening the line.
@@ -54,6 +55,19 @@ CTA_RE = re.compile(
     r"register|donate|support|contact|learn more|find out|see|view|explore|discover|book|buy|shop|try|start)\b",
     re.IGNORECASE,
 )
+
+
+#: Reasons that make a block informational wherever it stands: the article's own metadata, credit,
+#: invitation or press-release paragraph, which a corpus cleaner may drop and an editor may keep.
+METADATA, INVITATION, ORGANISATION, LONE_BIO = (
+    "date or reading time", "call to action inside the body", "about the organisation", "author biography without a box")
+WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, "repeats the page title"))
+
+
+def _name_heading(line: str, bio: str) -> bool:
+    """A bare name ("Jane Doe") heading the biography under it ("Jane Doe is a ...")."""
+    w = line.split()
+    return 2 <= len(w) <= 4 and all(x[:1].isupper() for x in w) and bio.startswith(line.strip())
 
 
 @dataclass(frozen=True)
@@ -99,19 +113,24 @@ def _embedded_post(lines: Sequence[str], i: int, kinds: list[str | None]) -> boo
 
 def _content_shaped(
     lines: Sequence[str], i: int, first_prose: int, last_prose: int, off_topic: Sequence[bool] | None = None,
+    listed: Sequence[bool] | None = None,
 ) -> bool:
     """Lines the classifier over-flags that belong to the text: lead-ins, footnotes, list items.
 
-    A line ending in ":" introduces what follows; "↩" closes a footnote; "Pros" or "References"
-    heads a section of the article (``cues.SECTION_HEADINGS``); "Thanks for reading" signs it off;
-    a tab-separated line is a table row and a bullet next to other bullets a list item; inside the body, a run
-    of three or more headline-shaped lines is a list (events, products), where teasers come alone,
-    unless most of the run is off the article's topic: then it is a stack of teasers whose widget
-    heading was lost, not a list the article makes.
+    A line ending in ":" introduces what follows, and the short lines under it are its list
+    (``listed``, from ``_lead_in_lists``); "↩" closes a footnote; "Pros" or "References" heads a
+    section of the article (``cues.SECTION_HEADINGS``); "Thanks for reading" or "Best wishes," signs it
+    off, and the short line after a closing is the signature; a tab-separated line is a table row and
+    a bullet next to other bullets a list item; inside the body, a run of three or more headline-shaped
+    lines is a list (events, products), where teasers come alone, unless most of the run is off the
+    article's topic: then it is a stack of teasers whose widget heading was lost, not a list the
+    article makes.
     """
     line = lines[i].rstrip()
-    if "↩" in line or line.endswith(":") or cues.is_section_heading(line) or CLOSING_RE.match(line.strip(" \t•*#-")):
+    if "↩" in line or line.endswith(":") or cues.is_section_heading(line) or _closing(line) or (listed and listed[i]):
         return True
+    if i > 0 and _closing(lines[i - 1]) and len(words_of(line)) <= 3:
+        return True  # the signature under "Best wishes,"
     if "\t" in line or _parallel_item(lines, i):
         return True  # a table row, or one item of a list the article makes
     if not first_prose < i < last_prose:
@@ -124,6 +143,31 @@ def _content_shaped(
     if not (is_headline_shaped(line) and hi - lo >= 2):
         return False
     return off_topic is None or 2 * sum(off_topic[lo:hi + 1]) <= hi - lo + 1
+
+
+def _closing(line: str) -> bool:
+    return bool(CLOSING_RE.match(line.strip(" \t•*#-")))
+
+
+def _lead_in_lists(lines: Sequence[str], cue: Sequence[str | None]) -> list[bool]:
+    """Per line, whether it is an item of a list its own lead-in introduces ("Count on us for:").
+
+    A line ending in ":" that is no cue (a widget heading such as "Related posts:" is one) opens a
+    list: the short lines under it, up to the next prose line, cue or longer line, are the article's
+    own items, wherever they stand (services, credits, sponsors, events).
+    """
+    out = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        if cue[i] is None and lines[i].rstrip().endswith(":"):
+            j = i + 1
+            while j < len(lines) and cue[j] is None and not is_prose(lines[j]) and len(words_of(lines[j])) <= 25:
+                out[j] = True
+                j += 1
+            i = max(j, i + 1)
+        else:
+            i += 1
+    return out
 
 
 def _parallel_item(lines: Sequence[str], i: int) -> bool:
@@ -164,19 +208,18 @@ def grow_teaser_runs(
 def find_blocks(
     lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
     teaser_max_similarity: float = 0.45, extend_threshold: float | None = None, title: str | None = None,
-    warn_threshold: float = 0.0, lexical_off_topic: Sequence[bool] | None = None,
+    warn_threshold: float = 0.0,
 ) -> list[Block]:
     """Furniture blocks of an article's lines.
 
     ``proba``: the classifier's furniture probability per line; ``topical``: each line's similarity
-    to the article (encoder max-similarity, or TF-IDF when the encoder is off), for naming teasers;
+    to the article (TF-IDF), for naming teasers;
     ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
     adjacent furniture block (hysteresis, as jusText's near-good paragraphs); ``title``: the page
     title, which a heading atop the text may repeat. A block is ``weak`` (reported as info) when only
     the classifier speaks for it and it sits inside the body, is on the article's topic or scores
     below ``warn_threshold``: an article's own lists, headings and asides look like furniture to a
     line classifier, and on sites it never saw it cannot tell them apart without a cue or the position.
-    ``lexical_off_topic``: per line, off the article's topic by TF-IDF (for list items of any length).
     """
     n = len(lines)
     kinds: list[str | None] = [None] * n
@@ -197,9 +240,17 @@ def find_blocks(
             mark(i, HEADER, 0.6, "repeats the page title")
         elif cues.is_byline(lines[i]):
             mark(i, BYLINE, 0.9, "byline")
+        elif k in (HEADER, PROMPT) and cues.is_metadata(lines[i]):
+            if i < min(first_prose, 4):
+                mark(i, HEADER, 0.9, METADATA)
+        elif k in (None, PROMPT) and (end := _comment_section(lines, i)):
+            for j in range(i, end):
+                mark(j, PROMPT, 0.9, "comment section")
+            i = end
+            continue
         elif k == WIDGET:
             mark(i, WIDGET, 0.95, "widget heading")
-            if cues.WIDGET_PREFIX_RE.match(lines[i].strip(" \t•·*#")):
+            if cues.WIDGET_PREFIX_RE.match(lines[i].strip(cues.CUE_STRIP)):
                 i += 1  # "Related: <headline>" carries its own teaser and claims nothing below
                 continue
             j, headlines = i + 1, 0
@@ -215,26 +266,28 @@ def find_blocks(
         elif k == AUTHOR:
             name = cues.author_name(lines[i])
             nxt = i + 1 < n and cues.is_bio(lines[i + 1], name)
-            if name is None or nxt or (i >= tail_start and len(name.split()) >= 2):
-                mark(i, AUTHOR, 0.9, "author box heading")
+            if name is not None and cues.is_organisation(name):
+                reason = ORGANISATION  # "About Georgetown University Medical Center": a press release's own
+            else:
+                reason = "author box heading" if name is None or nxt or (i >= tail_start and len(name.split()) >= 2) else ""
+            if reason:
+                mark(i, AUTHOR, 0.9, reason)
                 if nxt:
-                    mark(i + 1, AUTHOR, 0.9, "author biography")
+                    mark(i + 1, AUTHOR, 0.9, reason if reason == ORGANISATION else "author biography")
                     i += 1
         elif k == HEADER and i < min(first_prose, 4):
             mark(i, HEADER, 0.9, "page header")
-        elif k == PROMPT and (end := _comment_section(lines, i)):
-            for j in range(i, end):
-                mark(j, PROMPT, 0.9, "comment section")
-            i = end
-            continue
         elif k == PROMPT:
-            mark(i, PROMPT, 0.9, "call to action or site notice")
+            body = first_prose < i < last_prose and cues.is_invitation(lines[i])
+            mark(i, PROMPT, 0.9, INVITATION if body else "call to action or site notice")
         elif k == EMBED:
             mark(i, EMBED, 0.8, "caption or embedded post")
             if re.search(r"\(@\w+\)", lines[i]) and i > 0 and kinds[i - 1] is None and len(words_of(lines[i - 1])) <= 60:
                 mark(i - 1, EMBED, 0.8, "text of an embedded post")  # the tweet above its signature
         elif cues.BIO_RE.match(lines[i].strip()) and i >= tail_start:
-            mark(i, AUTHOR, 0.85, "author biography")
+            if i > 0 and kinds[i - 1] is None and _name_heading(lines[i - 1], lines[i]):
+                mark(i - 1, AUTHOR, 0.85, LONE_BIO)  # "Jane Doe" over "Jane Doe is a writer ...", no "About"
+            mark(i, AUTHOR, 0.85, LONE_BIO)
         i += 1
 
     # An article *about* social media mentions posts and videos everywhere: no post detection there.
@@ -244,13 +297,12 @@ def find_blocks(
             mark(i, EMBED, 0.6, "embedded social-media post")
 
     off_topic = None if topical is None else [float(t) <= teaser_max_similarity for t in topical]
-    # Long list items are no encoder candidates: their topic comes from TF-IDF, computed for every line.
-    items_off = off_topic if lexical_off_topic is None else lexical_off_topic
-    if items_off is not None:
-        for i in _tail_list(lines, kinds, items_off):
+    if off_topic is not None:
+        for i in _tail_list(lines, kinds, off_topic):
             mark(i, WIDGET, 0.8, "off-topic list at the end of the text")
+    listed = _lead_in_lists(lines, cue)
     for i in range(n):
-        if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic):
+        if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic, listed):
             continue
         line = lines[i]
         if i < first_prose and i < 3:
@@ -272,8 +324,8 @@ def find_blocks(
     # body, off the article's topic, and confident. Elsewhere it is the article's own list or heading
     # often enough (on sites it never saw) that a warning would cost more than it finds.
     sure = [not first_prose < i < last_prose and kinds[i] != HEADER and float(proba[i]) >= warn_threshold
-            and (off_topic is None or off_topic[i]) for i in range(n)]
-    weak = [kinds[i] == BYLINE or why[i] == "repeats the page title" or ("classifier" in why[i] and not sure[i])
+            and (off_topic is None or off_topic[i]) and bool(words_of(lines[i])) for i in range(n)]
+    weak = [kinds[i] == BYLINE or why[i] in WEAK_REASONS or ("classifier" in why[i] and not sure[i])
             for i in range(n)]
     blocks: list[Block] = []
     i = 0
@@ -295,6 +347,7 @@ COMMENTS_HEADING_RE = re.compile(
     r"^(?:leave a (?:reply|comment)|join the (?:discussion|conversation))\b",
     re.IGNORECASE,
 )
+THREAD_TITLE_RE = re.compile(r"^\d+ (?:thoughts|responses?|comments?|replies) (?:on|to)\b")
 COMMENT_MARK_RE = re.compile(
     r"^(?:hi|hello|hey|dear|thanks|thank you)\b[^.!?]{0,30}[,!]|\bsays:?$|^reply$|^\w+(?: \w+)? on \w+ \d{1,2}, \d{4}\b|"
     r"\b\d{1,2}:\d{2} ?(?:am|pm)$",
@@ -306,13 +359,15 @@ def _comment_section(lines: Sequence[str], i: int) -> int | None:
     """End (exclusive) of the comment section a "Comments" heading opens, when comments follow it.
 
     Readers' comments are prose, so the classifier keeps them; under the heading, two lines that
-    greet someone ("Hi Milan,") or sign a comment ("Jane says:", "Reply") show it is the thread,
-    which runs to the end of the text.
+    greet someone ("Hi Milan,") or sign a comment ("Jane says:", "Reply") show it is the thread
+    (one under WordPress's "N thoughts on “<post>”"), which runs to the end of the text.
     """
-    if not COMMENTS_HEADING_RE.match(cues.normalize(lines[i])):
+    heading = cues.normalize(lines[i])
+    if not COMMENTS_HEADING_RE.match(heading):
         return None
     marks = sum(bool(COMMENT_MARK_RE.search(x.strip())) for x in lines[i + 1:i + 16])
-    return len(lines) if marks >= 2 else None
+    # WordPress's own title of a thread ("10 thoughts on “<post>”") needs one comment mark under it.
+    return len(lines) if marks >= (1 if THREAD_TITLE_RE.match(heading) else 2) else None
 
 
 def repeats_title(line: str, title: str) -> bool:
@@ -329,8 +384,9 @@ def repeats_title(line: str, title: str) -> bool:
 def _tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> list[int]:
     """The closing run of three or more list items, most of them off the article's topic.
 
-    A "related" list without its heading: bullets of other headlines that end the text. A list in
-    the body is the article's own; at the very end, off topic, its position says otherwise.
+    A "related" list without its heading: bullets of other headlines that end the text, right after
+    its last paragraph. A list in the body is the article's own, and so is one under a heading or a
+    lead-in; at the very end, off topic and straight after the prose, its position says otherwise.
     """
     end = len(lines)
     while end > 0 and kinds[end - 1] is not None:
@@ -340,4 +396,6 @@ def _tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Seq
         start -= 1
     if end - start < 3 or 3 * sum(off_topic[start:end]) < 2 * (end - start):
         return []
+    if start > 0 and kinds[start - 1] is None and not is_prose(lines[start - 1]):
+        return []  # under its own heading or lead-in ("References", "Former sponsors:"): the article's list
     return list(range(start, end))

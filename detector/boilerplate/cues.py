@@ -31,12 +31,20 @@ WIDGET_HEADINGS = (
     "previous post", "next post", "previous story", "next story", "up next", "watch next",
     "what to read next", "tags", "filed under", "categories", "in case you missed it",
     "more like this", "keep reading", "continue reading", "similar posts", "similar articles",
-    "from the web", "around the web", "sponsored stories", "promoted stories", "also on", "about us",
+    "from the web", "around the web", "sponsored stories", "promoted stories", "also on", "about us", "see more",
     "contact us", "our team", "more videos", "popular reviews",
     # WordPress core widgets and blog-theme archive links.
     "recent posts", "recent comments", "recent stories", "recent articles", "archives", "view all posts",
     "view all stories", "view all articles", "back to all posts", "back to blog", "popular searches",
     "other related articles", "more to explore", "you may also enjoy", "related guides", "related reads",
+)
+#: The same headings in the many wordings themes give them ("Most popular reviews", "People also like",
+#: "Latest Products"): a widget word and a content noun, and nothing else, in a short line.
+WIDGET_HEADING_RE = re.compile(
+    r"^(?:(?:most |our |the )?(?:popular|latest|recent|related|recommended|trending|featured|similar|more)"
+    r"(?: \w+)? (?:posts?|articles?|stories|reviews?|products?|news|reads?|guides?|videos?|podcasts?|recipes?)|"
+    r"people (?:also )?(?:like|liked|read|viewed|bought)|(?:good |more )?articles to read(?: together| next)?|"
+    r"more (?:by|from) (?:the|this) (?:author|writer))$"
 )
 #: The article's own section headings: short label lines the classifier takes for navigation.
 SECTION_HEADINGS = frozenset((
@@ -49,11 +57,13 @@ SECTION_HEADINGS = frozenset((
 ))
 #: Widget cues that introduce a teaser on the same line ("Related: Headline", "READ MORE: ...").
 WIDGET_PREFIX_RE = re.compile(
-    r"^(?:read (?:also|more|next)|also read|see also|related(?: article| story| coverage)?|more|"
+    r"^(?:read (?:also|more|next)|also read|also|see (?:also|more)|related(?: article| story| post| coverage)?|more|"
     r"check also|watch|don[’']t miss|recommended|trending|previously|further reading|filed under|tags|"
     r"categories|topics)\s*[:|»>–—-]\s*\S",
     re.IGNORECASE,
 )
+#: Characters around a cue line that do not change what it says: bullets, brackets ("[Related: ...]").
+CUE_STRIP = " \t•·*#[("
 
 #: Calls to action and site chrome: share bars, comment forms, newsletters, cookies, legal lines.
 PROMPT_PATTERNS = (
@@ -67,9 +77,9 @@ PROMPT_PATTERNS = (
     r"^(?:our |the |free )?newsletters?$", r"\bunsubscribe\b",
     r"\b(?:we|this (?:site|website)) uses? cookies\b", r"\buse of cookies\b", r"^accept all\b",
     r"\balready have an account\b", r"^join\b.{0,4}\bsign in$", r"\brespects your privacy\b",
-    r"\b(?:tried|made|make) (?:this|one of my) recipes?\b", r"\bleave a (?:star )?rating\b", r"\bpromo code\b", r"\bcookie(?:s)? (?:policy|settings|preferences)\b",
-    r"\baccept (?:all )?cookies\b", r"\bprivacy policy\b", r"\bterms (?:of (?:use|service)|and conditions|& conditions)\b",
-    r"\ball rights reserved\b", r"^©|^\(c\) ?\d{4}|^copyright\b",
+    r"\b(?:tried|made|make) (?:this|one of my) recipes?\b", r"\bleave a (?:star )?rating\b", r"\bpromo code\b",
+    r"\baccept (?:all )?cookies\b",
+    r"\ball rights reserved\b", r"^[©ⓒ]|^\(c\) ?\d{4}|^copyright\W{0,3}(?:[©ⓒ]|\(c\)|\d{4})",
     r"\bfollow us(?: on)?\b", r"\blike us on facebook\b",
     r"\bjoin (?:us|our \w+) on (?:facebook|twitter|x|instagram|linkedin|telegram|whatsapp|discord)\b",
     r"\bjoin our (?:newsletter|mailing list|community|email list)\b",
@@ -82,12 +92,55 @@ PROMPT_PATTERNS = (
     r"\bget (?:the latest|our best|breaking news)\b", r"\bdelivered (?:straight )?to your inbox\b",
     r"\bthanks for (?:signing up|subscribing)\b", r"\b(?:keep an eye on|check) your inbox\b",
     r"\berror processing your subscription\b", r"^[\w' ]{0,30}\bnewsletters?$", r"^comments are closed\b",
-    r"\bdelivered (?:through|to) your (?:letterbox|door)\b", r"\bclick here for more information\b",
+    r"\bdelivered (?:through|to) your (?:letterbox|door)\b", r"\bclick here (?:for more information|to (?:get|download|subscribe|sign up|join))\b",
     r"\b(?:may|might) (?:get|earn|receive) (?:a (?:share|commission|small commission)|commissions?)\b",
     r"\bwe (?:may )?earn (?:a )?(?:small )?(?:affiliate )?commissions?\b",
     r"\bturn on notifications\b", r"\bshare (?:on|via) (?:facebook|twitter|whatsapp|linkedin|telegram|email|reddit)\b",
 )
 PROMPT_RE = re.compile("|".join(f"(?:{p})" for p in PROMPT_PATTERNS), re.IGNORECASE)
+#: Legal links ("Privacy Policy", "Terms of Use"): a site notice only as a link or an address to the
+#: reader, not as a noun in the article's own sentence, list or table ("Independently Audited Privacy
+#: Policy Yes Yes", "Pages 98-99 - Terms & Conditions").
+LEGAL_RE = re.compile(
+    r"\b(?:privacy (?:policy|notice|statement)|cookies? (?:policy|settings|preferences)|data protection policy|"
+    r"terms (?:of (?:use|service)|and conditions|& conditions))\b",
+    re.IGNORECASE,
+)
+LEGAL_ADDRESS_RE = re.compile(
+    r"\b(?:our|agree|accept|read|view|see|review|consent|by (?:using|continuing|clicking|signing|subscribing))\b|\s[|·•]\s",
+    re.IGNORECASE,
+)
+#: Site strings that no article sentence says, matched in lines of up to ``LONG_CUE_WORDS`` words:
+#: newsletter boxes, consent forms, reprint notices, contact lines (Dow Jones, Gannett and WordPress
+#: theme strings seen in trafilatura's leftovers).
+LONG_PROMPT_RE = re.compile(
+    r"\bdelivered (?:straight )?to your inbox\b|\bby subscribing to (?:our|the) newsletter\b|"
+    r"\bsign up for (?:our|the|[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,4}) (?:free )?(?:daily |weekly )?newsletters?\b|"
+    r"\bfor your personal,? non-commercial use only\b|\bby submitting this form\b|\brevoke (?:this|your) consent\b|"
+    r"^an error has occurred\b|^this article has been sent to\b|^(?:order reprints|print article|reprints)$|"
+    r"^follow @\w+ on\b",
+    re.IGNORECASE,
+)
+LONG_CUE_WORDS = 40
+#: An author's contact line: "Write to Al Root at allen.root@dowjones.com", "Follow him @tariqjmalik".
+CONTACT_RE = re.compile(
+    r"(?i:\b(?:write to|e-?mail|contact|reach))\s+(?:[A-Z][\w.'’-]*\s+){1,3}at\s+[\w.+-]+@[\w-]+\.\w+|"
+    r"(?i:\bmay be reached at\s+[\w.+-]+@|\bfollow (?:him|her|them|me) (?:on \w+ )?@\w+)",
+)
+#: Invitations (subscribe, sign up, join, download, donate): inside the body an article's own words as
+#: often as furniture, so there they are info; site notices (share bars, comment forms, cookies,
+#: legal lines) are furniture wherever they stand.
+INVITATION_RE = re.compile(
+    r"^(?:subscribe|sign up|join|download|donate|support|get|become|follow|like|click here)\b|"
+    r"\b(?:sign up|subscribe|join)\b.{0,40}\b(?:newsletter|podcast|list|community|account)\b",
+    re.IGNORECASE,
+)
+#: Dates and reading times of the page ("Last Updated: December 2025", "7 min read"): the article's own
+#: metadata, reported as info like a byline.
+METADATA_RE = re.compile(
+    r"^(?:(?:last )?updated?|published|posted (?:on|at)|reading time|\d+ min(?:ute)?s? read)\b",
+    re.IGNORECASE,
+)
 
 #: Page headers: live-page banners, section labels, breadcrumbs, timestamps, reading time.
 HEADER_RE = re.compile(
@@ -109,13 +162,28 @@ AUTHOR_LINE_RE = re.compile(
 #: "<Name> is a writer/reporter/...": the first line of a biography.
 BIO_RE = re.compile(
     r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
-    r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst)",
+    r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst|curator|host|"
+    r"photographer|strategist|consultant)",
 )
 #: Bylines: who wrote the piece, at most a short line ("By Jane Doe, MS, RD", "A post by: ...").
 BYLINE_RE = re.compile(
     r"^(?i:(?:written |posted |reviewed |edited |story |words |text |reporting |photos? )?by|a (?:post|guest post|story) by|"
     r"author|words|posted on\b.{0,40}\bby|additional (?:contributions|reporting) by|contributors?)\s*:?\s+"
     r"@?[A-Z][\w.'’-]*(?:[ ,&]+(?:and |&)?@?[A-Z][\w.'’-]*){0,12}\.?$",
+)
+#: Credits in a sentence: "This post was written by Jane Doe, Head of Marketing", "Fox News' Jane Doe
+#: contributed to this report."
+CREDIT_RE = re.compile(
+    r"^(?i:this (?:post|article|story|piece|guide|review) was (?:written|reviewed|edited|updated) by)\s+"
+    r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}(?:,\s*[^.]{0,80})?\.?$|"
+    r"^[^.]{0,160}\bcontributed (?:reporting )?to this (?:report|story|article)\.?$",
+)
+#: Words that make an "About <Name>" heading an organisation's, not an author's ("About Georgetown
+#: University Medical Center"): the boilerplate paragraph of a press release, the release's own text.
+ORG_WORDS = frozenset(
+    "university college institute center centre foundation company inc llc ltd corporation corp group "
+    "association society council agency department school hospital museum library network laboratory labs "
+    "bank fund trust partners media press magazine organization organisation alliance coalition".split()
 )
 #: Embedded posts and media: tweet signatures, Instagram embeds, photo credits.
 EMBED_RE = re.compile(
@@ -124,7 +192,8 @@ EMBED_RE = re.compile(
     r"\((?:photo|image|picture)s?(?: by|:)[^)]*\)$|\bgetty images\b|\bvia getty\b|\bap photo\b|"
     r"\bshutterstock\b|^embedded (?:video|tweet|post)\b|\bthis (?:content|video) is not available\b|"
     r"\bused (?:by|with) permission\b|^(?:photo|image|picture)s? (?:via|by|courtesy(?: of)?)\b|\bcourtesy of\b[^.]{0,60}$|"
-    r"^\((?:reporting|writing|editing) by\b|^\(?additional reporting by\b",
+    r"^\((?:reporting|writing|editing) by\b|^\(?additional reporting by\b|"
+    r"\b(?:photos?|images?|pictures?)\s*(?:©|\(c\))|[a-z]\.(?:Reuters|AP|AFP|EPA|Getty(?: Images)?|Bloomberg)\s*$",
     re.IGNORECASE,
 )
 #: Roles that make "<Name>, <role> of <Place>" a photo caption rather than prose.
@@ -173,26 +242,56 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
     Memoised: the features and the block finder both ask for every line of an article.
     """
     words = line.split()
-    if not words or len(words) > max_words:
+    if not words or len(words) > LONG_CUE_WORDS:
         return None
+    if len(words) > max_words:
+        return PROMPT if LONG_PROMPT_RE.search(line.strip()) else (AUTHOR if CONTACT_RE.search(line) else None)
     norm = normalize(line)
-    if norm in _WIDGET_SET or WIDGET_PREFIX_RE.match(line.strip(" \t•·*#")):
+    if norm in _WIDGET_SET or WIDGET_PREFIX_RE.match(line.strip(CUE_STRIP)) or _widget_heading(line, norm):
         return WIDGET
-    if AUTHOR_HEADING_RE.match(line.strip()) or AUTHOR_LINE_RE.match(norm):
+    if AUTHOR_HEADING_RE.match(line.strip()) or AUTHOR_LINE_RE.match(norm) or CONTACT_RE.search(line):
         return AUTHOR
     if EMBED_RE.search(line) or is_caption(line):
         return EMBED
     if len(words) <= 12 and HEADER_RE.match(norm):
         return HEADER
-    if len(words) <= 15 and PROMPT_RE.search(norm) and not re.match(r"\d+[.)]\s", line.lstrip()):
+    if re.match(r"\d+[.)]\s", line.lstrip()):
+        return None
+    if LONG_PROMPT_RE.search(line.strip()):
+        return PROMPT
+    if len(words) <= 15 and (PROMPT_RE.search(norm) or _legal_notice(norm, len(words))):
         return PROMPT
     return None
 
 
+def _widget_heading(line: str, norm: str) -> bool:
+    """A short heading line (not a list item: "- More blog posts" is one) in ``WIDGET_HEADING_RE``'s words."""
+    return len(norm.split()) <= 6 and line.lstrip()[:1] not in "-•*–·▪►" and bool(WIDGET_HEADING_RE.match(norm))
+
+
+def _legal_notice(norm: str, n_words: int) -> bool:
+    return bool(LEGAL_RE.search(norm)) and (n_words <= 6 or bool(LEGAL_ADDRESS_RE.search(norm)))
+
+
+def is_invitation(line: str) -> bool:
+    """A call to action (subscribe, sign up, join, download), as opposed to a site notice."""
+    return bool(INVITATION_RE.search(re.sub(r"^\W+", "", line)))
+
+
+def is_metadata(line: str) -> bool:
+    """A date or reading-time line of the page ("Last Updated: December 2025", "7 min read")."""
+    return len(line.split()) <= 12 and bool(METADATA_RE.match(normalize(line)))
+
+
 def is_byline(line: str) -> bool:
-    """A short "By <Name>" line: the article's own credit, informational wherever it stands."""
+    """A short "By <Name>" line or a credit sentence: the article's own credit, informational wherever it stands."""
     s = line.strip(" \t•·|*#-–—")
-    return len(s.split()) <= 16 and bool(BYLINE_RE.match(s))
+    return (len(s.split()) <= 16 and bool(BYLINE_RE.match(s))) or (len(s.split()) <= 40 and bool(CREDIT_RE.match(s)))
+
+
+def is_organisation(name: str) -> bool:
+    """A name with an organisation word ("Georgetown University Medical Center"), not a person's."""
+    return any(w.lower().strip(".,") in ORG_WORDS for w in name.split())
 
 
 def is_section_heading(line: str) -> bool:

@@ -3,8 +3,10 @@
 Shape features follow the line-level heuristics of jusText (Pomikálek 2011: length, stopword
 density) and C4 (terminal punctuation); cue features come from ``cues``; topicality is how close a
 line is to the rest of the article, by TF-IDF (IDF from wordfreq's corpus frequencies, so nothing is
-fitted) and, for short candidate lines only, by MiniLM embeddings. An off-topic headline-shaped line
-inside an article (a Formula 1 teaser in war news) is the case neither lexicon nor shape catches.
+fitted). An off-topic headline-shaped line inside an article (a Formula 1 teaser in war news) is the
+case neither lexicon nor shape catches. No encoder: MiniLM similarities of candidate lines were
+measured to add nothing on unseen sites (model 1.x, site-disjoint test: block F1 0.859 with them,
+0.863 without) at 19 times the time (2.0 vs 37.9 articles/s, bench/boilerplate_speed.py), so model 2 does without them.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from detector.boilerplate.cues import CUE_KINDS, WIDGET, cue_kind
 
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+#: Chinese and Japanese write without spaces: each ideograph or kana counts as a word, so their
+#: sentences read as prose, not as one-word navigation lines.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_RE = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*", re.UNICODE)
 STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for from with without as is are was were be been being
     has have had do does did it its this that these those there their they them he she his her him we
@@ -29,7 +33,7 @@ STOPWORDS = frozenset(
     only own same into over under again further once here about after before between through during
     above below up down out off just also said says""".split()
 )
-_SENT_END = re.compile(r"""[.!?]["'”’»)\]]*$""")
+_SENT_END = re.compile(r"""[.!?。！？]["'”’»)\]」』]*$""")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 
 #: Feature names, in the column order the shipped model expects.
@@ -39,21 +43,8 @@ FEATURES = (
     "rel_pos", "is_first", "from_end", "before_first_prose", "after_last_prose",
     "prev_log_words", "next_log_words", "doc_median_words",
     *(f"cue_{k}" for k in CUE_KINDS), "after_widget_cue", "after_author_cue",
-    "tfidf_sim", "tfidf_rel", "enc_max", "enc_mean",
+    "tfidf_sim", "tfidf_rel",
 )
-ENCODER_FEATURES = ("enc_max", "enc_mean")
-#: Longer "…"-ending lines are prose to the encoder stage, not teaser snippets.
-CANDIDATE_MAX_WORDS = 30
-CONTEXT_LINES = 6
-#: A context line's opening (about 60 tokens) carries its topic; the rest would only cost time.
-CONTEXT_CHARS = 300
-MAX_CANDIDATES = 24
-
-
-@dataclass(frozen=True)
-class LineShape:
-    words: int
-    prose: bool  # reads as article prose: a long-enough line ending like a sentence
 
 
 def words_of(line: str) -> list[str]:
@@ -117,67 +108,13 @@ def tfidf_similarities(lines: Sequence[str]) -> np.ndarray:
     return out
 
 
-def candidate_lines(lines: Sequence[str], tfidf: Sequence[float] | None = None) -> list[int]:
-    """Lines that could be teasers (headline-shaped or "…"-truncated): the only ones encoded.
-
-    At most ``MAX_CANDIDATES``: with ``tfidf`` (each line's similarity to the article), the least
-    similar ones, since an off-topic teaser can sit anywhere in a long article full of on-topic
-    subheadings; without it the latest ones, since teasers gather at the tail.
-    """
-    cand = [i for i, x in enumerate(lines) if is_headline_shaped(x) or (ends_with_ellipsis(x) and len(words_of(x)) <= CANDIDATE_MAX_WORDS)]
-    if tfidf is not None and len(cand) > MAX_CANDIDATES:
-        return sorted(sorted(cand, key=lambda i: (float(tfidf[i]), -i))[:MAX_CANDIDATES])
-    return sorted(cand[-MAX_CANDIDATES:])
+def batch_features(docs: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    """Feature matrices for many articles' lines (one per article)."""
+    return [line_features(lines) for lines in docs]
 
 
-def context_lines(lines: Sequence[str]) -> list[int]:
-    """The longest lines: the article's topic, which candidates are compared against."""
-    order = sorted(range(len(lines)), key=lambda i: -len(lines[i]))
-    return sorted(order[:CONTEXT_LINES])
-
-
-def batch_features(docs: Sequence[Sequence[str]], embed: Callable[[list[str]], np.ndarray] | None = None) -> list[np.ndarray]:
-    """Feature matrices for many articles' lines, with one ``embed`` call for all of them.
-
-    The encoder sees only candidate lines (short ones) and each article's context lines, so its
-    cost grows with the furniture-sized lines, not with the article length. Without ``embed`` the
-    encoder columns are NaN and the ``fast`` model applies.
-    """
-    sims = [tfidf_similarities(lines) for lines in docs]
-    if embed is None:
-        return [line_features(lines, tfidf=t) for lines, t in zip(docs, sims, strict=False)]
-    plans = [(candidate_lines(lines, t), context_lines(lines)) for lines, t in zip(docs, sims, strict=False)]
-    texts = [lines[i][:CONTEXT_CHARS] for lines, (cand, ctx) in zip(docs, plans, strict=False) for i in (*cand, *ctx)]
-    vecs = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    out, at = [], 0
-    for lines, (cand, ctx), t in zip(docs, plans, sims, strict=False):
-        k = len(cand) + len(ctx)
-        enc = similarities_from_vectors(len(lines), cand, ctx, vecs[at:at + k])
-        at += k
-        out.append(line_features(lines, enc, t))
-    return out
-
-
-def similarities_from_vectors(n: int, cand: list[int], ctx: list[int], vecs: np.ndarray) -> np.ndarray:
-    out = np.ones((n, 2), dtype=np.float32)
-    if not cand or not ctx:
-        return out
-    cv, xv = vecs[: len(cand)], vecs[len(cand):]
-    sims = cv @ xv.T
-    for row, i in enumerate(cand):
-        keep = [j for j, c in enumerate(ctx) if c != i]
-        if keep:
-            s = sims[row, keep]
-            out[i] = (float(s.max()), float(s.mean()))
-    return out
-
-
-def line_features(lines: Sequence[str], enc: np.ndarray | None = None, tfidf: np.ndarray | None = None) -> np.ndarray:
-    """The feature matrix (len(lines) × len(FEATURES)); ``enc``: (max, mean) encoder similarities.
-
-    Without ``enc`` the encoder columns are NaN, and the fast (TF-IDF only) model must be used;
-    ``tfidf``: ``tfidf_similarities(lines)`` when the caller has it already.
-    """
+def line_features(lines: Sequence[str], tfidf: np.ndarray | None = None) -> np.ndarray:
+    """The feature matrix (len(lines) × len(FEATURES)); ``tfidf``: ``tfidf_similarities(lines)`` if known."""
     n = len(lines)
     X = np.zeros((n, len(FEATURES)), dtype=np.float32)
     if n == 0:
@@ -221,10 +158,4 @@ def line_features(lines: Sequence[str], enc: np.ndarray | None = None, tfidf: np
         row[col["after_author_cue"]] = float(any(kinds[j] == "author" for j in range(max(0, i - 2), i)))
         row[col["tfidf_sim"]] = tfidf[i]
         row[col["tfidf_rel"]] = tfidf[i] - median_sim
-    if enc is None:
-        X[:, col["enc_max"]] = np.nan
-        X[:, col["enc_mean"]] = np.nan
-    else:
-        X[:, col["enc_max"]] = enc[:, 0]
-        X[:, col["enc_mean"]] = enc[:, 1]
     return X

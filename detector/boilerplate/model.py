@@ -2,8 +2,8 @@
 
 Trained by ``detector.boilerplate.train`` with scikit-learn's GradientBoostingClassifier and exported
 tree by tree (feature, threshold, children, leaf value), so the shipped artefact is a small readable
-file and prediction needs neither pickle nor scikit-learn. Two variants ship: ``full`` uses the
-MiniLM similarity columns, ``fast`` does without them (when the encoder is not available).
+file and prediction needs neither pickle nor scikit-learn. One model ships (model 2 has no encoder
+columns; model 1 had a MiniLM ``full`` variant beside the TF-IDF ``fast`` one).
 """
 
 from __future__ import annotations
@@ -81,14 +81,13 @@ class TreeEnsemble:
         return cls(d["features"], d["init"], d["learning_rate"], d["trees"], d.get("threshold", 0.5))
 
 
-def save_models(models: dict[str, TreeEnsemble], folder: Path = MODEL_DIR) -> Path:
+def save_model(model: TreeEnsemble, folder: Path = MODEL_DIR) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "model.json"
-    path.write_text(json.dumps({k: m.to_dict() for k, m in models.items()}, separators=(",", ":")), encoding="utf-8")
+    path.write_text(json.dumps(model.to_dict(), separators=(",", ":")), encoding="utf-8")
     return path
 
 
-def load_models(folder: Path = MODEL_DIR) -> dict[str, TreeEnsemble]:
-    """The shipped ``full`` and ``fast`` classifiers."""
-    data = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-    return {k: TreeEnsemble.from_dict(v) for k, v in data.items()}
+def load_model(folder: Path = MODEL_DIR) -> TreeEnsemble:
+    """The shipped line classifier."""
+    return TreeEnsemble.from_dict(json.loads((folder / "model.json").read_text(encoding="utf-8")))

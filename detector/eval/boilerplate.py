@@ -13,8 +13,8 @@ domain; training uses the train sites, thresholds and rules were tuned on the va
   labelled by alignment to the ground truth: the real leftovers (line and block P/R/F1).
 * ``scrapinghub``: the same pages as every visible line (a diagnostic: most of it is the page).
 
-Systems on the same lines: the check with MiniLM, without it (TF-IDF), jusText (each line a
-paragraph; Pomikálek 2011) and the C4 line rule (Raffel et al. 2020). The line-level numbers are kept
+Systems on the same lines: the check (TF-IDF topicality, no encoder since model 2), jusText (each
+line a paragraph; Pomikálek 2011) and the C4 line rule (Raffel et al. 2020). The line-level numbers are kept
 as diagnostics. Block metrics: an injected block is found when at least half its lines are flagged; a
 predicted block is a maximal run of flagged lines, correct when at least half of it is furniture.
 Writes ``bench/results/boilerplate.json``; ``detector.eval.boilerplate_outlets`` adds the
@@ -39,6 +39,7 @@ from detector.boilerplate.data import LabelledDoc, scrapinghub_docs, trafilatura
 from detector.findings import Severity
 
 RESULTS = Path(__file__).resolve().parent.parent.parent / "bench" / "results" / "boilerplate.json"
+DETECTOR = "detector"
 #: Which rules count as naming an injected kind correctly.
 EXPECTED_RULES = {
     "widget": {"Boilerplate.Widget", "Boilerplate.Teaser"},
@@ -66,14 +67,12 @@ Predictor = Callable[[list[LabelledDoc]], list[Pred]]
 
 
 # -- systems ------------------------------------------------------------------------------------
-def check_predictor(encoder: str, embed: Callable | None = None, **settings: float) -> tuple[Predictor, dict[str, float]]:
-    """The boilerplate check; ``embed`` replaces its encoder (a cached one, for reruns)."""
+def check_predictor(**settings: float) -> tuple[Predictor, dict[str, float]]:
+    """The boilerplate check, timed (the seconds of ``check_batch`` only, not the parsing)."""
     from detector.checks.boilerplate import BoilerplateCheck
 
-    check = BoilerplateCheck({"encoder": encoder, **settings})
+    check = BoilerplateCheck(settings)
     check.ensure_setup()
-    if embed is not None and check.uses_encoder:
-        check._embed = embed
     timing = {"seconds": 0.0, "articles": 0}
 
     def predict(docs: list[LabelledDoc]) -> list[Pred]:
@@ -211,6 +210,24 @@ def score(docs: list[LabelledDoc], preds: list[Pred]) -> dict:
     }
 
 
+def bootstrap(docs: list[LabelledDoc], preds: list[Pred], reps: int = 1000, seed: int = 0) -> dict:
+    """95% intervals of line and block F1, resampling whole articles (lines of a page are not independent)."""
+    import random
+
+    rng = random.Random(f"bootstrap:{seed}")
+    f1s: dict[str, list[float]] = {"line_f1": [], "block_f1": []}
+    for _ in range(reps):
+        pick = [rng.randrange(len(docs)) for _ in docs]
+        s = score([docs[i] for i in pick], [preds[i] for i in pick])
+        f1s["line_f1"].append(s["line"]["f1"])
+        f1s["block_f1"].append(s["block"]["f1"])
+    out = {}
+    for k, v in f1s.items():
+        v.sort()
+        out[k] = [round(v[int(0.025 * reps)], 4), round(v[int(0.975 * reps) - 1], 4)]
+    return {**out, "reps": reps, "unit": "article"}
+
+
 def load_sets(split: str, seed: int) -> dict[str, list[LabelledDoc]]:
     return {
         "clean_articles": list(wcxb_injected(split, seed=seed, clean_share=1.0)),
@@ -221,34 +238,28 @@ def load_sets(split: str, seed: int) -> dict[str, list[LabelledDoc]]:
     }
 
 
-def evaluate(split: str = "test", seed: int = 0, cache: Path | None = None, peers: bool = True) -> dict:
-    """Every set of ``split`` sites through every system; ``cache``: an encoder memo (.npz) for reruns."""
+def evaluate(split: str = "test", seed: int = 0, peers: bool = True) -> dict:
+    """Every set of ``split`` sites through every system."""
     sets = load_sets(split, seed)
-    embed = None
-    if cache is not None:
-        from detector.boilerplate.train import load_embed
-
-        embed = load_embed(cache)
-    full, full_t = check_predictor("auto", embed)
-    fast, fast_t = check_predictor("none")
-    systems: dict[str, Predictor] = {"detector (MiniLM)": full, "detector (TF-IDF only)": fast}
+    check, timing = check_predictor()
+    systems: dict[str, Predictor] = {DETECTOR: check}
     if peers:
         systems.update({"jusText on text": justext_predict, "C4 line rule": c4_predict})
     report: dict = {"split": split, "sites": {k: len({d.site for d in v}) for k, v in sets.items()},
                     "data": {k: {"articles": len(v), "lines": sum(len(d.lines) for d in v),
-                                 "furniture_lines": sum(sum(d.labels) for d in v)} for k, v in sets.items()}}
+                                 "furniture_lines": sum(sum(d.labels) for d in v),
+                                 "furniture_blocks": sum(len(d.blocks) for d in v)} for k, v in sets.items()}}
     for name, pred in systems.items():
         out = {k: pred(v) for k, v in sets.items()}
         for k, v in sets.items():
             entry = score(v, out[k])
             if k.startswith("clean_articles"):
                 entry = {"articles": article_rate(v, out[k]), "clean_line_rate": entry["clean_line_rate"]}
+            elif k == "trafilatura":
+                entry["intervals"] = bootstrap(v, out[k], seed=seed)
             report.setdefault(k, {})[name] = entry
-    if embed is not None:
-        embed.save()
-    report["speed"] = {name: {"articles_per_s": round(t["articles"] / max(t["seconds"], 1e-9), 1),
-                              "encoder_cached": name == "detector (MiniLM)" and embed is not None}
-                       for name, t in (("detector (MiniLM)", full_t), ("detector (TF-IDF only)", fast_t))}
+    report["speed"] = {DETECTOR: {"articles_per_s": round(timing["articles"] / max(timing["seconds"], 1e-9), 1),
+                                  "articles": timing["articles"]}}
     return report
 
 
@@ -257,22 +268,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--split", default="test", choices=("train", "val", "test"), help="whose sites (tune on val only)")
     ap.add_argument("--out", type=Path, default=None, help=f"default {RESULTS} for the test split, else stdout only")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--cache", type=Path, default=None, help="encoder memo (.npz, outside the repo); speed then excludes it")
     ap.add_argument("--no-outlets", action="store_true", help="skip the simulated-outlet measurement")
     args = ap.parse_args(argv)
-    import torch
-
-    torch.set_num_threads(args.threads)
-    report = evaluate(args.split, args.seed, args.cache)
+    report = evaluate(args.split, args.seed)
     if not args.no_outlets:
-        from detector.boilerplate.train import load_embed
         from detector.eval.boilerplate_outlets import simulate
 
-        embed = load_embed(args.cache) if args.cache else None
-        report["outlets"] = simulate(args.split, args.seed, embed)
-        if embed is not None:
-            embed.save()
+        report["outlets"] = simulate(args.split, args.seed)
     _print(report)
     out = args.out or (RESULTS if args.split == "test" else None)
     if out:
@@ -291,13 +293,16 @@ def _print(report: dict) -> None:
                   f"  {a['by_rule'] if name.startswith('detector') else ''}")
     for k in ("injected", "trafilatura", "scrapinghub"):
         d = report["data"][k]
-        print(f"\n== {k}: {d['articles']} articles, {d['lines']} lines, {d['furniture_lines']} furniture lines")
+        print(f"\n== {k}: {d['articles']} articles, {d['lines']} lines, {d['furniture_lines']} furniture lines "
+              f"in {d['furniture_blocks']} blocks")
         print(f"{'system':26} {'blkP':>6} {'blkR':>6} {'blkF1':>6} {'lineP':>6} {'lineR':>6} {'lineF1':>6} {'clean%':>7}")
         for name, s in report[k].items():
             b, ln = s["block"], s["line"]
+            ci = "".join(f"  {m} 95% [{lo:.3f}, {hi:.3f}]" for m, (lo, hi) in
+                         ((m, s["intervals"][m]) for m in ("line_f1", "block_f1"))) if "intervals" in s else ""
             print(f"{name:26} {b['precision']:6.3f} {b['recall']:6.3f} {b['f1']:6.3f} {ln['precision']:6.3f} "
-                  f"{ln['recall']:6.3f} {ln['f1']:6.3f} {100 * s['clean_line_rate']:6.2f}%")
-    for name in ("detector (MiniLM)", "detector (TF-IDF only)"):
+                  f"{ln['recall']:6.3f} {ln['f1']:6.3f} {100 * s['clean_line_rate']:6.2f}%{ci}")
+    for name in (DETECTOR,):
         s = report["injected"][name]
         print(f"\ninjected, {name}: block recall at warning level {s['block_recall_at_warning']:.3f}; per kind "
               "(block recall; found blocks named with the expected rule)")

@@ -63,16 +63,13 @@ def build_outlets(split: str, seed: int) -> list[tuple[list[LabelledDoc], list[l
     return outlets
 
 
-def simulate(split: str = "test", seed: int = 0, embed: Any = None, encoder: str = "auto",
-             max_outlets: int | None = None) -> dict[str, Any]:
+def simulate(split: str = "test", seed: int = 0, max_outlets: int | None = None) -> dict[str, Any]:
     """Run phase 1 and phase 2 on the simulated outlets of ``split`` sites; counts as described above."""
     from detector.checks.boilerplate import BoilerplateCheck
     from detector.config import DEFAULTS
 
-    check = BoilerplateCheck({"encoder": encoder})
+    check = BoilerplateCheck()
     check.ensure_setup()
-    if embed is not None and check.uses_encoder:
-        check._embed = embed
     settings = DEFAULTS["outlets"]["boilerplate"]
     c: Counter[str] = Counter()
     examples: list[str] = []
