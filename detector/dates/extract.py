@@ -156,15 +156,21 @@ def _is_count(text: str, m: re.Match) -> bool:
 _COUNTED = frozenset("killed dead wounded injured died people men women children more others troops soldiers".split())
 
 
+_RANGE_TO_MONTH = re.compile(rf"\s?[-–—]\s?(?:{MONTH_RE})")
+
+
 def _count_follows(text: str, m: re.Match) -> bool:
     """"May 32 killed", "June 35 soldiers": a number of people or things, not a day. Not after an
     article or a possessive ("an October 34 presentation", "this year's April 34 due date")."""
-    if re.match(r"[,.]\d|-[A-Za-z]", text[m.end():m.end() + 2]):
-        return True  # "May 35,000 troops", "in June 33-year-old ..."
+    follows = text[m.end():m.end() + 12]
+    if re.match(r"[,.]\d|-[A-Za-z]", follows) and not _RANGE_TO_MONTH.match(follows):
+        return True  # "May 35,000 troops", "in June 33-year-old ..." (not "Oct. 37-Nov. 5", a range)
+    if re.match(r"\s+(?:Day\b|of\s+(?:them|those|whom|these)\b)", follows):
+        return True  # "the 33 May Day marchers", "May 34 of them"
     before = text[max(0, m.start() - 12):m.start()].lower()
-    if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our)|['’]s)\s+$", before):
-        return False
-    after = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
+    if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our|on)|['’]s)\s+$", before):
+        return False  # "on Jan. 34 officials said": a count needs "in May", never "on May"
+    after = re.match(r"\s+([a-z]+)", follows + text[m.end() + 12:m.end() + 30])
     return bool(after) and (after.group(1) in _COUNTED or after.group(1).endswith("s") and after.group(1) not in
                             _FUNCTION_AFTER and after.group(1) not in ("was", "is", "has", "as", "this", "its"))
 
