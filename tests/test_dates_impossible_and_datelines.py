@@ -149,3 +149,36 @@ def test_a_future_word_across_a_past_verb_does_not_excuse_a_late_date():
 ])
 def test_trap_future_words_that_govern_the_date_still_excuse_it(text):
     assert rules(text, dt.date(2022, 2, 14)) == []
+
+
+# -- topic words (a summit, a vote, plans) excuse a late date only when nothing narrates it as past -----
+@pytest.mark.parametrize("text", [
+    "The company shelved its plans for an initial public offering on November 30 after investors grew wary.",
+    "Voters went to the polls in the election on November 30, and turnout fell.",
+    "Troops crossed the river on November 30 during the summit.",
+])
+def test_a_past_report_is_not_excused_by_a_topic_word(text):
+    assert rules(text, dt.date(2019, 11, 18)) == [("Date.Future", "November 30")]
+
+
+@pytest.mark.parametrize("text", [
+    "Officials confirmed the summit on November 30 in Kyiv.",
+    "He said the vote on November 30 would be free.",
+    "The conference on November 30 is open to the press.",
+    "This will impact self-hosted runner pricing starting November 30.",
+    "Tickets for the festival on November 30 went on sale.",
+])
+def test_announced_events_stay_safe_with_a_topic_word(text):
+    assert rules(text, dt.date(2019, 11, 18)) == []
+
+
+def test_an_agenda_excuses_its_late_dates_but_not_one_narrated_as_past():
+    text = ("The summit on 2 December opens the season. A conference on 9 December follows, and the vote on "
+            "16 December closes it.\n\nThe minister resigned on 5 December after the scandal.")
+    assert rules(text, dt.date(2019, 11, 18)) == [("Date.Future", "5 December")]
+
+
+def test_a_year_in_the_sentence_that_is_the_nearer_reading_keeps_it():
+    # 20 May is 95 days after publication: without the nearer reading it would read as last May.
+    text = "The minister met his counterpart on 20 May to agree the 2022 budget."
+    assert rules(text, dt.date(2022, 2, 14)) == [("Date.Future", "20 May")]
