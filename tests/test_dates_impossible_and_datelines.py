@@ -182,3 +182,21 @@ def test_a_year_in_the_sentence_that_is_the_nearer_reading_keeps_it():
     # 20 May is 95 days after publication: without the nearer reading it would read as last May.
     text = "The minister met his counterpart on 20 May to agree the 2022 budget."
     assert rules(text, dt.date(2022, 2, 14)) == [("Date.Future", "20 May")]
+
+
+@pytest.mark.parametrize("text", [
+    "Monitors observed heavy shelling on November 30 near the plant.",
+    "The talks marked a turning point on November 30, officials said.",
+    "Soon after November 30, the troops withdrew.",
+])
+def test_narrow_words_do_not_excuse_a_past_report(text):
+    assert [r for r, _ in rules(text, dt.date(2019, 11, 18))] == ["Date.Future"]
+
+
+@pytest.mark.parametrize("text", [
+    "The town marked the day on November 30 with a parade.",
+    "Prices will rise in the coming weeks, from November 30.",
+    "The holiday is observed on November 30 every year.",
+])
+def test_named_days_and_coming_weeks_stay_safe(text):
+    assert rules(text, dt.date(2019, 11, 18)) == []

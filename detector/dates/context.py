@@ -23,7 +23,8 @@ _GRAMMAR_CUES = (
     r"|valid|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
     r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?\s+(?:from|through|until|till)"
     r"|on\s+sale|register|effective|takes?\s+effect"
-    r"|comes?\s+into\s+force|tonight|tomorrow|coming|soon"
+    r"|comes?\s+into\s+force|tonight|tomorrow|(?:the|this)\s+coming|coming\s+(?:days?|weeks?|months?|year)"
+    r"|soon(?!\s+(?:after|afterwards))"
 )
 #: Words of a topic that is often ahead (an event, a schedule, the reader): they excuse a late date
 #: only when no past verb reports it ("shelved its plans ... on November 30" is a report).
@@ -42,7 +43,8 @@ _SCHEDULE_BEFORE = re.compile(
 NAMED_DAY = re.compile(
     r"\b(?:[A-Z][a-z]+(?:['’]s)?\s+Day|Christmas|Easter|New\s+Year|Hanukkah|Ramadan|Eid|Thanksgiving|Halloween"
     r"|anniversary|anniversaries|commemorat\w*|celebrat\w*|holiday|annual(?:ly)?|every\s+year|each\s+year"
-    r"|observed|marks?|marked|birthday|on\s+this\s+day)\b"
+    r"|observed\s+(?:as|on|by|each|every)|mark(?:s|ed|ing)?\s+(?:the\s+)?(?:\w+\s+)?(?:day|date|occasion|memory)"
+    r"|birthday|on\s+this\s+day)\b"
 )
 #: Nouns a date modifies in "the Feb. 24 invasion", "the March 16 referendum" (a name, not an event date).
 _FUNCTION_WORDS = frozenset(
