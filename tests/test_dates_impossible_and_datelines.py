@@ -200,3 +200,9 @@ def test_narrow_words_do_not_excuse_a_past_report(text):
 ])
 def test_named_days_and_coming_weeks_stay_safe(text):
     assert rules(text, dt.date(2019, 11, 18)) == []
+
+
+def test_a_present_progressive_does_not_excuse_a_date_a_past_verb_narrates():
+    text = "The company is facing a lawsuit filed on November 30 by its investors."
+    assert rules(text, dt.date(2019, 11, 18)) == [("Date.Future", "November 30")]
+    assert rules("We are reducing prices, as announced, on November 30.", dt.date(2019, 11, 18)) == []

@@ -37,7 +37,7 @@ FUTURE_CUE = re.compile(rf"\b(?:{_GRAMMAR_CUES}|{_TOPIC_CUES})\b", re.IGNORECASE
 #: "The deadline is April 15", "the vote falls on June 2": a present-tense schedule.
 #: "We are reducing prices ... on January 1": a present progressive before the date plans it.
 _SCHEDULE_BEFORE = re.compile(
-    r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$|\b(?:is|are|am|['’]re)\s+(?:\w+ly\s+)?\w+ing\b[^.;:]{0,60}$"
+    r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$|\b(?:is|are|am|['’]re)\s+(?:\w+ly\s+)?\w+ing\b(?P<rest>[^.;:]{0,60})$"
 )
 #: Anniversaries, commemorations and named days: "Victory Day on May 9", "marks the anniversary".
 NAMED_DAY = re.compile(
@@ -104,7 +104,7 @@ def _short_line(text: str, m: DateMention, slack: int) -> str | None:
 _FINITE_PAST = re.compile(
     r"(?<!\bbe )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bto )(?<!\bhas )(?<!\bhave )(?<!\bhad )"
     r"(?<!\bget )(?<!\bgot )(?<!-)\b(?:told|said|met|took|gave|went|came|began|saw|fled|fell|won|lost|spoke|wrote|sent|found"
-    r"|sank|broke|\w{3,}ed)\b"
+    r"|sank|broke|\w{3,}ed)\b(?!-)"
 )
 #: Words that open another clause: a cue after one of them belongs to that clause, not to the date.
 _CLAUSE = re.compile(r"\b(?:that|which|who|because|while|but|and|after|before)\b")
@@ -132,8 +132,10 @@ def has_future_cue(text: str, m: DateMention) -> bool:
     (:func:`reports_past`): "voters went to the polls in the election on March 5" is a report.
     """
     s, e = sentence_bounds(text, m)
-    if _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]):
-        return True
+    window = text[max(s, m.start - 90):m.start]
+    if (sched := _SCHEDULE_BEFORE.search(window)) and not (
+            sched.group("rest") and _narrates(window, max(sched.start("rest"), len(window) - 30), len(window))):
+        return True  # not "is facing a suit filed on December 11": the past verb dates the suit
     topical = None
     for cue in FUTURE_CUE.finditer(text, s, e):
         if _governs(text, m, cue):
@@ -162,11 +164,15 @@ def reports_past(text: str, m: DateMention) -> bool:
     another clause begins ("met the minister on 14 March", "on 14 March troops crossed")."""
     s, e = sentence_bounds(text, m)
     clause_end = _CLAUSE.search(text, m.end, e)
-    for a, b in ((s, m.start), (m.end, clause_end.start() if clause_end else e)):
-        for w in _FINITE_PAST.finditer(text, a, b):
-            word = w.group().lower()
-            if word not in _NOT_PAST and word not in _REPORTING:
-                return True
+    return _narrates(text, s, m.start) or _narrates(text, m.end, clause_end.start() if clause_end else e)
+
+
+def _narrates(text: str, start: int, end: int) -> bool:
+    """A finite past verb in text[start:end] that tells what happened (not "said", "announced")."""
+    for w in _FINITE_PAST.finditer(text, start, end):
+        word = w.group().lower()
+        if word not in _NOT_PAST and word not in _REPORTING:
+            return True
     return False
 
 
