@@ -244,11 +244,11 @@ def _relative(m: re.Match) -> DateMention:
 # none; most of the rest hold one kind).
 _MON, _WD, _NUM, _REL, _YR = 1, 2, 4, 8, 16
 #: The first three letters of month and weekday words (title case or capitals), a numeric date's
-#: "d/d", a year: one character class first, so the regex engine skips the rest of the text fast
-#: (an alternation of whole words is ~5x slower to scan).
+#: "d/d", a year. The pattern opens with one character class (the rest checks it by lookbehind), so
+#: the regex engine skips to candidate characters in C: an alternation of words scans ~4-20x slower.
 _ANCHOR = re.compile(
-    r"[JFMASONDTW](?:an|u[nl]|eb|a[ry]|on|pr|ug|ep|at|un|ct|ov|ec|ue|hu|ed|ri"
-    r"|AN|U[NL]|EB|A[RY]|ON|PR|UG|EP|AT|UN|CT|OV|EC|UE|HU|ED|RI)|\d[./-]\d|(?:1[89]|20)\d\d"
+    r"[JFMASONDTW0-9](?:(?<=[JFMASONDTW])(?:an|u[nl]|eb|a[ry]|on|pr|ug|ep|at|un|ct|ov|ec|ue|hu|ed|ri"
+    r"|AN|U[NL]|EB|A[RY]|ON|PR|UG|EP|AT|UN|CT|OV|EC|UE|HU|ED|RI)|(?<=\d)[./-]\d|(?<=1)[89]\d\d|(?<=2)0\d\d)"
 )
 _ANCHOR_BITS = {**{w[:3]: _MON for w in MONTHS}, **{w[:3]: _WD for w in WEEKDAYS}}
 _ANCHOR_BITS.update({w.title(): b for w, b in _ANCHOR_BITS.items()} | {w.upper(): b for w, b in _ANCHOR_BITS.items()})
