@@ -171,8 +171,18 @@ def _count_follows(text: str, m: re.Match) -> bool:
     if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our|on)|['’]s)\s+$", before):
         return False  # "on Jan. 34 officials said": a count needs "in May", never "on May"
     after = re.match(r"\s+([a-z]+)", follows + text[m.end() + 12:m.end() + 30])
-    return bool(after) and (after.group(1) in _COUNTED or after.group(1).endswith("s") and after.group(1) not in
-                            _FUNCTION_AFTER and after.group(1) not in ("was", "is", "has", "as", "this", "its"))
+    word = after.group(1) if after else ""
+    return word in _COUNTED or word.endswith("s") and word not in _FUNCTION_AFTER and word not in _NOT_COUNTED
+
+
+#: Words ending in "s" that do not make the number before them a count: verbs and adverbs ("May 33
+#: was", "May 33 plus"), and the events a date names ("the March 33 elections", "Nov. 34 talks").
+_NOT_COUNTED = frozenset(
+    """was is has as this its his does goes says plus versus thus across always perhaps towards afterwards unless
+    besides whereas us less regardless nevertheless elections polls talks protests attacks strikes riots meetings
+    hearings negotiations celebrations events results reports rallies games races ceremonies festivities
+    commemorations parades marches demonstrations""".split()
+)
 
 
 def _named_day(text: str, start: int) -> bool:
