@@ -208,3 +208,18 @@ def test_a_present_progressive_does_not_excuse_a_date_a_past_verb_narrates():
     text = "The company is facing a lawsuit filed on November 30 by its investors."
     assert rules(text, dt.date(2019, 11, 18)) == [("Date.Future", "November 30")]
     assert rules("We are reducing prices, as announced, on November 30.", dt.date(2019, 11, 18)) == []
+
+
+def test_an_agenda_keeps_a_date_reported_in_the_past_tense():
+    text = ("The summit on 2 December opens the season. A conference on 9 December follows, and the vote on "
+            "16 December closes it.\n\nThe meeting was held on 5 December in Kyiv.")
+    assert rules(text, dt.date(2019, 11, 18)) == [("Date.Future", "5 December")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The meeting was held on November 30 in Kyiv.", [("Date.Future", "November 30")]),
+    ("The meeting was scheduled for November 30 in Kyiv.", []),
+    ("The vote was postponed to November 30.", []),
+])
+def test_a_past_passive_reports_the_date(text, expected):
+    assert rules(text, dt.date(2019, 11, 18)) == expected

@@ -209,7 +209,8 @@ class DatesCheck(Check):
         events = [(m, r) for m, r in late if id(m) not in bylines]
         if len({r for _, r in events}) >= self.settings["forward_looking_min"]:
             # An agenda or a preview: its late dates are its subject, unless a sentence narrates one as past.
-            late = [(m, r) for m, r in late if id(m) in bylines or reports_past(text, m)]
+            late = [(m, r) for m, r in late if id(m) in bylines or reports_past(text, m)
+                    or is_past_report(text, m, r.year)]
         out = []
         for m, reading in late:
             if id(m) in bylines:

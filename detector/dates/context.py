@@ -167,13 +167,23 @@ def reports_past(text: str, m: DateMention) -> bool:
     return _narrates(text, s, m.start) or _narrates(text, m.end, clause_end.start() if clause_end else e)
 
 
+#: A past passive: "was held", "were killed" (not "was scheduled", "was to": see ``_REPORTING``).
+_PAST_PASSIVE = re.compile(
+    r"\b(?:was|were)\s+(?:\w+ly\s+)?(\w{3,}ed|held|made|taken|given|seen|found|shot|hit|struck|born|built|sold"
+    r"|won|lost|sent|brought|caught|done|fought|thrown|stolen|broken|beaten|driven|torn|blown|sunk|shut|cut|led)\b(?!-)",
+    re.IGNORECASE,
+)
+
+
 def _narrates(text: str, start: int, end: int) -> bool:
-    """A finite past verb in text[start:end] that tells what happened (not "said", "announced")."""
+    """A finite past verb or a past passive in text[start:end] that tells what happened (not "said",
+    "announced", "was scheduled")."""
     for w in _FINITE_PAST.finditer(text, start, end):
         word = w.group().lower()
         if word not in _NOT_PAST and word not in _REPORTING:
             return True
-    return False
+    return any(w.group(1).lower() not in _NOT_PAST and w.group(1).lower() not in _REPORTING
+               for w in _PAST_PASSIVE.finditer(text, start, end))
 
 
 def is_named_or_anniversary(text: str, m: DateMention) -> bool:
