@@ -29,6 +29,7 @@ def rules(text: str, published: dt.date | None = dt.date(2022, 8, 10), **kw) -> 
     ("He resigned on Jan. 34 officials said.", "Jan. 34"),
     ("Turnout fell after March 33 elections in the region.", "March 33"),
     ("Unrest grew after Nov. 35 protests in the capital.", "Nov. 35"),
+    ("Turnout after Nov. 36 midterms fell.", "Nov. 36"),
 ])
 def test_days_32_to_39_are_impossible_in_every_written_form(text, written):
     assert rules(text) == [("Date.Impossible", written)]

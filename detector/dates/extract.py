@@ -172,7 +172,12 @@ def _count_follows(text: str, m: re.Match) -> bool:
         return False  # "on Jan. 34 officials said": a count needs "in May", never "on May"
     after = re.match(r"\s+([a-z]+)", follows + text[m.end() + 12:m.end() + 30])
     word = after.group(1) if after else ""
-    return word in _COUNTED or word.endswith("s") and word not in _FUNCTION_AFTER and word not in _NOT_COUNTED
+    if word in _COUNTED:
+        return True
+    # Other plurals count only where a clause can start at the number: after a leading "In May", "Since
+    # June" or at a sentence start ("Since June 33 soldiers have deserted"), not "after Nov. 35 rallies".
+    return word.endswith("s") and word not in _FUNCTION_AFTER and word not in _NOT_COUNTED \
+        and bool(_COUNT_BEFORE.search(text[max(0, m.start() - 12):m.start()]))
 
 
 #: Words ending in "s" that do not make the number before them a count: verbs and adverbs ("May 33
