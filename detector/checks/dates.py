@@ -38,6 +38,7 @@ from detector.dates.context import (
     is_update_stamp,
     paragraph_years,
     relative_year,
+    reports_past,
     resolve_year,
     says_last_year,
     sentence_bounds,
@@ -114,7 +115,9 @@ class DatesCheck(Check):
                     findings.append(self._weekday(doc, m, reading, ctx, confidence=0.95 if m.year else 0.8))
                     continue
             elif pub.date is not None:
-                nearer = m.weekday is None and (is_past_report(text, m) or is_dateline(text, m))
+                near, _ = resolve_year(m.month, m.day, None, pub.date, True)
+                nearer = m.weekday is None and (is_past_report(text, m, near.year if near else None)
+                                                or is_dateline(text, m))
                 reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, nearer)
                 if reading is not None and reading > pub.date and m.weekday is None and not is_dateline(text, m) \
                         and says_last_year(text, m) and valid_day(reading.year - 1, m.month, m.day):
@@ -205,7 +208,9 @@ class DatesCheck(Check):
         bylines = {id(m) for m, _ in late if not live and is_byline(text, m) and not is_update_stamp(text, m)}
         events = [(m, r) for m, r in late if id(m) not in bylines]
         if len({r for _, r in events}) >= self.settings["forward_looking_min"]:
-            late = [(m, r) for m, r in late if id(m) in bylines]
+            # An agenda or a preview: its late dates are its subject, unless a sentence narrates one as past.
+            late = [(m, r) for m, r in late if id(m) in bylines or reports_past(text, m)
+                    or is_past_report(text, m, r.year)]
         out = []
         for m, reading in late:
             if id(m) in bylines:

@@ -15,27 +15,36 @@ from dataclasses import dataclass
 from detector.dates.extract import DateMention, valid_day
 from detector.dates.index import text_index
 
-#: Words that announce a future event ("will", "scheduled", "set for", "next", "until", "due",
-#: "expected" — the issue's list) and their close relatives in news prose.
-FUTURE_CUE = re.compile(
-    r"\b(?:will|won['’]t|shall|would|scheduled|rescheduled|set\s+(?:for|to)|next|until|till|due|expected|expects?"
-    r"|upcoming|forthcoming|slated|plans?|planned|planning|intends?|aims?|ahead\s+of|deadline|expires?|expiry"
+#: Words that put the date itself in the future: grammatical future and schedule words ("will",
+#: "scheduled", "set for", "next", "until", "due", "expected" — the issue's list — and relatives).
+_GRAMMAR_CUES = (
+    r"will|won['’]t|shall|would|scheduled|rescheduled|set\s+(?:for|to)|next|until|till|due|expected|expects?"
+    r"|upcoming|forthcoming|slated|planned|planning|plans?\s+to|intends?|aims?\s+to|ahead\s+of|deadline|expires?|expiry"
     r"|valid|going\s+to|(?:is|are|was|were)\s+to|postponed|delayed|moved\s+to|pushed\s+back|tentative(?:ly)?"
-    r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?\s+(?:from|through|until|till)|on\s+sale|available|register"
-    r"|tickets?|agenda|calendar|event|conference|summit|meeting|vote|referendum|elections?|trial|hearing|festival"
-    r"|effective|you|your|takes?\s+effect|come\s+into\s+force|comes\s+into\s+force|tonight|tomorrow|coming|soon)\b",
-    re.IGNORECASE,
+    r"|forecasts?|projected|starting|starts?|begins?|opens?|launch(?:es)?|runs?\s+(?:from|through|until|till)"
+    r"|on\s+sale|register|effective|takes?\s+effect"
+    r"|comes?\s+into\s+force|tonight|tomorrow|(?:the|this)\s+coming|coming\s+(?:days?|weeks?|months?|year)"
+    r"|soon(?!\s+(?:after|afterwards))"
 )
+#: Words of a topic that is often ahead (an event, a schedule, the reader): they excuse a late date
+#: only when no past verb reports it ("shelved its plans ... on November 30" is a report).
+_TOPIC_CUES = (
+    r"plans?|available|tickets?|agenda|calendar|event|conference"
+    r"|summit|meeting|vote|referendum|elections?|trial|hearing|festival|you|your"
+)
+GRAMMAR_CUE = re.compile(rf"\b(?:{_GRAMMAR_CUES})\b", re.IGNORECASE)
+FUTURE_CUE = re.compile(rf"\b(?:{_GRAMMAR_CUES}|{_TOPIC_CUES})\b", re.IGNORECASE)
 #: "The deadline is April 15", "the vote falls on June 2": a present-tense schedule.
 #: "We are reducing prices ... on January 1": a present progressive before the date plans it.
 _SCHEDULE_BEFORE = re.compile(
-    r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$|\b(?:is|are|am|['’]re)\s+(?:\w+ly\s+)?\w+ing\b[^.;:]{0,60}$"
+    r"\b(?:is|are|falls?|lands?)\s+(?:on\s+)?$|\b(?:is|are|am|['’]re)\s+(?:\w+ly\s+)?\w+ing\b(?P<rest>[^.;:]{0,60})$"
 )
 #: Anniversaries, commemorations and named days: "Victory Day on May 9", "marks the anniversary".
 NAMED_DAY = re.compile(
     r"\b(?:[A-Z][a-z]+(?:['’]s)?\s+Day|Christmas|Easter|New\s+Year|Hanukkah|Ramadan|Eid|Thanksgiving|Halloween"
     r"|anniversary|anniversaries|commemorat\w*|celebrat\w*|holiday|annual(?:ly)?|every\s+year|each\s+year"
-    r"|observed|marks?|marked|birthday|on\s+this\s+day)\b"
+    r"|observed\s+(?:as|on|by|each|every)|mark(?:s|ed|ing)?\s+(?:the\s+)?(?:\w+\s+)?(?:day|date|occasion|memory)"
+    r"|birthday|on\s+this\s+day)\b"
 )
 #: Nouns a date modifies in "the Feb. 24 invasion", "the March 16 referendum" (a name, not an event date).
 _FUNCTION_WORDS = frozenset(
@@ -94,8 +103,8 @@ def _short_line(text: str, m: DateMention, slack: int) -> str | None:
 #: A finite past-tense verb (not a participle after an auxiliary: "will be held" is no past).
 _FINITE_PAST = re.compile(
     r"(?<!\bbe )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bto )(?<!\bhas )(?<!\bhave )(?<!\bhad )"
-    r"(?<!\bget )(?<!\bgot )\b(?:told|said|met|took|gave|went|came|began|saw|fled|fell|won|lost|spoke|wrote|sent|found"
-    r"|sank|broke|\w{3,}ed)\b"
+    r"(?<!\bget )(?<!\bgot )(?<!-)\b(?:told|said|met|took|gave|went|came|began|saw|fled|fell|won|lost|spoke|wrote|sent|found"
+    r"|sank|broke|\w{3,}ed)\b(?!-)"
 )
 #: Words that open another clause: a cue after one of them belongs to that clause, not to the date.
 _CLAUSE = re.compile(r"\b(?:that|which|who|because|while|but|and|after|before)\b")
@@ -105,26 +114,76 @@ def _past_verb_between(text: str, start: int, end: int) -> bool:
     return any(w.group().lower() not in _NOT_PAST for w in _FINITE_PAST.finditer(text, start, end))
 
 
+def _governs(text: str, m: DateMention, cue: re.Match) -> bool:
+    """A cue governs the date unless a finite past verb stands between them ("Reed, who will be
+    chairman, told investors on Dec. 31"), or it follows the date in another clause ("on Dec. 31
+    that the merger would allow")."""
+    if cue.end() <= m.start:
+        return not _past_verb_between(text, cue.end(), m.start)
+    if cue.start() >= m.end:
+        return not _CLAUSE.search(text, m.end, cue.start())
+    return True
+
+
 def has_future_cue(text: str, m: DateMention) -> bool:
     """A future word that governs the date, or a present-tense copula right before it ("is April 15").
 
-    A cue does not govern the date when a finite past verb stands between them ("Reed, who will be
-    chairman, told investors on Dec. 31"), nor when it comes after the date in another clause
-    ("on Dec. 31 that the merger would allow").
+    Topic words (a summit, a vote, "plans") count only when no past verb reports the date
+    (:func:`reports_past`): "voters went to the polls in the election on March 5" is a report.
     """
     s, e = sentence_bounds(text, m)
-    if _SCHEDULE_BEFORE.search(text[max(s, m.start - 90):m.start]):
-        return True
+    window = text[max(s, m.start - 90):m.start]
+    if (sched := _SCHEDULE_BEFORE.search(window)) and not (
+            sched.group("rest") and _narrates(window, max(sched.start("rest"), len(window) - 30), len(window))):
+        return True  # not "is facing a suit filed on December 11": the past verb dates the suit
+    topical = None
     for cue in FUTURE_CUE.finditer(text, s, e):
-        if cue.end() <= m.start:
-            if not _past_verb_between(text, cue.end(), m.start):
+        if _governs(text, m, cue):
+            if GRAMMAR_CUE.fullmatch(cue.group()):
                 return True
-        elif cue.start() >= m.end:
-            if not _CLAUSE.search(text, m.end, cue.start()):
+            if topical is None:
+                topical = not reports_past(text, m)
+            if topical:
                 return True
-        else:
-            return True
     return False
+
+
+#: Verbs that report or announce rather than narrate: "said", "announced", "confirmed" can govern a
+#: future date ("confirmed the summit on March 5"), so they do not make a sentence a past report.
+_REPORTING = frozenset(
+    """said told announced confirmed agreed approved called urged warned promised pledged vowed decided invited
+    proposed demanded asked requested insisted stated added noted reported revealed unveiled published issued
+    released declared wrote tweeted posted hoped predicted suggested recommended ordered signed booked bought
+    booked registered reserved set fixed chose selected named moved rescheduled postponed delayed scheduled
+    planned expected intended wanted needed""".split()
+)
+
+
+def reports_past(text: str, m: DateMention) -> bool:
+    """A narrating finite past verb in the date's clause: before it in the sentence, or after it before
+    another clause begins ("met the minister on 14 March", "on 14 March troops crossed")."""
+    s, e = sentence_bounds(text, m)
+    clause_end = _CLAUSE.search(text, m.end, e)
+    return _narrates(text, s, m.start) or _narrates(text, m.end, clause_end.start() if clause_end else e)
+
+
+#: A past passive: "was held", "were killed" (not "was scheduled", "was to": see ``_REPORTING``).
+_PAST_PASSIVE = re.compile(
+    r"\b(?:was|were)\s+(?:\w+ly\s+)?(\w{3,}ed|held|made|taken|given|seen|found|shot|hit|struck|born|built|sold"
+    r"|won|lost|sent|brought|caught|done|fought|thrown|stolen|broken|beaten|driven|torn|blown|sunk|shut|cut|led)\b(?!-)",
+    re.IGNORECASE,
+)
+
+
+def _narrates(text: str, start: int, end: int) -> bool:
+    """A finite past verb or a past passive in text[start:end] that tells what happened (not "said",
+    "announced", "was scheduled")."""
+    for w in _FINITE_PAST.finditer(text, start, end):
+        word = w.group().lower()
+        if word not in _NOT_PAST and word not in _REPORTING:
+            return True
+    return any(w.group(1).lower() not in _NOT_PAST and w.group(1).lower() not in _REPORTING
+               for w in _PAST_PASSIVE.finditer(text, start, end))
 
 
 def is_named_or_anniversary(text: str, m: DateMention) -> bool:
@@ -270,7 +329,7 @@ def resolve_year(
 
 #: A past-tense verb: a report of something that happened ("met", "said", "resigned").
 _PAST = re.compile(
-    r"\b(?:was|were|had|did|said|told|met|took|gave|went|came|left|began|held|made|saw|fled|fell|won|lost|spoke"
+    r"(?<!-)\b(?:was|were|had|did|said|told|met|took|gave|went|came|left|began|held|made|saw|fled|fell|won|lost|spoke"
     r"|wrote|sent|found|shot|hit|struck|led|sank|broke|\w{3,}ed)\b"
 )
 _NOT_PAST = frozenset("united need speed hundred indeed proceed exceed succeed embed breed sacred naked wicked "
@@ -290,10 +349,14 @@ def says_last_year(text: str, m: DateMention) -> bool:
     return _LAST_YEAR.search(text, s, e) is not None
 
 
-def is_past_report(text: str, m: DateMention) -> bool:
-    """A past-tense sentence with nothing in it pointing to another year: the nearer year-reading of a
-    year-less date is the likely one (and a month typo likelier still when that is after publication)."""
+def is_past_report(text: str, m: DateMention, year: int | None = None) -> bool:
+    """A past-tense sentence with nothing in it pointing to another year than ``year`` (the nearer
+    reading's) and no future word governing the date: the nearer year-reading of a year-less date is
+    the likely one (and a month typo likelier still when that is after publication)."""
     s, e = sentence_bounds(text, m)
-    if _OTHER_YEAR.search(text, s, e) or FUTURE_CUE.search(text, s, e):
+    for cue in _OTHER_YEAR.finditer(text, s, e):
+        if year is None or cue.group() != str(year):
+            return False
+    if any(_governs(text, m, cue) for cue in GRAMMAR_CUE.finditer(text, s, e)):
         return False
     return any(w.group().lower() not in _NOT_PAST for w in _PAST.finditer(text, s, e))

@@ -156,17 +156,38 @@ def _is_count(text: str, m: re.Match) -> bool:
 _COUNTED = frozenset("killed dead wounded injured died people men women children more others troops soldiers".split())
 
 
+_RANGE_TO_MONTH = re.compile(rf"\s?[-–—]\s?(?:{MONTH_RE})")
+
+
 def _count_follows(text: str, m: re.Match) -> bool:
     """"May 32 killed", "June 35 soldiers": a number of people or things, not a day. Not after an
     article or a possessive ("an October 34 presentation", "this year's April 34 due date")."""
-    if re.match(r"[,.]\d|-[A-Za-z]", text[m.end():m.end() + 2]):
-        return True  # "May 35,000 troops", "in June 33-year-old ..."
+    follows = text[m.end():m.end() + 12]
+    if re.match(r"[,.]\d|-[A-Za-z]", follows) and not _RANGE_TO_MONTH.match(follows):
+        return True  # "May 35,000 troops", "in June 33-year-old ..." (not "Oct. 37-Nov. 5", a range)
+    if re.match(r"\s+(?:Day\b|of\s+(?:them|those|whom|these)\b)", follows):
+        return True  # "the 33 May Day marchers", "May 34 of them"
     before = text[max(0, m.start() - 12):m.start()].lower()
-    if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our)|['’]s)\s+$", before):
-        return False
-    after = re.match(r"\s+([a-z]+)", text[m.end():m.end() + 30])
-    return bool(after) and (after.group(1) in _COUNTED or after.group(1).endswith("s") and after.group(1) not in
-                            _FUNCTION_AFTER and after.group(1) not in ("was", "is", "has", "as", "this", "its"))
+    if re.search(r"(?:\b(?:a|an|the|this|that|its|their|his|her|our|on)|['’]s)\s+$", before):
+        return False  # "on Jan. 34 officials said": a count needs "in May", never "on May"
+    after = re.match(r"\s+([a-z]+)", follows + text[m.end() + 12:m.end() + 30])
+    word = after.group(1) if after else ""
+    if word in _COUNTED:
+        return True
+    # Other plurals count only where a clause can start at the number: after a leading "In May", "Since
+    # June" or at a sentence start ("Since June 33 soldiers have deserted"), not "after Nov. 35 rallies".
+    return word.endswith("s") and word not in _FUNCTION_AFTER and word not in _NOT_COUNTED \
+        and bool(_COUNT_BEFORE.search(text[max(0, m.start() - 12):m.start()]))
+
+
+#: Words ending in "s" that do not make the number before them a count: verbs and adverbs ("May 33
+#: was", "May 33 plus"), and the events a date names ("the March 33 elections", "Nov. 34 talks").
+_NOT_COUNTED = frozenset(
+    """was is has as this its his does goes says plus versus thus across always perhaps towards afterwards unless
+    besides whereas us less regardless nevertheless elections polls talks protests attacks strikes riots meetings
+    hearings negotiations celebrations events results reports rallies games races ceremonies festivities
+    commemorations parades marches demonstrations""".split()
+)
 
 
 def _named_day(text: str, start: int) -> bool:
@@ -234,43 +255,60 @@ def _relative(m: re.Match) -> DateMention:
 
 
 # A cheap first pass: only lines holding a month or weekday word, a relative day, a year or a
-# numeric date are scanned with the full patterns (most lines hold none; this is ~5x faster).
-_ANCHOR = re.compile(r"[JFMASONDTWY][a-zA-Z]{2}|\d[./-]\d|(?:1[89]|20)\d\d")
-_ANCHOR_WORDS = frozenset(list(MONTHS) + list(WEEKDAYS))
-_RELATIVE_WORDS = ("yesterday", "today", "tomorrow", "tonight")
+# numeric date are scanned, and each only with the patterns its anchors can start (most lines hold
+# none; most of the rest hold one kind).
+_MON, _WD, _NUM, _REL, _YR = 1, 2, 4, 8, 16
+#: The first three letters of month and weekday words (title case or capitals), a numeric date's
+#: "d/d", a year. The pattern opens with one character class (the rest checks it by lookbehind), so
+#: the regex engine skips to candidate characters in C: an alternation of words scans ~4-20x slower.
+_ANCHOR = re.compile(
+    r"[JFMASONDTW0-9](?:(?<=[JFMASONDTW])(?:an|u[nl]|eb|a[ry]|on|pr|ug|ep|at|un|ct|ov|ec|ue|hu|ed|ri"
+    r"|AN|U[NL]|EB|A[RY]|ON|PR|UG|EP|AT|UN|CT|OV|EC|UE|HU|ED|RI)|(?<=\d)[./-]\d|(?<=1)[89]\d\d|(?<=2)0\d\d)"
+)
+_ANCHOR_BITS = {**{w[:3]: _MON for w in MONTHS}, **{w[:3]: _WD for w in WEEKDAYS}}
+_ANCHOR_BITS.update({w.title(): b for w, b in _ANCHOR_BITS.items()} | {w.upper(): b for w, b in _ANCHOR_BITS.items()})
+_RELATIVE_TAILS = ("esterday", "oday", "omorrow", "onight")  # after [Yy] / [Tt]: RELATIVE's words
 
 
-def _candidate_lines(text: str) -> list[tuple[int, int]]:
-    """Bounds of the lines holding an anchor, in order.
+def _candidate_lines(text: str) -> list[tuple[int, int, int]]:
+    """Bounds of the lines holding an anchor, in order, with the kinds of anchor each holds (bits).
 
     One sweep over the anchors: a line is found once (``rfind``/``find`` bounded by the previous
-    line's end) and anchors inside it are skipped, so every character is scanned O(1) times.
+    line's end), so every character is scanned O(1) times.
     """
-    hits = [m.start() for m in _ANCHOR.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _ANCHOR_WORDS]
-    lowered = text.lower()
-    for w in _RELATIVE_WORDS:
-        i = lowered.find(w)
+    hits: list[tuple[int, int]] = []
+    get = _ANCHOR_BITS.get
+    for m in _ANCHOR.finditer(text):
+        g = m.group()
+        if g[0].isdigit():
+            hits.append((m.start(), _NUM if g[1] in "./-" else _YR))
+        elif (bit := get(g)) is not None:
+            hits.append((m.start(), bit))
+    for tail in _RELATIVE_TAILS:
+        i = text.find(tail, 1)
         while i >= 0:
-            hits.append(i)
-            i = lowered.find(w, i + len(w))
+            hits.append((i - 1, _REL))
+            i = text.find(tail, i + len(tail))
     hits.sort()
-    out: list[tuple[int, int]] = []
+    out: list[tuple[int, int, int]] = []
     end = -1  # the newline that ends the last line taken (or -1)
-    for p in hits:
+    for p, bit in hits:
         if p <= end:
+            s, e, bits = out[-1]
+            out[-1] = (s, e, bits | bit)
             continue
         start = max(text.rfind("\n", end + 1, p), end) + 1
         end = text.find("\n", p)
         end = len(text) if end < 0 else end
-        out.append((start, end))
+        out.append((start, end, bit))
     return out
 
 
 def extract_dates(text: str) -> list[DateMention]:
     """All date expressions in ``text``, sorted by offset, without overlaps (longest wins)."""
     found: list[DateMention] = []
-    for start, end in _candidate_lines(text):
-        found.extend(_extract_span(text, start, end))
+    for start, end, kinds in _candidate_lines(text):
+        found.extend(_extract_span(text, start, end, kinds))
     return [d for d in _without_overlaps(text, found) if not _in_url(text, d)]
 
 
@@ -286,30 +324,37 @@ def _in_url(text: str, d: DateMention) -> bool:
     return "://" in token or "=" in token or "www." in token
 
 
-def _extract_span(text: str, pos: int, endpos: int) -> list[DateMention]:
+def _extract_span(text: str, pos: int, endpos: int, kinds: int = _MON | _WD | _NUM | _REL | _YR) -> list[DateMention]:
     found: list[DateMention] = []
-    for m in MONTH_DAY.finditer(text, pos, endpos):
-        if (d := _written(text, m, "md")) is not None:
-            found.append(d)
-    for m in DAY_MONTH.finditer(text, pos, endpos):
-        if (d := _written(text, m, "dm")) is not None:
-            found.append(d)
-    for m in NUMERIC.finditer(text, pos, endpos):
-        if (d := _numeric(m)) is not None:
-            found.append(d)
-    found.extend(_iso(m) for m in ISO.finditer(text, pos, endpos))
-    for m in MONTH_YEAR.finditer(text, pos, endpos):
-        found.append(DateMention(m.start(), m.end(), m.group(), "month", month=month_number(m.group("mon")),
-                                 year=int(m.group("year"))))
-    for m in WEEKDAY_ALONE.finditer(text, pos, endpos):
-        rel = (m.group("rel") or "").lower() or None
-        if rel is None and _named_day(text, m.start()):
-            continue
-        found.append(DateMention(m.start("wd") if rel == "on" else m.start(), m.end(), "", "weekday",
-                                 weekday=weekday_number(m.group("wd")), relation=rel))
-    found.extend(_relative(m) for m in RELATIVE.finditer(text, pos, endpos))
-    found.extend(DateMention(m.start(), m.end(), m.group(), "year", year=int(m.group("year")))
-                 for m in YEAR.finditer(text, pos, endpos))
+    if kinds & _MON:
+        for m in MONTH_DAY.finditer(text, pos, endpos):
+            if (d := _written(text, m, "md")) is not None:
+                found.append(d)
+        for m in DAY_MONTH.finditer(text, pos, endpos):
+            if (d := _written(text, m, "dm")) is not None:
+                found.append(d)
+        if kinds & _YR:
+            for m in MONTH_YEAR.finditer(text, pos, endpos):
+                found.append(DateMention(m.start(), m.end(), m.group(), "month", month=month_number(m.group("mon")),
+                                         year=int(m.group("year"))))
+    if kinds & _NUM:
+        for m in NUMERIC.finditer(text, pos, endpos):
+            if (d := _numeric(m)) is not None:
+                found.append(d)
+        if kinds & _YR:
+            found.extend(_iso(m) for m in ISO.finditer(text, pos, endpos))
+    if kinds & _WD:
+        for m in WEEKDAY_ALONE.finditer(text, pos, endpos):
+            rel = (m.group("rel") or "").lower() or None
+            if rel is None and _named_day(text, m.start()):
+                continue
+            found.append(DateMention(m.start("wd") if rel == "on" else m.start(), m.end(), "", "weekday",
+                                     weekday=weekday_number(m.group("wd")), relation=rel))
+    if kinds & _REL:
+        found.extend(_relative(m) for m in RELATIVE.finditer(text, pos, endpos))
+    if kinds & _YR:
+        found.extend(DateMention(m.start(), m.end(), m.group(), "year", year=int(m.group("year")))
+                     for m in YEAR.finditer(text, pos, endpos))
     return found
 
 

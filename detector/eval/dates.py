@@ -10,7 +10,9 @@ document); the rules were tuned on dev, and test is what we report. Each round, 
 documents with a date get one injected error (a wrong weekday, a month shifted past publication, an
 impossible day incl. days 32-39, a year one off) and half of those with a publication date get a
 written-in one (a dateline later than publication, a mistyped date of a well-known event); a
-quarter get the same lines with the right date, as controls. We report recall per error type (a
+quarter get the same lines with the right date, as controls. A further quarter open with a
+dateline in a form taken from real articles (``dateline-real``: WMT21/22 English references and
+the corpus; never tuned on), an eighth with such a dateline rightly dated (controls). We report recall per error type (a
 warning-or-error date finding overlapping the edited span), the share of clean documents flagged at
 warning or above, articles/second for our check and for ``dateparser.search_dates`` (which flags
 any date later than publication + 2 days; it cannot see impossible days or weekdays), and seconds
@@ -30,7 +32,16 @@ from pathlib import Path
 from detector.article import Article, Document
 from detector.checks.dates import DatesCheck
 from detector.dates.extract import extract_dates
-from detector.eval.dates_inject import TYPES, WRITTEN_TYPES, Sample, inject, inject_written, load_corpus
+from detector.eval.dates_inject import (
+    TYPES,
+    WRITTEN_TYPES,
+    Sample,
+    inject,
+    inject_real_dateline,
+    inject_written,
+    load_corpus,
+    real_dateline_forms,
+)
 from detector.findings import Severity
 
 
@@ -129,6 +140,7 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
     # Precision / recall / F1 over every kind, and over the kinds that edit a date already there.
     pooled: dict[str, dict[str, Counter]] = {sp: {"all": Counter(), "edited": Counter()} for sp in ("dev", "test")}
     samples: list[Sample] = []
+    real_forms = real_dateline_forms(corpus)
     for r in range(rounds):
         injected = injected_round(corpus, with_dates, random.Random(seed * 1000 + r))
         wrng = random.Random(seed * 7000 + r)
@@ -137,6 +149,12 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         # The same written-in lines with the right date: controls that must stay silent.
         ok = [got for s in wrng.sample(dated, len(dated) // 4)
               if (got := inject_written(s, WRITTEN_TYPES[wrng.randrange(2)], wrng, correct=True)) is not None]
+        # Datelines in the forms real articles use (own stream: the kinds above sample as before).
+        rrng = random.Random(seed * 9000 + r)
+        written += [got for s in rrng.sample(dated, len(dated) // 4)
+                    if (got := inject_real_dateline(s, real_forms, rrng)) is not None]
+        ok += [got for s in rrng.sample(dated, len(dated) // 8)
+               if (got := inject_real_dateline(s, real_forms, rrng, correct=True)) is not None]
         samples += injected + written
         for s, fs in zip(injected + written, run_ours(injected + written)[0], strict=True):
             hits = flagged(fs, s.span)
@@ -162,7 +180,7 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         splits[sp] = {
             "documents": len(idx),
             "sites": len({corpus[i].site for i in idx}),
-            "recall": {t: _recall_row(per_type[sp][t], by_rule[sp][t]) for t in (*TYPES, *WRITTEN_TYPES)
+            "recall": {t: _recall_row(per_type[sp][t], by_rule[sp][t]) for t in (*TYPES, *WRITTEN_TYPES, "dateline-real")
                        if per_type[sp][t]["injected"]},
             "clean": _clean_row([corpus[i] for i in idx], [clean_findings[i] for i in idx]),
             "pooled": {g: _pooled(c) for g, c in pooled[sp].items()},
@@ -180,6 +198,7 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         "rounds": rounds,
         "sources": dict(Counter(s.source for s in corpus)),
         "split": "by site (web domain; WMT document): crc32(site) % 2; rules tuned on dev, test reported",
+        "real_dateline_forms": [{"form": f.form, "source": f.source} for f in real_forms],
         "test": splits["test"],
         "dev": splits["dev"],
         "clean": _clean_row(corpus, clean_findings),

@@ -6,17 +6,20 @@ off, a dateline later than publication, and a mistyped date of a well-known even
 known-event sentences are written in, from forms and templates that differ between the dev and the
 test split (``DATELINE_FORMS``, ``EVENT_TEMPLATES``): the test split's forms were never looked at
 while tuning, so its numbers say how the rules generalise beyond the wording they were built on.
+A third kind, ``dateline-real``, takes its forms from real datelines (``real_dateline_forms``: the
+place, agency and punctuation as the articles in ../shared/data write them), not from templates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import random
 import re
 import zlib
 from dataclasses import dataclass
 
-from detector.datasets import iter_scrapinghub, iter_wcxb, iter_wmt22, wmt22_english_sources
+from detector.datasets import iter_scrapinghub, iter_wcxb, iter_wmt22, require_shared, wmt22_english_sources
 from detector.dates.context import is_update_stamp, resolve_year, sentence_bounds
 from detector.dates.extract import (
     MONTH_NAMES,
@@ -25,6 +28,7 @@ from detector.dates.extract import (
     DateMention,
     days_in_month,
     extract_dates,
+    format_date,
     valid_day,
 )
 from detector.language import detect_language
@@ -292,3 +296,65 @@ def inject_written(s: Sample, kind: str, rng: random.Random, correct: bool = Fal
     at = cut + sentence.index(written)
     return Sample(s.id, text, s.published, s.source, None if correct else kind, (at, at + len(written)), True,
                   None, s.site)
+
+
+# -- datelines as real articles write them -------------------------------------------------------------
+#: A dateline's head: a place of up to five capitalised words (", Mich.", ", United Arab Emirates"), then
+#: a comma or an opening parenthesis right before the date; its tail: a year, an agency, a dash.
+_REAL_HEAD = re.compile(r"[A-Z][\w.'’-]*(?:[ ,\u00a0]+[A-Z][\w.'’-]*){0,4}(?:,\s*|\s*\(\s*)")
+_REAL_TAIL = re.compile(r"(?:,?\s*\d{4})?\)?\s*(?:\([^)\n]{1,40}\)\s*)?[–—-]+\s")
+
+
+@dataclass(frozen=True)
+class RealDateline:
+    """A dateline found in real text with its date cut out: ``form`` holds ``{D}`` where it was."""
+
+    form: str
+    order: str
+    with_year: bool
+    source: str
+
+
+def _dateline_form(line: str, source: str) -> RealDateline | None:
+    for m in extract_dates(line[:100]):
+        if m.kind != "date" or m.start > 60:
+            continue
+        tail = _REAL_TAIL.match(line, m.end)
+        if _REAL_HEAD.fullmatch(line, 0, m.start) and tail:
+            form = line[:m.start] + "{D}" + line[m.end:tail.end()]
+            return RealDateline(form, m.order or "md", m.year is not None, source)
+        return None
+    return None
+
+
+def real_dateline_forms(corpus: list[Sample]) -> list[RealDateline]:
+    """Every dated dateline opening a line of the WMT21/22 English references or of a corpus document's
+    first lines, in a stable order (by form)."""
+    found: dict[str, RealDateline] = {}
+    for path in sorted((require_shared() / "mt").glob("wmt2*/txt/references/*.en.gz")):
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if (got := _dateline_form(line, path.name)) is not None:
+                    found.setdefault(got.form, got)
+    for s in corpus:
+        for line in s.text.split("\n")[:5]:
+            if (got := _dateline_form(line, s.id)) is not None:
+                found.setdefault(got.form, got)
+    return [found[k] for k in sorted(found)]
+
+
+def inject_real_dateline(s: Sample, forms: list[RealDateline], rng: random.Random, correct: bool = False) -> Sample | None:
+    """One real dateline form opening ``s``, dated later than publication (or, with ``correct``, on it
+    or a day or two before: a control)."""
+    if s.published is None or not forms:
+        return None
+    pub, f = s.published, rng.choice(forms)
+    if correct:
+        d = pub - dt.timedelta(days=rng.choice([0, 0, 1, 2]))
+    else:
+        d = pub + dt.timedelta(days=rng.choice([rng.randint(1, 20), rng.randint(21, 62)]))
+    written = format_date(d.day, d.month, d.year if f.with_year else None, order=f.order)
+    line = f.form.replace("{D}", written)
+    at = line.index(written)
+    return Sample(s.id, line + s.text, pub, s.source, None if correct else "dateline-real",
+                  (at, at + len(written)), True, d, s.site)
