@@ -29,10 +29,10 @@ $(VENV)/.eval: $(VENV)/.installed
 	$(PIP) install -q -e '.[eval]'
 	touch $@
 
-install: $(VENV)/.installed models/mt/onnx/manifest.json
+install: $(VENV)/.installed models/mt/onnx/manifest.json models/minilm/onnx/manifest.json
 dev: $(VENV)/.dev
 
-demo: $(VENV)/.installed models/mt/onnx/manifest.json
+demo: $(VENV)/.installed models/mt/onnx/manifest.json models/minilm/onnx/manifest.json
 	$(BIN)/detector check seeds/articles.jsonl --fail-on never
 
 # The MT encoder (adapter merged) as ONNX fp32 + int8 beside the model (~30 s); the scan then runs it with
@@ -48,6 +48,10 @@ export: $(VENV)/.export
 
 models/mt/onnx/manifest.json: $(wildcard models/mt/meta.json models/mt/*.safetensors models/mt/adapter/*) | $(VENV)/.export
 	$(BIN)/python -m detector.ml.export models/mt || echo "the ONNX export failed: the scan runs the encoder in torch"
+
+# The plain MiniLM (boilerplate's similarity columns) as ONNX too, so a scan never imports torch.
+models/minilm/onnx/manifest.json: | $(VENV)/.export
+	$(BIN)/python -m detector.ml.export models/minilm || echo "the ONNX export failed: boilerplate runs the encoder in torch"
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

@@ -75,10 +75,7 @@ class MTModelCheck(Check):
         folder = resolve_model_dir(self.settings["model"])
         encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
         try:
-            self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"])
-            from detector.ml.onnx_runtime import with_runtime
-
-            self.model.encoder = with_runtime(self.model.encoder, folder, self.settings["runtime"])
+            self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"], runtime=self.settings["runtime"])
         except (FileNotFoundError, OSError, ValueError) as exc:
             # One line, once per process; the run goes on without mt_probability.
             log.warning("detector: mt_model check is off: %s", str(exc).splitlines()[0])
