@@ -65,10 +65,10 @@ lint: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 
-# Articles/second and seconds per check on 300 WCXB bodies: every check, then the fast profile.
-bench: $(VENV)/.dev
-	$(BIN)/python bench/speed.py --n 300
-	$(BIN)/python bench/speed.py --n 300 --profile fast
+# This version beside the previous release in one run, on the same WCXB bodies: articles/s per profile,
+# seconds per check, peak RSS, cold start, --jobs/--ray scaling, encoder paths -> bench/results/speed.json
+bench: $(VENV)/.dev models/mt/onnx/manifest.json models/minilm/onnx/manifest.json
+	$(BIN)/python bench/compare.py --n 300
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m detector.docgen

@@ -216,10 +216,14 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
 
                     with quiet_peft():
                         model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
-                return model.to(device).eval()
+                model = model.to(device).eval()
+                return model.half() if device.startswith("cuda") else model  # fp16 on the GPU: inference only
 
-            _cache[key] = Encoder(name=key[0], load_tokenizer=tokenizer, load_model=build,
-                                  device=device, max_length=max_length, adapter=tag)
+            enc = Encoder(name=key[0], load_tokenizer=tokenizer, load_model=build,
+                          device=device, max_length=max_length, adapter=tag)
+            if not (Path(key[0]) / "tokenizer.json").is_file():
+                enc.tokenizer  # noqa: B018 - a hub id or a folder without one: load now, so a bad name fails here
+            _cache[key] = enc
         found = _cache[key]
     if adapter is None and runtime != "torch" and key[0] == str(packaged_model_dir()):
         from detector.ml.onnx_runtime import with_runtime

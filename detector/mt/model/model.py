@@ -234,7 +234,7 @@ class MTModel:
             from safetensors.torch import load_file
 
             model.heads.load_state_dict(load_file(str(heads_path)))
-            model.heads.to(device).eval()
+            model.heads.eval()  # on the CPU on any device: ``encode`` hands them CPU states
         if model.has_document_head_labels():
             model.document = DocumentHead.load(folder)
         return model
