@@ -104,12 +104,16 @@ def timed_cli(tree: Path, args: list[str], cwd: Path) -> dict:
     """Wall and CPU seconds of one `detector` command, and the peak RSS of its largest process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
+    rss = cwd / "rss.txt"  # GNU time: the peak RSS of the largest process it waited for (workers of --jobs included)
+    timer = ["/usr/bin/time", "-f", "%M", "-o", str(rss)] if Path("/usr/bin/time").is_file() else []
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "detector", *args], capture_output=True, text=True, env=_env(tree), cwd=cwd)
+    proc = subprocess.run([*timer, sys.executable, "-m", "detector", *args], capture_output=True, text=True, env=_env(tree), cwd=cwd)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     out = {"seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "load_average_1min": round(load, 1), "exit": proc.returncode}
+    if timer and rss.is_file() and rss.read_text().strip().splitlines():
+        out["peak_rss_mb_largest_process"] = round(int(rss.read_text().strip().splitlines()[-1]) / 1024)
     if proc.returncode not in (0, 1):
         out["error"] = (proc.stderr.strip().splitlines() or ["?"])[-1]
     return out
