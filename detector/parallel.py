@@ -55,9 +55,8 @@ def _check_in_process(batch: list[Article]) -> list[ArticleReport]:
 def scan_processes(articles: Iterable[Article], config: Config, jobs: int, batch_size: int = 16) -> Iterator[ArticleReport]:
     """Check articles on ``jobs`` worker processes (spawned: safe with torch and threads)."""
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
     import os
+    from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("spawn")
     threads = max(1, (os.cpu_count() or 1) // jobs)

