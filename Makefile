@@ -6,6 +6,8 @@ PIP := $(BIN)/python -m pip
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 SHARED ?= ../shared
+# The gazetteer's lookup indexes, frozen by `make install` for a fast start (see its rule below).
+GAZ_INDEX := detector/translit/data/gazetteer.index.marshal
 
 .PHONY: demo test install dev lint eval bench clean docs notebooks gazetteer lab bench-serve
 
@@ -29,10 +31,10 @@ $(VENV)/.eval: $(VENV)/.installed
 	$(PIP) install -q -e '.[eval]'
 	touch $@
 
-install: $(VENV)/.installed models/mt/onnx/manifest.json
+install: $(VENV)/.installed models/mt/onnx/manifest.json models/minilm/onnx/manifest.json $(GAZ_INDEX)
 dev: $(VENV)/.dev
 
-demo: $(VENV)/.installed models/mt/onnx/manifest.json
+demo: $(VENV)/.installed models/mt/onnx/manifest.json models/minilm/onnx/manifest.json $(GAZ_INDEX)
 	$(BIN)/detector check seeds/articles.jsonl --fail-on never
 
 # The MT encoder (adapter merged) as ONNX fp32 + int8 beside the model (~30 s); the scan then runs it with
@@ -49,6 +51,14 @@ export: $(VENV)/.export
 models/mt/onnx/manifest.json: $(wildcard models/mt/meta.json models/mt/*.safetensors models/mt/adapter/*) | $(VENV)/.export
 	$(BIN)/python -m detector.ml.export models/mt || echo "the ONNX export failed: the scan runs the encoder in torch"
 
+# The gazetteer's lookup indexes, frozen for a fast start (detector.translit.gazetteer.FROZEN_PATH).
+$(GAZ_INDEX): detector/translit/data/gazetteer.json.gz | $(VENV)/.installed
+	$(BIN)/python -c "from detector.translit.gazetteer import freeze_shipped; freeze_shipped()"
+
+# The plain MiniLM (boilerplate's similarity columns) as ONNX too, so a scan never imports torch.
+models/minilm/onnx/manifest.json: | $(VENV)/.export
+	$(BIN)/python -m detector.ml.export models/minilm || echo "the ONNX export failed: boilerplate runs the encoder in torch"
+
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
@@ -61,10 +71,10 @@ lint: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 
-# Articles/second and seconds per check on 300 WCXB bodies: every check, then the fast profile.
-bench: $(VENV)/.dev
-	$(BIN)/python bench/speed.py --n 300
-	$(BIN)/python bench/speed.py --n 300 --profile fast
+# This version beside the previous release in one run, on the same WCXB bodies: articles/s per profile,
+# seconds per check, peak RSS, cold start, --jobs/--ray scaling, encoder paths -> bench/results/speed.json
+bench: $(VENV)/.dev models/mt/onnx/manifest.json models/minilm/onnx/manifest.json
+	$(BIN)/python bench/compare.py --n 300
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m detector.docgen

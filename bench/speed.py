@@ -1,10 +1,10 @@
 """Articles per second of `detector check`, and where the time goes (per check).
 
-    python bench/speed.py [--n 300]                       # every check -> bench/results/speed.json
+    python bench/speed.py [--n 300]                       # every check -> bench/results/speed-full.json
     python bench/speed.py --profile fast                  # no MT model, TF-IDF boilerplate -> speed-fast.json
 
 Uses WCXB article bodies from ../shared/data when present (real lengths), else the seeds
-repeated. Writes bench/results/speed.json. The per-check seconds come from the scanner's own
+repeated. One version; `make bench` (bench/compare.py) runs this one beside the previous release. The per-check seconds come from the scanner's own
 counters, so they add up to the scan time minus reading and language detection.
 """
 
@@ -72,7 +72,7 @@ def main() -> None:
         "machine": f"{platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores",
     }
     print(json.dumps(result, indent=2))
-    out = ROOT / "bench" / "results" / ("speed.json" if args.profile == "full" else f"speed-{args.profile}.json")
+    out = ROOT / "bench" / "results" / f"speed-{args.profile}.json"  # speed.json: bench/compare.py
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
 

@@ -36,9 +36,14 @@ def _ordered(submit: Callable[[list[Article]], Any], result: Callable[[Any], lis
 
 
 # -- processes --------------------------------------------------------------------------------
-def _init_process(config: Config) -> None:
+def _init_process(config: Config, threads: int = 0) -> None:
     global _worker_scanner
+    import os
+
     from detector.scanner import Scanner
+
+    if threads:  # each worker its share of the cores (ONNX Runtime reads it; torch too, if imported)
+        os.environ["OMP_NUM_THREADS"] = str(threads)
 
     _worker_scanner = Scanner(config)
 
@@ -50,10 +55,12 @@ def _check_in_process(batch: list[Article]) -> list[ArticleReport]:
 def scan_processes(articles: Iterable[Article], config: Config, jobs: int, batch_size: int = 16) -> Iterator[ArticleReport]:
     """Check articles on ``jobs`` worker processes (spawned: safe with torch and threads)."""
     import multiprocessing as mp
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_process, initargs=(config,)) as pool:
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_process, initargs=(config, threads)) as pool:
         yield from _ordered(
             lambda b: pool.submit(_check_in_process, b), lambda fut: fut.result(), articles, batch_size, 2 * jobs
         )

@@ -129,6 +129,20 @@ def test_onnx_path_never_builds_the_torch_encoder_and_ignores_batch_mates(model_
     assert with_runtime(model.encoder, model_dir, "torch").model is not None and "model" in model.encoder.loaded
 
 
+def test_numpy_heads_on_onnx_give_the_torch_models_numbers(model_dir: Path) -> None:
+    from detector.mt.model.numpy_heads import NumpyHeads
+
+    reference = MTModel.load(model_dir, runtime="torch")
+    fast = MTModel.load(model_dir, runtime="onnx")
+    assert isinstance(fast.heads, NumpyHeads) and fast.encoder.session is not None
+    assert not isinstance(reference.heads, NumpyHeads) and reference.encoder.session is None
+    (ref_doc, ref_sent), (doc, sent) = _probs(reference), _probs(fast)
+    assert np.abs(doc - ref_doc).max() < 1e-4 and np.abs(np.array(sent) - np.array(ref_sent)).max() < 1e-4
+    ref_spans = [(s.start, s.end, s.label) for p in reference.predict(TEXTS) for s in p.spans]
+    assert [(s.start, s.end, s.label) for p in fast.predict(TEXTS) for s in p.spans] == ref_spans
+    assert fast.encoder.tokenize_np(TEXTS)["input_ids"].tolist() == reference.encoder.tokenize(TEXTS)["input_ids"].tolist()
+
+
 def test_export_command_refuses_a_missing_folder(tmp_path: Path, capsys) -> None:
     from detector.ml.export import main
 

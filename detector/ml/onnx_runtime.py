@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from detector.ml.encoder import Encoder
 
 log = logging.getLogger("detector")
@@ -68,7 +70,8 @@ class OnnxSession:
         self.inputs = [i.name for i in self.session.get_inputs()]
 
     def __call__(self, enc: Any) -> Any:
-        feeds = {k: enc[k].numpy() for k in self.inputs}
+        """Hidden states (numpy) of a tokenized batch (numpy arrays or torch tensors)."""
+        feeds = {k: enc[k] if isinstance(enc[k], np.ndarray) else enc[k].numpy() for k in self.inputs}
         return self.session.run(None, feeds)[0]
 
 

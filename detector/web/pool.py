@@ -34,9 +34,7 @@ def _init_worker(config: Config, threads: int) -> None:
     global _scanner
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import torch
-
-    torch.set_num_threads(threads)
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # ONNX Runtime reads it, and torch if a check imports it
     from detector.scanner import Scanner
 
     _scanner = Scanner(config)

@@ -31,11 +31,9 @@ TOKEN_PATTERN = r"(?u)\b\w+\b|[^\w\s]"
 
 def counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """Hashed word uni/bigram counts of typography-normalised, lowercased texts."""
-    from sklearn.feature_extraction.text import HashingVectorizer
+    from detector.ml.hashing import hashed_counts  # scikit-learn's HashingVectorizer, without importing it
 
-    vec = HashingVectorizer(n_features=N_FEATURES, ngram_range=(1, 2), token_pattern=TOKEN_PATTERN,
-                            alternate_sign=False, norm=None, lowercase=True)
-    return vec.transform([normalize_typography(t) for t in texts]).tocsr()
+    return hashed_counts([normalize_typography(t) for t in texts], N_FEATURES, TOKEN_PATTERN, (1, 2))
 
 
 def _tfidf(x: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

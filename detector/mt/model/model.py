@@ -28,13 +28,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-from torch import nn
 
 from detector.ml.encoder import Encoder, load_encoder
 from detector.ml.encoder_adapter import ADAPTER_DIR, has_adapter
 from detector.mt.model.document import DocumentHead, sentence_log_odds
-from detector.mt.typography import map_offsets, normalize_with_offsets
+from detector.mt.model.numpy_heads import NumpyHeads, predict_numpy
+
+#: The torch heads and encoding (``torch_heads``), imported on first use: a scan on the ONNX
+#: encoder runs the heads in numpy and never imports torch.
+_TORCH_NAMES = ("Heads", "pool", "Encoded", "encode", "head_outputs")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TORCH_NAMES:
+        from detector.mt.model import torch_heads
+
+        return getattr(torch_heads, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 FORMAT_VERSION = 1
 #: The model trained by ``make train-mt`` (heads and meta.json only; the encoder is installed).
@@ -46,75 +56,6 @@ MIN_DOC_WORDS = 3
 def votes(sentence: str) -> bool:
     """Whether a sentence is long enough to vote on its document's label."""
     return len(sentence.split()) >= MIN_DOC_WORDS
-
-
-class Heads(nn.Module):
-    """Token tagger and sentence classifier over frozen encoder states of width ``dim``."""
-
-    def __init__(self, dim: int, n_span: int, n_doc: int, hidden: int = 256, dropout: float = 0.1) -> None:
-        super().__init__()
-        self.tagger = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, n_span)) if n_span else None
-        self.sentence = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * dim, hidden), nn.GELU(), nn.Linear(hidden, n_doc)) if n_doc >= 2 else None
-
-
-def pool(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean and max over the real tokens of each sentence: (B, T, D) → (B, 2D)."""
-    m = mask.unsqueeze(-1).to(states.dtype)
-    mean = (states * m).sum(1) / m.sum(1).clamp(min=1.0)
-    mx = states.masked_fill(m == 0, float("-inf")).max(1).values
-    return torch.cat([mean, mx], dim=-1)
-
-
-@dataclass
-class Encoded:
-    """A batch of sentences through the frozen encoder: pooled vectors, and per-token states
-    (special tokens removed) with their character offsets when asked for."""
-
-    pooled: torch.Tensor
-    states: list[torch.Tensor | None]
-    offsets: list[np.ndarray]
-
-
-def encode(encoder: Encoder, texts: Sequence[str], keep_states: Sequence[bool] | None = None,
-           batch_size: int = 64, progress: Any = None) -> Encoded:
-    """Run the encoder over typography-normalised ``texts`` sorted by length (dynamic padding), in
-    inference mode; token offsets point into the original texts."""
-    normalized = [normalize_with_offsets(t) for t in texts]
-    texts = [t for t, _ in normalized]
-    n = len(texts)
-    keep = list(keep_states) if keep_states is not None else [True] * n
-    pooled = torch.zeros(n, 2 * encoder.dim)
-    states: list[torch.Tensor | None] = [None] * n
-    offsets: list[np.ndarray] = [np.zeros((0, 2), dtype=np.int64)] * n
-    order = sorted(range(n), key=lambda i: len(texts[i]))
-    for b in range(0, n, batch_size):
-        idx = order[b:b + batch_size]
-        enc, hidden = encoder.token_states([texts[i] for i in idx], return_offsets_mapping=True)
-        hidden = hidden.float().cpu()
-        mask = enc["attention_mask"].bool()
-        pooled[idx] = pool(hidden, mask)
-        offs = enc["offset_mapping"].numpy()
-        for j, i in enumerate(idx):
-            real = mask[j].numpy() & (offs[j, :, 1] > offs[j, :, 0])  # drops [CLS], [SEP], padding
-            offsets[i] = map_offsets(offs[j][real], normalized[i][1])
-            if keep[i]:
-                states[i] = hidden[j][torch.from_numpy(real)].half()
-        if progress is not None:
-            progress.update(len(idx))
-    return Encoded(pooled, states, offsets)
-
-
-def head_outputs(heads: Heads, enc: Encoded) -> tuple[list[np.ndarray | None], np.ndarray]:
-    """Per-sentence token probabilities (None without states or tagger) and label log-probs."""
-    n = len(enc.states)
-    logp = (torch.log_softmax(heads.sentence(enc.pooled), -1).numpy()
-            if heads.sentence is not None else np.zeros((n, 0), dtype=np.float32))
-    probs: list[np.ndarray | None] = [None] * n
-    if heads.tagger is not None:
-        for i, states in enumerate(enc.states):
-            if states is not None and len(states):
-                probs[i] = torch.sigmoid(heads.tagger(states.float())).numpy()
-    return probs, logp
 
 
 @dataclass
@@ -212,13 +153,18 @@ class MTModel:
     """Frozen encoder + heads; ``save``/``load`` a folder; ``predict`` texts or sentence lists."""
 
     def __init__(self, span_labels: Sequence[str], doc_labels: Sequence[str], encoder: Encoder,
-                 encoder_name: str = "auto", hidden: int = 256, meta: dict[str, Any] | None = None) -> None:
+                 encoder_name: str = "auto", hidden: int = 256, meta: dict[str, Any] | None = None,
+                 heads: NumpyHeads | None = None) -> None:
         self.span_labels = list(span_labels)
         self.doc_labels = list(doc_labels)
         self.encoder = encoder
         self.encoder_name = encoder_name
         self.hidden = hidden
-        self.heads = Heads(encoder.dim, len(self.span_labels), len(self.doc_labels), hidden)
+        if heads is None:  # torch heads, to train or to load weights into
+            from detector.mt.model.torch_heads import Heads
+
+            heads = Heads(encoder.dim, len(self.span_labels), len(self.doc_labels), hidden)
+        self.heads: Any = heads
         self.meta: dict[str, Any] = dict(meta or {})
         self.calibration = Calibration(**self.meta.get("calibration", {}))
         default_thr = [0.5] * len(self.span_labels)
@@ -263,9 +209,11 @@ class MTModel:
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path, encoder: str | None = None, device: str = "cpu") -> MTModel:
-        """Load heads from ``folder``; the encoder is ``encoder`` or the one named in meta.json."""
-        from safetensors.torch import load_file
+    def load(cls, folder: Path, encoder: str | None = None, device: str = "cpu", runtime: str = "torch") -> MTModel:
+        """Load heads from ``folder``; the encoder is ``encoder`` or the one named in meta.json,
+        run on ``runtime`` (``onnx_runtime.with_runtime``). On an ONNX encoder the heads run in
+        numpy, so inference never imports torch."""
+        from detector.ml.onnx_runtime import with_runtime
 
         meta_path, heads_path = folder / "meta.json", folder / "heads.safetensors"
         if not meta_path.is_file() or not heads_path.is_file():
@@ -277,26 +225,39 @@ class MTModel:
         adapter = folder / ADAPTER_DIR if has_adapter(folder) else None
         if adapter is not None and encoder not in (None, meta.get("encoder", "auto")):
             raise ValueError(f"{folder}: the model adapts its encoder {meta.get('encoder')!r}; it cannot run on {encoder!r}")
-        enc = load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)), adapter=adapter)
-        model = cls(meta["span_labels"], meta["doc_labels"], enc, name, int(meta.get("hidden", 256)), meta)
+        enc = with_runtime(load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)), adapter=adapter),
+                           folder, runtime)
+        heads = NumpyHeads.load(heads_path) if enc.session is not None else None
+        model = cls(meta["span_labels"], meta["doc_labels"], enc, name, int(meta.get("hidden", 256)), meta, heads)
         model.adapter = adapter
-        model.heads.load_state_dict(load_file(str(heads_path)))
+        if heads is None:
+            from safetensors.torch import load_file
+
+            model.heads.load_state_dict(load_file(str(heads_path)))
+            model.heads.eval()  # on the CPU on any device: ``encode`` hands them CPU states
         if model.has_document_head_labels():
             model.document = DocumentHead.load(folder)
-        model.heads.to(device).eval()
         return model
 
     # -- inference -----------------------------------------------------------------------------
     def predict_sentences(self, sentences: Sequence[str], batch_size: int = 64) -> Iterator[tuple[list[SpanPrediction], np.ndarray]]:
         """For each sentence: its error spans (info threshold) and label log-probabilities."""
-        self.heads.eval()
         for c in range(0, len(sentences), 2048):  # bounded memory: token states of one chunk at a time
             chunk = sentences[c:c + 2048]
-            enc = encode(self.encoder, chunk, batch_size=batch_size)
-            with torch.inference_mode():
-                token_probs, logp = head_outputs(self.heads, enc)
+            if isinstance(self.heads, NumpyHeads):
+                offsets, token_probs, logp = predict_numpy(self.heads, self.encoder, chunk, batch_size)
+            else:
+                import torch
+
+                from detector.mt.model.torch_heads import encode, head_outputs
+
+                self.heads.eval()
+                enc = encode(self.encoder, chunk, batch_size=batch_size)
+                with torch.inference_mode():
+                    token_probs, logp = head_outputs(self.heads, enc)
+                offsets = enc.offsets
             for i, text in enumerate(chunk):
-                spans = (decode_spans(text, enc.offsets[i], token_probs[i], self.span_labels, self.span_thresholds)
+                spans = (decode_spans(text, offsets[i], token_probs[i], self.span_labels, self.span_thresholds)
                          if token_probs[i] is not None else [])
                 yield spans, logp[i]
 

@@ -1,0 +1,91 @@
+"""Hashed n-gram counts identical to scikit-learn's ``HashingVectorizer`` (lowercase, no sign
+alternation, no norm), in numpy: MurmurHash3 (x86, 32-bit, seed 0) vectorised over all n-grams.
+
+Why: importing scikit-learn costs about a second of every cold start, and the scan only needs
+its hashing (training still fits the regressions with scikit-learn). ``tests/test_hashing.py``
+checks the counts equal scikit-learn's, collisions and odd text included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def _murmur_group(keys: list[bytes]) -> np.ndarray:
+    """MurmurHash3_x86_32 (seed 0) of keys of similar length, padded to one width."""
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    width = int(lengths.max()) // 4 * 4 + 8  # whole blocks, then room for the tail bytes
+    buf = np.frombuffer(b"".join(k.ljust(width, b"\0") for k in keys), dtype=np.uint8).reshape(len(keys), width)
+    blocks = buf.view("<u4")
+    nblocks = lengths // 4
+    h = np.zeros(len(keys), dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for b in range(int(nblocks.max())):
+            k = blocks[:, b] * _C1
+            k = _rotl(k, 15) * _C2
+            h2 = _rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+            h = np.where(b < nblocks, h2, h)
+        rows, base, rem = np.arange(len(keys)), nblocks * 4, lengths & 3
+        k = np.zeros(len(keys), dtype=np.uint32)
+        for t in (2, 1, 0):  # the 1-3 tail bytes, little-endian
+            k ^= np.where(rem > t, buf[rows, base + t].astype(np.uint32) << np.uint32(8 * t), np.uint32(0))
+        k = _rotl(k * _C1, 15) * _C2
+        h = np.where(rem > 0, h ^ k, h)
+        h ^= lengths.astype(np.uint32)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    return h.view(np.int32)
+
+
+def murmurhash3_32(keys: Sequence[bytes]) -> np.ndarray:
+    """Signed 32-bit MurmurHash3 of each key (scikit-learn's ``murmurhash3_32(key, 0)``)."""
+    out = np.zeros(len(keys), dtype=np.int32)
+    if not len(keys):
+        return out
+    # Keys grouped by length class (1, 2-3, 4-7 ... blocks), so padding at most doubles the bytes.
+    cls = np.fromiter((len(k).bit_length() for k in keys), dtype=np.int64, count=len(keys))
+    for c in np.unique(cls):
+        idx = np.flatnonzero(cls == c)
+        out[idx] = _murmur_group([keys[i] for i in idx])
+    return out
+
+
+@lru_cache(maxsize=8)
+def _pattern(token_pattern: str) -> re.Pattern[str]:
+    return re.compile(token_pattern)
+
+
+def _ngrams(text: str, token_pattern: str, ngram_range: tuple[int, int]) -> list[str]:
+    tokens = _pattern(token_pattern).findall(text.lower())
+    lo, hi = ngram_range
+    out = list(tokens) if lo == 1 else []
+    for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+        out += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return out
+
+
+def hashed_counts(texts: Sequence[str], n_features: int, token_pattern: str,
+                  ngram_range: tuple[int, int] = (1, 1)) -> sparse.csr_matrix:
+    """Counts of hashed word n-grams, (len(texts), n_features) float64 CSR, as
+    ``HashingVectorizer(n_features, ngram_range, token_pattern, alternate_sign=False, norm=None)``."""
+    grams = [_ngrams(t, token_pattern, ngram_range) for t in texts]
+    keys = [g.encode("utf-8", "surrogatepass") for row in grams for g in row]
+    cols = np.abs(murmurhash3_32(keys).astype(np.int64)) % n_features
+    indptr = np.concatenate([[0], np.cumsum([len(row) for row in grams])])
+    x = sparse.csr_matrix((np.ones(len(keys)), cols, indptr), shape=(len(texts), n_features))
+    x.sum_duplicates()
+    return x

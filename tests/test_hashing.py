@@ -1,0 +1,43 @@
+"""The numpy n-gram hashing gives scikit-learn's HashingVectorizer counts exactly (the MT lexical
+model was trained on those), so the scan can score word choice without importing scikit-learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detector.ml.hashing import hashed_counts, murmurhash3_32
+from detector.mt.model.lexical import N_FEATURES, TOKEN_PATTERN
+
+sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+
+TEXTS = [
+    "I will go there; there is nothing it can not do: the end.",
+    "Zürich’s café — naïve “quotes” and ÄÖÜ ß, ﬁ ligatures, 日本語のテキスト, emoji 🙂!",
+    "", "   ", "a", "ab", "abc", "abcd", "abcde", "x" * 1000 + " " + "y" * 37,
+    "Numbers 1,234.56 and dates 31.12.2024 — URLs like https://example.org/a_b?c=d.",
+]
+
+
+def test_murmurhash_matches_scikit_learn() -> None:
+    from sklearn.utils import murmurhash3_32 as reference
+
+    words = ["", "a", "ab", "abc", "abcd", "abcde", "hello world", "ünïcödé", "x" * 257, "the", "semicolon ;"]
+    ours = murmurhash3_32([w.encode("utf-8") for w in words])
+    assert ours.tolist() == [reference(w, seed=0) for w in words]
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 2), (2, 3)])
+def test_counts_equal_hashing_vectorizer(ngrams: tuple[int, int]) -> None:
+    vec = sklearn_text.HashingVectorizer(n_features=N_FEATURES, ngram_range=ngrams, token_pattern=TOKEN_PATTERN,
+                                         alternate_sign=False, norm=None, lowercase=True)
+    ref = vec.transform(TEXTS).tocsr()
+    ours = hashed_counts(TEXTS, N_FEATURES, TOKEN_PATTERN, ngrams)
+    assert ours.shape == ref.shape and ours.dtype == ref.dtype
+    assert (ours != ref).nnz == 0
+    assert np.array_equal(ours.indptr, ref.indptr)
+
+
+def test_collisions_add_up() -> None:
+    x = hashed_counts(["a b a c a"], 2, TOKEN_PATTERN)  # two buckets: every word lands in one of them
+    assert x.sum() == 5 and x.nnz <= 2
