@@ -95,12 +95,17 @@ class MTModelCheck(Check):
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
         if self.model is None:
             return [Result() for _ in docs]
-        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in mt_sentences(doc)] for doc in docs],
+        parsed = [mt_sentences(doc) for doc in docs]
+        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in ss] for ss in parsed],
                                           batch_size=int(self.settings["batch_size"]))
         results = []
-        for doc, pred in zip(docs, preds, strict=True):
+        for doc, pred, ss in zip(docs, preds, parsed, strict=True):
             p_mt = pred.doc_probs.get("mt")
-            results.append(Result(self._findings(doc, pred.spans, p_mt), {"mt_probability": p_mt} if p_mt is not None else {}))
+            # The pass's sentence vectors, handed on for copy detection (detector.copies) so it needs no second pass.
+            signals = {"sentence_vectors": pred.sentence_vectors, "sentence_spans": [(s.start, s.end) for s in ss],
+                       "encoder": encoder_tag(self.model.encoder)}
+            results.append(Result(self._findings(doc, pred.spans, p_mt), {"mt_probability": p_mt} if p_mt is not None else {},
+                                  signals=signals))
         return results
 
     def _findings(self, doc: Document, spans: list[SpanPrediction], p_mt: float | None) -> list[Finding]:
@@ -125,6 +130,13 @@ class MTModelCheck(Check):
                 data={"label": p.label, "probability": round(p.score, 4)},
             ))
         return out
+
+
+def encoder_tag(encoder: Any) -> str:
+    """Which weights made a vector: the encoder folder's name and the merged adapter's hash."""
+    from pathlib import Path
+
+    return f"{Path(encoder.name).name}+{encoder.adapter or 'none'}"
 
 
 #: A confident span is a warning only in an article at least as likely MT as not; below, the span
