@@ -163,13 +163,15 @@ class CopyIndex:
         """pk -> published date of the store's current articles."""
         return {r[0]: r[1] for r in self.store.conn.execute("SELECT pk, published FROM articles WHERE current = 1")}
 
-    def update(self, batch: int = 512) -> UpdateStats:
-        """Index every current article not indexed yet, confirming its candidates; saves the index."""
+    def update(self, batch: int = 512, only: set[int] | None = None) -> UpdateStats:
+        """Index every current article not indexed yet (of ``only``, when given), confirming its
+        candidates; saves the index."""
         t0 = time.perf_counter()
         stats = UpdateStats()
         current = self.current()
         done = {r[0] for r in self.conn.execute("SELECT pk FROM indexed")}
-        new = sorted((pk for pk in current if pk not in done), key=lambda pk: (current[pk] or "", pk))
+        new = sorted((pk for pk in current if pk not in done and (only is None or pk in only)),
+                     key=lambda pk: (current[pk] or "", pk))
         if not new:
             stats.seconds = time.perf_counter() - t0
             return stats
