@@ -57,6 +57,9 @@ DEFAULTS: dict[str, Any] = {
         "boilerplate": {"min_articles": 3, "min_share": 0.1, "min_chars": 20},
         # Translit.OutletInconsistent: an entity spelled two ways, each in >= min_articles articles.
         "translit": {"min_articles": 1},
+        # Unattributed machine rewrites of other outlets' articles (detector copies): their shrunk share x weight
+        # is added to the load; weight 0 shows the columns without scoring them (docs/reliability.md).
+        "copies": {"weight": 10.0, "prior_articles": 4},
     },
     # Copies across outlets (`detector copies`, docs/copies.md): signatures in the scan, the index beside the store.
     "copies": {

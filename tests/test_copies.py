@@ -189,3 +189,27 @@ def test_copies_cli_bad_input_is_one_line_and_exit_2(tmp_path, cli, args, messag
 def test_copies_cli_missing_store(tmp_path, cli):
     code, _, err = cli("copies", "--db", str(tmp_path / "none.db"))
     assert code == 2 and "no results store" in err
+
+
+def test_outlets_gain_rewrite_and_syndication_columns_and_rewrites_cost_score(tmp_path, cli):
+    db = tmp_path / "results.db"
+    arts = corpus()
+    arts.append(Article("wire-credit", text([rewrite(s) for s in RAW["konotop"]]) + "\n\nThe Associated Press contributed to this report.",
+                        outlet="credited.example", published=day(2)))
+    scan_into(db, arts)
+    code, out, _ = cli("outlets", "--db", str(db), "--format", "json")
+    assert code == 0 and all("copies" not in row for row in json.loads(out))  # no copy index yet: no columns
+    assert cli("copies", "--db", str(db))[0] == 0
+    code, out, _ = cli("outlets", "--db", str(db), "--format", "json")
+    rows = {row["outlet"]: row for row in json.loads(out)}
+    assert rows["farm.example"]["copies"]["rewrite_share"] == 1.0
+    assert rows["credited.example"]["copies"]["rewrite_share"] == 0.0  # wire credit: not held against it
+    assert rows["mirror.example"]["copies"]["syndication_share"] == 1.0
+    assert rows["wire.example"]["copies"]["rewrite_share"] == 0.0
+    (tmp_path / "detector.toml").write_text("[outlets.copies]\nweight = 0.0\n", encoding="utf-8")
+    code, out, _ = cli("outlets", "--db", str(db), "--format", "json", "--config", str(tmp_path / "detector.toml"))
+    unweighted = {row["outlet"]: row for row in json.loads(out)}
+    assert rows["farm.example"]["score"] < unweighted["farm.example"]["score"]
+    assert rows["mirror.example"]["score"] >= unweighted["mirror.example"]["score"] * 0.99
+    code, out, _ = cli("outlets", "--db", str(db))
+    assert code == 0 and "rewrites" in out.splitlines()[0] and "100%" in next(line for line in out.splitlines() if line.startswith("farm"))

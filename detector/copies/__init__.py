@@ -57,7 +57,7 @@ def _date(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def evidence(member: Member, sig_a: Any = None, sig_b: Any = None) -> dict[str, Any]:
+def member_evidence(member: Member, sig_a: Any = None, sig_b: Any = None) -> dict[str, Any]:
     """What tied a member to its story: aligned sentences, shared passages, names and numbers."""
     lk = member.via
     if lk is None:
@@ -84,7 +84,7 @@ def story_dict(story: Story, index: CopyIndex | None = None) -> dict[str, Any]:
     members = []
     for m in story.members:
         sigs = index.signatures([m.via.a, m.via.b]) if index is not None and m.via is not None else {}
-        ev = evidence(m, sigs.get(m.via.a), sigs.get(m.via.b)) if sigs else evidence(m)
+        ev = member_evidence(m, sigs.get(m.via.a), sigs.get(m.via.b)) if sigs else member_evidence(m)
         if m.via is not None and m.link == "partial":
             ev["partial_of"] = m.via.a if m.via.b == m.meta.pk else m.via.b
         members.append({"id": m.meta.id, "outlet": m.meta.outlet, "published": _date(m.meta.published),

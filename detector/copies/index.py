@@ -89,6 +89,35 @@ class CopyIndex:
         self._reset_if_stale()
         self.ann = self._load_ann()
 
+    @classmethod
+    def existing(cls, store: Any, folder: Path | None = None, settings: Mapping[str, Any] | None = None) -> CopyIndex | None:
+        """The index as ``detector copies`` last left it, opened read-only; None if there is none
+        (or it belongs to another store or other settings)."""
+        self = cls.__new__(cls)
+        self.store = store
+        self.settings = {**DEFAULTS, **align.DEFAULTS, **(settings or {})}
+        self.folder = Path(folder) if folder is not None else default_folder(Path(store.path))
+        path = self.folder / "index.sqlite"
+        if not path.is_file():
+            return None
+        self.conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, isolation_level=None)
+        try:
+            have = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error:
+            have = {}
+        want = self._identity()
+        if any(have.get(k) != want[k] for k in ("version", "store")):  # another store: not this one's index
+            self.conn.close()
+            return None
+        self._cache = {}
+        self.ann = None  # reading links needs no vectors
+        return self
+
+    def unindexed(self) -> int:
+        """Current articles the index has not seen yet."""
+        done = {r[0] for r in self.conn.execute("SELECT pk FROM indexed")}
+        return sum(pk not in done for pk in self.current())
+
     # -- identity: a rebuilt store, or other settings, start the index afresh ------------------------------
     def _identity(self) -> dict[str, str]:
         first = self.store.conn.execute("SELECT min(started_at) FROM runs").fetchone()[0]
