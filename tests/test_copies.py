@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from copies_helpers import RAW, corpus, day, rewrite, scan_into, text
+
 from detector.article import Article
 from detector.copies import CopyIndex, find, story_dict
 from detector.copies import align as align_module
@@ -142,9 +142,9 @@ def test_wire_credits_and_named_sources_count_as_attribution():
 
 def test_unrelated_articles_on_one_topic_are_not_confirmed():
     """Sentences in another order do not align in order: two reports of one event are no copy."""
-    from detector.copies.signature import Signature
-
     import numpy as np
+
+    from detector.copies.signature import Signature
 
     def sig(order):
         vec = np.eye(8, dtype=np.float32)[order] * 127
@@ -213,3 +213,20 @@ def test_outlets_gain_rewrite_and_syndication_columns_and_rewrites_cost_score(tm
     assert rows["mirror.example"]["score"] >= unweighted["mirror.example"]["score"] * 0.99
     code, out, _ = cli("outlets", "--db", str(db))
     assert code == 0 and "rewrites" in out.splitlines()[0] and "100%" in next(line for line in out.splitlines() if line.startswith("farm"))
+
+
+def test_report_and_serve_pages_show_the_story_and_the_side_by_side_view(tmp_path, cli):
+    from detector.report import slug
+
+    db = tmp_path / "results.db"
+    scan_into(db, corpus())
+    assert cli("copies", "--db", str(db))[0] == 0
+    assert cli("report", "--db", str(db), "--out", str(tmp_path / "site"))[0] == 0
+    page = (tmp_path / "site" / "articles" / slug("farm.example") / f"{slug('k-rewrite')}.html").read_text(encoding="utf-8")
+    assert "a <strong>rewrite</strong> copy" in page and "Side by side" in page
+    assert f"../{slug('wire.example')}/{slug('k-orig')}.html" in page
+    assert page.count('<tr class="aligned">') == 8  # every sentence paired with its rewritten counterpart
+    original = (tmp_path / "site" / "articles" / slug("wire.example") / f"{slug('k-orig')}.html").read_text(encoding="utf-8")
+    assert "is the <strong>original</strong>" in original and "k-copy" in original and "Side by side" not in original
+    lone = (tmp_path / "site" / "articles" / slug("port.example") / f"{slug('h-orig')}.html").read_text(encoding="utf-8")
+    assert "Copies of this story" not in lone

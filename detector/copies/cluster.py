@@ -118,7 +118,7 @@ def stories(links: Iterable[Link], meta: Mapping[int, Meta]) -> list[Story]:
         groups[root].append(pk)
     out: list[Story] = []
     story_of: dict[int, Story] = {}
-    for root, pks in groups.items():
+    for pks in groups.values():
         if len(pks) < 2:
             continue
         original = min((meta[pk] for pk in pks), key=original_key)
