@@ -50,7 +50,7 @@ def find(store: Any, settings: Mapping[str, Any] | None = None, *, folder: Path 
     links = list(index.links(min_similarity))
     linked = {pk for lk in links for pk in (lk.a, lk.b)}
     meta = load_meta(store, linked)
-    return stories(links, meta), stats, index
+    return stories(links, meta, index.settings), stats, index
 
 
 def _date(d: dt.date | None) -> str | None:

@@ -11,10 +11,12 @@ each sentence keeping its three best partners, so the cost is bounded by the sen
 Link kinds, by the share ``s`` of the shorter article's sentences aligned and the verbatim share
 ``v`` (aligned sentences with identical words) or 5-gram containment ``c`` (from the MinHashes):
 ``verbatim`` (v or c >= 0.9), ``near`` (>= 0.5), ``rewrite`` (the rest: the words changed, the
-sentences stayed), each needing ``s`` >= ``full_share``; with ``partial_share`` <= s < ``full_share``
-the pair is ``partial`` (a mashup's borrowed part). Anchors (numbers, names normalised through the
-gazetteer) must agree: two articles that both name five or more and share almost none are
-different stories whatever their sentences' vectors say.
+sentences stayed), each needing ``s`` >= ``full_share`` and ``min_full_aligned`` sentences (three
+aligned sentences of five are what two reports of one event can share); below, with ``s`` >=
+``partial_share``, the pair is ``partial`` (a mashup's borrowed part). Anchors (numbers, names
+normalised through the gazetteer) must agree: two articles that both name five or more and share
+almost none are different stories whatever their sentences' vectors say, unless they share
+passages word for word (what a mashup borrows keeps the other story's names, not its own).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "full_share": 0.6,
     "partial_share": 0.25,
     "min_aligned": 3,
+    "min_full_aligned": 4,  # a full link needs this many aligned sentences (or every one of a shorter article)
     "max_sentences": 300,  # longer articles are aligned on their first 300 long sentences
     "min_anchors": 5,
     "min_anchor_agreement": 0.2,
@@ -82,7 +85,7 @@ def similarity_matrix(x: Signature, y: Signature, ix: np.ndarray, iy: np.ndarray
     """Sentence similarities: vector cosine (when both have vectors of one encoder), 1 for identical words."""
     sim = np.zeros((len(ix), len(iy)), dtype=np.float32)
     if x.vectors is not None and y.vectors is not None and x.encoder == y.encoder:
-        sim = (x.vectors[ix].astype(np.float32) @ y.vectors[iy].astype(np.float32).T) / (127.0 * 127.0)
+        sim = x.unit[ix] @ y.unit[iy].T
     same = x.hashes[ix][:, None] == y.hashes[iy][None, :]
     return np.where(same, np.float32(1.0), sim)
 
@@ -136,11 +139,12 @@ def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, A
     shared = sorted(ax & ay)
     agreement = len(shared) / min(len(ax), len(ay)) if ax and ay else None
     if (min(len(ax), len(ay)) >= int(s["min_anchors"]) and agreement is not None
-            and agreement < float(s["min_anchor_agreement"]) and v < 0.5):
-        return None
+            and agreement < float(s["min_anchor_agreement"]) and exact < need):
+        return None  # different facts, and no passage taken word for word
     lexical = "verbatim" if max(v, c) >= 0.9 else "near" if max(v, c) >= 0.5 else "rewrite"
     similarity = max(share, c) if lexical != "rewrite" else share
-    kind = lexical if similarity >= float(s["full_share"]) else "partial"
+    full = similarity >= float(s["full_share"]) and len(chain) >= min(int(s["min_full_aligned"]), shorter)
+    kind = lexical if full else "partial"
     names = [t for t in shared if not t.startswith("#")]
     numbers = [t for t in shared if t.startswith("#")]
     return Link(a, b, kind, round(float(similarity), 4), lexical, len(chain), shorter, exact, c,

@@ -90,28 +90,57 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def stories(links: Iterable[Link], meta: Mapping[int, Meta]) -> list[Story]:
-    """Cluster linked articles into stories (largest first), each with its original and members."""
+#: A mashup with partial links only joins the story of its strongest one when that link aligns at
+#: least this share of the shorter article and this many sentences (a weak partial link is a borrowing).
+ATTACH = {"attach_share": 0.45, "attach_aligned": 4, "merge_density": 0.5}
+
+
+def stories(links: Iterable[Link], meta: Mapping[int, Meta], settings: Mapping[str, Any] | None = None) -> list[Story]:
+    """Cluster linked articles into stories (largest first), each with its original and members.
+
+    Full links join by union-find, strongest first; two stories of several members each are joined
+    only when at least ``merge_density`` of the pairs between them are linked, so one mashup (or one
+    article quoting another story) cannot chain them: its link to the second story is kept as a
+    ``partial`` borrowing instead."""
+    cfg = {**ATTACH, **(settings or {})}
     links = [lk for lk in links if lk.a in meta and lk.b in meta]
     uf = _Union()
-    by_pair: dict[tuple[int, int], Link] = {}
-    for lk in links:
-        by_pair[(lk.a, lk.b)] = lk
-        if lk.kind != "partial":
-            uf.union(lk.a, lk.b)
-    strong = {pk for lk in links if lk.kind != "partial" for pk in (lk.a, lk.b)}
+    members: dict[int, list[int]] = {}
+    adjacent: dict[int, set[int]] = defaultdict(set)
+    by_pair: dict[tuple[int, int], Link] = {(lk.a, lk.b): lk for lk in links}
+    full = sorted((lk for lk in links if lk.kind != "partial"), key=lambda lk: (-lk.similarity, lk.a, lk.b))
+    for lk in full:
+        adjacent[lk.a].add(lk.b)
+        adjacent[lk.b].add(lk.a)
+    borrowed: list[Link] = [lk for lk in links if lk.kind == "partial"]
+    for lk in full:
+        ra, rb = uf.find(lk.a), uf.find(lk.b)
+        if ra == rb:
+            continue
+        ma, mb = members.get(ra, [lk.a]), members.get(rb, [lk.b])
+        if len(ma) > 1 and len(mb) > 1:
+            small, big = (ma, set(mb)) if len(ma) <= len(mb) else (mb, set(ma))
+            cross = sum(len(adjacent[x] & big) for x in small)
+            if cross < float(cfg["merge_density"]) * len(ma) * len(mb):
+                borrowed.append(lk)
+                continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        members[root] = ma + mb
+    home: dict[int, int] = {pk: uf.find(pk) for lk in full for pk in (lk.a, lk.b)}
     partial: dict[int, list[Link]] = defaultdict(list)
     for lk in links:
         if lk.kind == "partial":
             partial[lk.a].append(lk)
             partial[lk.b].append(lk)
-    # A mashup with partial links only belongs to the story of its strongest partial link.
-    home: dict[int, int] = {pk: uf.find(pk) for pk in strong}
+    # A mashup with partial links only belongs to the story of its strongest partial link, if strong enough.
     attached: dict[int, Link] = {}
-    for pk in sorted(set(partial) - strong):
-        best = max(partial[pk], key=lambda lk: (lk.similarity, -min(lk.a, lk.b)))
+    for pk in sorted(set(partial) - set(home)):
+        best = max(partial[pk], key=lambda lk: (lk.similarity, lk.aligned, -min(lk.a, lk.b)))
+        if best.similarity < float(cfg["attach_share"]) or best.aligned < int(cfg["attach_aligned"]):
+            continue
         other = best.b if best.a == pk else best.a
-        home[pk] = uf.find(other)
+        home[pk] = home.get(other, uf.find(other))
         attached[pk] = best
     groups: dict[int, list[int]] = defaultdict(list)
     for pk, root in home.items():
@@ -122,27 +151,20 @@ def stories(links: Iterable[Link], meta: Mapping[int, Meta]) -> list[Story]:
         if len(pks) < 2:
             continue
         original = min((meta[pk] for pk in pks), key=original_key)
-        members = [Member(original, "original", 1.0)]
+        story = Story(original, [Member(original, "original", 1.0)])
         for pk in sorted(pks, key=lambda p: original_key(meta[p])):
-            if pk == original.pk:
-                continue
-            via = _tie(pk, original.pk, pks, by_pair, attached.get(pk))
-            kind = via.kind if via.kind != "partial" else via.lexical
-            members.append(Member(meta[pk], kind, via.similarity, via))
-        story = Story(original, members)
+            if pk != original.pk:
+                via = _tie(pk, original.pk, pks, by_pair, attached.get(pk))
+                story.members.append(Member(meta[pk], via.kind if via.kind != "partial" else via.lexical, via.similarity, via))
         out.append(story)
         for pk in pks:
             story_of[pk] = story
-    # Borrowed parts: a partial link into another story lists the borrower there as ``partial``.
-    for lk in links:
-        if lk.kind != "partial":
-            continue
+    # Borrowed parts: a partial (or refused) link into another story lists the borrower there as ``partial``.
+    for lk in sorted(borrowed, key=lambda lk: -lk.similarity):
         for borrower, source in ((lk.a, lk.b), (lk.b, lk.a)):
             there = story_of.get(source)
-            if there is None or story_of.get(borrower) is there:
-                continue
-            if original_key(meta[borrower]) < original_key(meta[source]):
-                continue  # the earlier of the two is the source, not the borrower
+            if there is None or story_of.get(borrower) is there or original_key(meta[borrower]) < original_key(meta[source]):
+                continue  # no story to borrow from, the same story, or the earlier of the two is the source
             if any(m.meta.pk == borrower for m in there.members):
                 continue
             there.members.append(Member(meta[borrower], "partial", lk.similarity, lk))

@@ -161,5 +161,5 @@ def copies_ray(articles: Iterable[Article], settings: Mapping[str, Any] | None =
     links = [pickle.loads(r["link"]) for r in joined.map_batches(_confirm(s), batch_size=256).take_all()]
     meta = {r["pk"]: Meta(r["pk"], r["id"], a.outlet, a.published, len(a.text.split()), 0, 0, a.text)
             for r, a in zip(rows, arts)}
-    return stories(links, meta)
+    return stories(links, meta, s)
 

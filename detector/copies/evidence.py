@@ -31,6 +31,10 @@ def outlet_copies(store: Any, settings: Mapping[str, Any] | None = None) -> tupl
     from detector.copies.cluster import outlet_shares, stories
     from detector.copies.index import CopyIndex
 
+    if settings is None:
+        from detector.config import load_config
+
+        settings = load_config().get("copies")
     index = CopyIndex.existing(store, settings=settings)
     if index is None:
         return None
@@ -41,7 +45,7 @@ def outlet_copies(store: Any, settings: Mapping[str, Any] | None = None) -> tupl
         index.close()
     meta = load_meta(store, {pk for lk in links for pk in (lk.a, lk.b)})
     totals = {o: n for o, (n, _) in store.outlet_totals().items()}
-    return outlet_shares(stories(links, meta), totals), missing
+    return outlet_shares(stories(links, meta, settings), totals), missing
 
 
 def apply(scores: list, shares: Mapping[str, Mapping[str, Any]], settings: Mapping[str, Any]) -> list:

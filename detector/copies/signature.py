@@ -19,7 +19,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -54,7 +54,12 @@ class Signature:
     vectors: np.ndarray | None = None  # int8 (n, dim): sentence embeddings x 127, or None without the MT pass
     encoder: str | None = None  # which encoder made the vectors (they are comparable only within one)
 
-    @property
+    @cached_property
+    def unit(self) -> np.ndarray | None:
+        """The sentence vectors as float32 of (about) unit length, converted once."""
+        return None if self.vectors is None else self.vectors.astype(np.float32) / 127.0
+
+    @cached_property
     def long(self) -> np.ndarray:
         """Indexes of the sentences that take part in alignment."""
         return np.flatnonzero(self.hashes != 0)
@@ -94,24 +99,23 @@ def sentence_hash(text: str) -> int:
 
 @lru_cache(maxsize=200_000)
 def anchor(name: str) -> str:
-    """One spelling per entity: the gazetteer's canonical name, else the romanization-folding key."""
-    from detector.translit import fold_key, resolve
+    """One spelling per entity: the gazetteer's canonical name (by exact form or folding key, notable
+    entities only: dictionary look-ups, no fuzzy matching), else the romanization-folding key."""
+    from detector.translit import fold_key
 
-    try:
-        r = resolve(name)
-    except (ValueError, KeyError):
-        r = None
-    return r.canonical.lower() if r is not None else fold_key(name)
+    m = _gazetteer().lookup(name, kind=None)
+    return m.entity.canonical.lower() if m is not None else fold_key(name)
+
+
+def _gazetteer():  # noqa: ANN202 - detector.translit.gazetteer.Gazetteer
+    from detector.translit.gazetteer import load_gazetteer
+
+    return load_gazetteer()
 
 
 @lru_cache(maxsize=200_000)
 def _known(name: str) -> bool:
-    from detector.translit import resolve
-
-    try:
-        return resolve(name) is not None
-    except (ValueError, KeyError):
-        return False
+    return _gazetteer().lookup(name, kind=None) is not None
 
 
 def anchors(text: str) -> list[str]:

@@ -33,7 +33,7 @@ class CopyViews:
             return
         links = list(self.index.links())
         meta = load_meta(store, {pk for lk in links for pk in (lk.a, lk.b)})
-        for story in stories(links, meta):
+        for story in stories(links, meta, self.index.settings):
             for m in story.members:
                 if m.link != "partial" or m.meta.pk not in self.by_pk:
                     self.by_pk[m.meta.pk] = (story, m)

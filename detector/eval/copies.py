@@ -46,14 +46,41 @@ def scanned_store(name: str, articles: list, *, jobs_note: str = "") -> tuple[Pa
     tmp = path.with_suffix(".tmp.db")
     tmp.unlink(missing_ok=True)
     config = load_config().with_overrides({"select": ["MT", "Boilerplate"]})
+    done = _cached_reports(articles)
+    todo = [a for a in articles if a.id not in done]
     t0 = time.perf_counter()
     with Store(tmp) as store:
         writer = StoreWriter(store, store.start_run(command="eval-copies"), max_delay=0)
-        for report in Scanner(config).scan(articles, batch_size=32):
-            writer.write(report)
+        scanned = {r.article.id: r for r in Scanner(config).scan(todo, batch_size=32)}
+        seconds = time.perf_counter() - t0
+        for a in articles:
+            writer.write(done.get(a.id) or scanned[a.id])
         writer.close()
     tmp.rename(path)
-    return path, len(articles) / (time.perf_counter() - t0)
+    return path, (len(todo) / seconds if todo else None)
+
+
+def _cached_reports(articles: list) -> dict[str, Any]:
+    """Reports of articles an earlier cached store scanned with the same text (a changed corpus
+    rescans only what changed): findings, scores and the scan's signature."""
+    from detector.copies.signature import COLUMNS, from_row
+    from detector.findings import ArticleReport
+    from detector.store import Store, text_hash
+
+    want = {(a.id, a.outlet, text_hash(a.text)): a for a in articles}
+    out: dict[str, Any] = {}
+    for db in sorted(cache_dir().glob("copies-*.db")):
+        if db.name.endswith(".tmp.db"):
+            continue
+        with Store(db, readonly=True) as store:
+            sigs = {r[0]: from_row(tuple(r)[1:]) for r in store.conn.execute(f"SELECT article_pk, {', '.join(COLUMNS)} FROM copy_signatures")}
+            for sa in store.articles():
+                a = want.get((sa.article.id, sa.article.outlet, text_hash(sa.article.text)))
+                if a is None or a.id in out or sa.pk not in sigs:
+                    continue
+                out[a.id] = ArticleReport(a, sa.findings, sa.score, sa.mt_probability, sa.language, sa.words,
+                                          metrics=sa.metrics, annotations=sa.annotations, signals={"copies": sigs[sa.pk]})
+    return out
 
 
 def pairwise(truth: Mapping[str, str], pred: Mapping[str, str]) -> dict[str, float]:
@@ -101,7 +128,7 @@ def evaluate(split: str, settings: Mapping[str, Any], embed_threshold: float | N
         }
         links = list(index.links())
         meta = load_meta(store, {pk for lk in links for pk in (lk.a, lk.b)})
-        found = stories(links, meta)
+        found = stories(links, meta, index.settings)
         out["full"] = _score(found, truth, by_pk)
         out["minhash_only"] = _baseline(truth, components(list(by_pk.values()), _minhash_edges(index, by_pk)))
         emb = _embedding_edges(index, by_pk, published, settings)
@@ -121,6 +148,7 @@ def _signature_rate(store: Any, index: CopyIndex) -> float:
     rows = store.conn.execute("SELECT * FROM articles WHERE current = 1 LIMIT 200").fetchall()
     docs = [(r["pk"], Document(_article(r).article)) for r in rows]
     sigs = index.signatures([pk for pk, _ in docs])
+    compute(docs[0][1])  # loads the gazetteer, as the scan's translit check already has
     t0 = time.perf_counter()
     for pk, doc in docs:
         s = sigs[pk]

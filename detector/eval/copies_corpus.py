@@ -1,10 +1,10 @@
 """The copy-detection test corpus, built from ../shared/data with a known truth.
 
 - **Rewrites**: a WMT document's human reference is the original (outlet ``wire-N``, day D); two
-  MT systems' outputs of the same document are rewrites by content farms a day or two later. A
-  quarter of the rewrites are mashups: cut to their first half and padded with the first
-  sentences of another story's original (a third of the result), so they belong to their own
-  story and borrow a ``partial`` from the other.
+  MT systems' outputs of the same document are rewrites by content farms a day or two later. Of
+  every story of 8+ sentences, one rewrite is a mashup: cut to its first half and padded
+  with the first sentences of the next story's original (a third of the result, at least three),
+  so it belongs to its own story and borrows a ``partial`` from the other.
 - **Verbatim copies**: a WCXB (dev) or ScrapingHub (test) article body republished by a scraper
   with page furniture added (the page's own ``without`` snippets for WCXB, common widgets for both),
   on the same day (half of them: the original must then be told by its missing furniture) or the next.
@@ -111,9 +111,9 @@ def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int
             hyp = [s for s in d.hyps[system] if s]
             when = d0 + dt.timedelta(days=int(rng.integers(1, 3)))
             outlet = f"farm-{int(rng.integers(0, 6))}.example"
-            if r == 1 and k % 2 == 0:  # a mashup: half of this story, padded with another story's opening
+            if r == 1 and len(hyp) >= 8:  # a mashup: half of this story, padded with another's opening
                 other = story_docs[(k + 1) % len(story_docs)]
-                half = hyp[: max(3, len(hyp) // 2)]
+                half = hyp[: (len(hyp) + 1) // 2]
                 pad = [s for s in other.ref if s][: max(3, len(half) // 2)]
                 add(f"{sid}-mash", outlet, when, _text(half + pad), Truth(sid, "mashup", f"{split}-s{(k + 1) % len(story_docs)}"))
             else:
