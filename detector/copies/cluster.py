@@ -98,7 +98,7 @@ ATTACH = {"attach_share": 0.45, "attach_aligned": 4, "merge_density": 0.5}
 def stories(links: Iterable[Link], meta: Mapping[int, Meta], settings: Mapping[str, Any] | None = None) -> list[Story]:
     """Cluster linked articles into stories (largest first), each with its original and members.
 
-    Full links join by union-find, strongest first; two stories of several members each are joined
+    Full links join by union-find, most aligned sentences first; two stories of several members each are joined
     only when at least ``merge_density`` of the pairs between them are linked, so one mashup (or one
     article quoting another story) cannot chain them: its link to the second story is kept as a
     ``partial`` borrowing instead."""
@@ -108,7 +108,8 @@ def stories(links: Iterable[Link], meta: Mapping[int, Meta], settings: Mapping[s
     members: dict[int, list[int]] = {}
     adjacent: dict[int, set[int]] = defaultdict(set)
     by_pair: dict[tuple[int, int], Link] = {(lk.a, lk.b): lk for lk in links}
-    full = sorted((lk for lk in links if lk.kind != "partial"), key=lambda lk: (-lk.similarity, lk.a, lk.b))
+    # Most aligned sentences first: a mashup joins the story it takes the most sentences from.
+    full = sorted((lk for lk in links if lk.kind != "partial"), key=lambda lk: (-lk.aligned, -lk.similarity, lk.a, lk.b))
     for lk in full:
         adjacent[lk.a].add(lk.b)
         adjacent[lk.b].add(lk.a)
@@ -136,7 +137,7 @@ def stories(links: Iterable[Link], meta: Mapping[int, Meta], settings: Mapping[s
     # A mashup with partial links only belongs to the story of its strongest partial link, if strong enough.
     attached: dict[int, Link] = {}
     for pk in sorted(set(partial) - set(home)):
-        best = max(partial[pk], key=lambda lk: (lk.similarity, lk.aligned, -min(lk.a, lk.b)))
+        best = max(partial[pk], key=lambda lk: (lk.aligned, lk.similarity, -min(lk.a, lk.b)))
         if best.similarity < float(cfg["attach_share"]) or best.aligned < int(cfg["attach_aligned"]):
             continue
         other = best.b if best.a == pk else best.a

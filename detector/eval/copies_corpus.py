@@ -3,7 +3,7 @@
 - **Rewrites**: a WMT document's human reference is the original (outlet ``wire-N``, day D); two
   MT systems' outputs of the same document are rewrites by content farms a day or two later. Of
   every story of 8+ sentences, one rewrite is a mashup: cut to its first half and padded
-  with the first sentences of the next story's original (a third of the result, at least three),
+  with the first sentences of the original of the story published nearest in time (a third of the result, at least three),
   so it belongs to its own story and borrows a ``partial`` from the other.
 - **Verbatim copies**: a WCXB (dev) or ScrapingHub (test) article body republished by a scraper
   with page furniture added (the page's own ``without`` snippets for WCXB, common widgets for both),
@@ -104,18 +104,20 @@ def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int
     def day() -> dt.date:
         return WEEK0 + dt.timedelta(days=int(rng.integers(0, 28)))
 
+    dates = [day() for _ in story_docs]
     for k, d in enumerate(story_docs):
-        sid, d0 = f"{split}-s{k}", day()
+        sid, d0 = f"{split}-s{k}", dates[k]
         add(f"{sid}-orig", f"wire-{k % 5}.example", d0, _text(d.ref), Truth(sid, "original"))
         for r, system in enumerate(rng.choice(sorted(d.hyps), size=2, replace=False)):
             hyp = [s for s in d.hyps[system] if s]
             when = d0 + dt.timedelta(days=int(rng.integers(1, 3)))
             outlet = f"farm-{int(rng.integers(0, 6))}.example"
             if r == 1 and len(hyp) >= 8:  # a mashup: half of this story, padded with another's opening
-                other = story_docs[(k + 1) % len(story_docs)]
+                j = min((j for j in range(len(story_docs)) if j != k), key=lambda j: (abs((dates[j] - d0).days), j))
+                other = story_docs[j]  # the story of the nearest date: borrowing happens within the week
                 half = hyp[: (len(hyp) + 1) // 2]
                 pad = [s for s in other.ref if s][: max(3, len(half) // 2)]
-                add(f"{sid}-mash", outlet, when, _text(half + pad), Truth(sid, "mashup", f"{split}-s{(k + 1) % len(story_docs)}"))
+                add(f"{sid}-mash", outlet, when, _text(half + pad), Truth(sid, "mashup", f"{split}-s{j}"))
             else:
                 add(f"{sid}-mt{r}", outlet, when, _text(hyp), Truth(sid, "rewrite"))
     bodies = _bodies(split)
