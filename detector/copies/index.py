@@ -8,8 +8,8 @@ index (top ``ann_k`` by cosine), and only those candidates are confirmed; nothin
 pairs, and an article indexed once is never compared again except as someone's candidate.
 
 Why usearch: of the three ANN libraries the issue names, hnswlib has no wheel for this platform
-(it would need a compiler at install), faiss-cpu's wheel is four times usearch's; usearch keeps the
-index in one file, supports removal and f16 storage (768 bytes an article at 384 dimensions).
+(it would need a compiler at install); usearch keeps the index in one file, supports removal and
+f16 storage (768 bytes an article at 384 dimensions). faiss was not measured.
 """
 
 from __future__ import annotations
