@@ -90,6 +90,12 @@ class BagOfWordsVectors(Check):
                                "encoder": "bag-of-words"})
 
 
+def bag_of_words_vectors(docs: list[Document]) -> list[dict]:
+    """The stand-in vectoriser as a function of a batch (the Ray path's ``vectors``)."""
+    check = BagOfWordsVectors()
+    return [check.check(d).signals for d in docs]
+
+
 def day(n: int) -> dt.date:
     return dt.date(2022, 3, 1) + dt.timedelta(days=n)
 

@@ -230,3 +230,25 @@ def test_report_and_serve_pages_show_the_story_and_the_side_by_side_view(tmp_pat
     assert "is the <strong>original</strong>" in original and "k-copy" in original and "Side by side" not in original
     lone = (tmp_path / "site" / "articles" / slug("port.example") / f"{slug('h-orig')}.html").read_text(encoding="utf-8")
     assert "Copies of this story" not in lone
+
+
+def test_seeds_000_and_001_are_one_story_through_the_real_mt_pass(tmp_path, seeds):
+    """The scan's own MT model pass gives the sentence vectors (no second encoder pass)."""
+    from detector.config import load_config
+    from detector.io.readers import ReaderOptions, read_jsonl
+    from detector.scanner import Scanner
+    from detector.store import StoreWriter
+
+    articles = list(read_jsonl(seeds / "articles.jsonl", ReaderOptions()))
+    scanner = Scanner(load_config().with_overrides({"select": ["MT"]}))
+    db = tmp_path / "results.db"
+    with Store(db) as store:
+        writer = StoreWriter(store, None, max_delay=0)
+        for report in scanner.scan(articles):
+            assert report.signals["copies"].vectors is not None
+            writer.write(report)
+        writer.close()
+    clusters, stats = _stories(db)
+    assert stats.backfilled == 0
+    assert _story_of(clusters, "000_2c271ffa57dc1cae") == _story_of(clusters, "001_3fe36ccae938e4bf") != []
+    assert not _story_of(clusters, "002_716936a3643cc3ef")

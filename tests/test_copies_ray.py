@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import copies_helpers
 import pytest
-from copies_helpers import BagOfWordsVectors, corpus
-
-
-def _vectors(docs):
-    check = BagOfWordsVectors()
-    return [check.check(d).signals for d in docs]
+from copies_helpers import bag_of_words_vectors, corpus
 
 
 def test_ray_path_finds_the_same_story_as_the_store_path():
@@ -21,7 +16,7 @@ def test_ray_path_finds_the_same_story_as_the_store_path():
     cloudpickle.register_pickle_by_value(copies_helpers)  # the stand-in vectoriser travels to the workers
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
-        found = copies_ray(corpus(), vectors=_vectors, concurrency=2, centroids=2)
+        found = copies_ray(corpus(), vectors=bag_of_words_vectors, concurrency=2, centroids=2)
     finally:
         ray.shutdown()
         cloudpickle.unregister_pickle_by_value(copies_helpers)
