@@ -23,8 +23,8 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
