@@ -63,7 +63,7 @@ test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
 # Every measurement in the issues' closing notes (needs ../shared/data; about 5 minutes on 2 cores).
-eval: eval-dates eval-translit eval-boilerplate eval-mtrules eval-mt eval-outlets
+eval: eval-dates eval-translit eval-boilerplate eval-mtrules eval-mt eval-outlets eval-copies
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check detector tests bench
@@ -88,6 +88,12 @@ eval-mtrules: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.mt_rules
 
 # Outlet reliability on simulated outlets with known defect rates (needs ../shared/data).
+# Copies across outlets: WMT rewrites, WCXB/ScrapingHub verbatim copies, mashups, negatives -> bench/results/copies.json
+# (the scanned stores are cached in bench/cache/; first run ~30 min on 2 busy cores, then ~1 min).
+.PHONY: eval-copies
+eval-copies: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.copies --out bench/results/copies.json
+
 .PHONY: eval-outlets
 eval-outlets: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.outlets --out bench/results/outlets.json

@@ -57,6 +57,30 @@ DEFAULTS: dict[str, Any] = {
         "boilerplate": {"min_articles": 3, "min_share": 0.1, "min_chars": 20},
         # Translit.OutletInconsistent: an entity spelled two ways, each in >= min_articles articles.
         "translit": {"min_articles": 1},
+        # Unattributed machine rewrites of other outlets' articles (detector copies): their shrunk share x weight
+        # is added to the load; weight 0 shows the columns without scoring them (docs/reliability.md).
+        "copies": {"weight": 10.0, "prior_articles": 4},
+    },
+    # Copies across outlets (`detector copies`, docs/copies.md): signatures in the scan, the index beside the store.
+    "copies": {
+        "signatures": True,  # compute each article's signature during `detector check` (stored with --db)
+        "min_similarity": 0.0,  # links below this are not shown
+        "window_days": 7,  # candidates published at most this many days apart (0: any)
+        "ann_k": 20,
+        "ann_min_similarity": 0.35,
+        "bands": 32,
+        "backfill_vectors": True,
+        "sentence_similarity": 0.6,
+        "full_share": 0.6,
+        "partial_share": 0.25,
+        "min_aligned": 3,
+        "min_full_aligned": 4,
+        "attach_share": 0.45,
+        "attach_aligned": 4,
+        "merge_density": 0.5,
+        "max_sentences": 300,
+        "min_anchors": 5,
+        "min_anchor_agreement": 0.2,
     },
 }
 

@@ -109,6 +109,9 @@ class ArticleReport:
     metrics: dict[str, float] = field(default_factory=dict)
     #: Facts checks pass to phase 2 (outlet analysis), keyed by check name; stored, not in jsonl.
     annotations: dict[str, Any] = field(default_factory=dict)
+    #: In-memory values for phase-2 indexes (``copies``: the copy-detection signature), written to the
+    #: store beside the report by ``--db``; never printed or serialised as JSON.
+    signals: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The report in the stable jsonl contract (see README, "Output contract")."""

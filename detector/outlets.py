@@ -241,6 +241,11 @@ def analyze(store: Store, settings: Mapping[str, Any], priors: Mapping[str, Gamm
         counts[outlet] = analysis.counts
         rules[outlet] = analysis.rules
     scores, fitted = score_outlets(counts, store.outlet_totals(), settings, priors)
+    from detector.copies import evidence  # copies across outlets, from the index `detector copies` keeps
+
+    found = evidence.outlet_copies(store)
+    if found is not None:
+        scores = evidence.apply(scores, found[0], settings)
     return scores, rules, fitted
 
 

@@ -146,6 +146,8 @@ class OutletScore:
     counts: dict[str, int] = field(default_factory=dict)
     rates: dict[str, float] = field(default_factory=dict)  # posterior mean per 1,000 words
     raw_rates: dict[str, float] = field(default_factory=dict)  # c / E, no shrinkage
+    #: Copies across outlets (``detector.copies.evidence``): rewrite and syndication shares; empty without a copy index.
+    copies: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +156,7 @@ class OutletScore:
             "load": round(self.load, 4), "counts": self.counts,
             "rates_per_1000_words": {k: round(v, 4) for k, v in self.rates.items()},
             "raw_rates_per_1000_words": {k: round(v, 4) for k, v in self.raw_rates.items()},
+            **({"copies": self.copies} if self.copies else {}),
         }
 
 

@@ -130,6 +130,7 @@ class Scanner:
         per_doc: list[list[Finding]] = [[] for _ in docs]
         metrics: list[dict[str, float]] = [{} for _ in docs]
         annotations: list[dict[str, object]] = [{} for _ in docs]
+        signals: list[dict[str, object]] = [{} for _ in docs]
         timings: list[dict[str, float]] = [{"parse": parse_s} for _ in docs]
         for check in self.checks:
             idx = [i for i, d in enumerate(docs) if not check.english_only or d.language in (None, "en")]
@@ -147,6 +148,7 @@ class Scanner:
                 metrics[i].update(result.metrics)
                 if result.annotations:
                     annotations[i][check.name] = result.annotations
+                signals[i].update(result.signals)
                 kept = [self._finalize(f) for f in found if f.rule in self.enabled_rules]
                 stats.findings += len(kept)
                 stats.failures += sum(f.rule == CHECK_FAILED.id for f in kept)
@@ -155,7 +157,8 @@ class Scanner:
                 per_doc[i].extend(kept)
         reports = []
         scoring = self.config.get("scoring")
-        for article, doc, found, m, t, ann in zip(articles, docs, per_doc, metrics, timings, annotations):
+        copies = self.config.get("copies") or {}
+        for article, doc, found, m, t, ann, sig in zip(articles, docs, per_doc, metrics, timings, annotations, signals):
             if doc.article is not article and INPUT_TOO_LONG.id in self.enabled_rules:
                 found.append(INPUT_TOO_LONG.finding(
                     doc, self.max_chars, self.max_chars,
@@ -173,6 +176,7 @@ class Scanner:
                     timings=t,
                     metrics=m,
                     annotations=ann,
+                    signals=copy_signals(doc, sig) if copies.get("signatures", True) else {},
                 )
             )
         return reports
@@ -207,6 +211,18 @@ class Scanner:
         if sev is not None:
             f.severity = sev
         return f
+
+
+def copy_signals(doc: Document, signals: dict) -> dict:
+    """The article's copy-detection signature (``detector.copies``), made from the parse and the MT
+    check's sentence vectors when it ran."""
+    from detector.copies.signature import compute
+
+    try:
+        sig = compute(doc, signals.get("sentence_vectors"), signals.get("encoder"), signals.get("sentence_spans"))
+    except (ValueError, TypeError, UnicodeError, KeyError):  # never costs the article; indexing computes it again
+        return {}
+    return {"copies": sig}
 
 
 def _as_result(check: Check, doc: Document, got: "list[Finding] | Result | Iterable[Finding]") -> Result:

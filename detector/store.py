@@ -94,8 +94,17 @@ ALTER TABLE articles ADD COLUMN rule_count INTEGER;
 CREATE UNIQUE INDEX articles_live ON articles(outlet, id, coalesce(scope, '')) WHERE superseded_at IS NULL;
 """
 
+# v3: each article's copy-detection signature (detector.copies.signature), written by the scan.
+_V3 = """
+CREATE TABLE copy_signatures (
+    article_pk INTEGER PRIMARY KEY REFERENCES articles(pk) ON DELETE CASCADE,
+    minhash BLOB NOT NULL, shingles INTEGER NOT NULL, spans BLOB NOT NULL, hashes BLOB NOT NULL,
+    anchors TEXT NOT NULL, vectors BLOB, dim INTEGER NOT NULL DEFAULT 0, encoder TEXT
+);
+"""
+
 #: Ordered schema migrations: MIGRATIONS[i] upgrades user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -325,6 +334,12 @@ class Store:
             [(pk, f.rule, f.category.value, f.severity.value, f.start, f.end, f.text, f.message, f.suggestion,
               float(f.confidence), _dumps(f.data)) for f in report.findings],
         )
+        signature = report.signals.get("copies")
+        if signature is not None:
+            from detector.copies.signature import COLUMNS, to_row
+
+            self.conn.execute(f"INSERT OR REPLACE INTO copy_signatures(article_pk, {', '.join(COLUMNS)})"
+                              f" VALUES (?{', ?' * len(COLUMNS)})", (pk, *to_row(signature)))
         best = self.conn.execute(f"SELECT pk FROM articles WHERE outlet = ? AND id = ? AND superseded_at IS NULL {_FULLEST}"
                                  " LIMIT 1", (a.outlet, a.id)).fetchone()["pk"]
         self.conn.execute("UPDATE articles SET current = 0 WHERE outlet = ? AND id = ? AND current = 1 AND pk != ?",

@@ -73,6 +73,9 @@ class Result:
     #: JSON-serialisable facts for phase 2 (e.g. the entity mentions the outlet analysis compares
     #: across articles), stored with the report but not part of the jsonl contract.
     annotations: dict[str, Any] = field(default_factory=dict)
+    #: In-memory values the scanner hands on unserialised (the MT check's sentence vectors, which
+    #: copy detection reuses instead of running the encoder a second time).
+    signals: dict[str, Any] = field(default_factory=dict)
 
 
 class Check:

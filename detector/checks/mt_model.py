@@ -98,12 +98,17 @@ class MTModelCheck(Check):
         if self.model is None:
             return [Result() for _ in docs]
         on_gpu = self.model.encoder.device.startswith("cuda")
-        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in mt_sentences(doc)] for doc in docs],
+        parsed = [mt_sentences(doc) for doc in docs]
+        preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in ss] for ss in parsed],
                                           batch_size=int(self.settings["gpu_batch_size" if on_gpu else "batch_size"]))
         results = []
-        for doc, pred in zip(docs, preds, strict=True):
+        for doc, pred, ss in zip(docs, preds, parsed, strict=True):
             p_mt = pred.doc_probs.get("mt")
-            results.append(Result(self._findings(doc, pred.spans, p_mt), {"mt_probability": p_mt} if p_mt is not None else {}))
+            # The pass's sentence vectors, handed on for copy detection (detector.copies) so it needs no second pass.
+            signals = {"sentence_vectors": mean_half(pred.sentence_vectors, self.model.encoder.dim), "sentence_spans": [(s.start, s.end) for s in ss],
+                       "encoder": encoder_tag(self.model.encoder)}
+            results.append(Result(self._findings(doc, pred.spans, p_mt), {"mt_probability": p_mt} if p_mt is not None else {},
+                                  signals=signals))
         return results
 
     def _findings(self, doc: Document, spans: list[SpanPrediction], p_mt: float | None) -> list[Finding]:
@@ -146,6 +151,18 @@ def check_device(device: str) -> None:
     if torch is None or not torch.cuda.is_available():
         raise ConfigError(f'checks.mt_model.device = "{device}" but CUDA is not available on this machine; '
                           'set device = "cpu" (the default)')
+def mean_half(vectors: Any, dim: int) -> Any:
+    """The mean-pooled half of the pass's sentence states, in float16: what copy detection stores."""
+    import numpy as np
+
+    return None if vectors is None else np.asarray(vectors)[:, :dim].astype(np.float16)
+
+
+def encoder_tag(encoder: Any) -> str:
+    """Which weights made a vector: the encoder folder's name and the merged adapter's hash."""
+    from pathlib import Path
+
+    return f"{Path(encoder.name).name}+{encoder.adapter or 'none'}"
 
 
 #: A confident span is a warning only in an article at least as likely MT as not; below, the span

@@ -85,11 +85,12 @@ def _print_ranking(scores: list, rules: dict, categories: list[str], format: str
     if format == "csv":
         w = csv.writer(sys.stdout)
         w.writerow(["outlet", "score", "low", "high", "tier", "articles", "words",
-                    *[f"{k}_per_1000" for k in categories], "top_rules"])
+                    *[f"{k}_per_1000" for k in categories], "top_rules", "rewrite_share", "syndication_share"])
         for s in scores:
             w.writerow([s.outlet, f"{s.score:.1f}", f"{s.low:.1f}", f"{s.high:.1f}", s.tier, s.articles, s.words,
                         *[f"{s.rates[k]:.3f}" for k in categories],
-                        ";".join(f"{r}={n}" for r, n in rules.get(s.outlet, {}).most_common(top))])
+                        ";".join(f"{r}={n}" for r, n in rules.get(s.outlet, {}).most_common(top)),
+                        *(f"{s.copies[k]:.3f}" if s.copies else "" for k in ("rewrite_share", "syndication_share"))])
         return
     if not scores:
         typer.echo("no outlets in the store")
@@ -97,12 +98,16 @@ def _print_ranking(scores: list, rules: dict, categories: list[str], format: str
     width = max(6, *(len(s.outlet) for s in scores))
     short = {k: SHORT.get(k, k[:8]) for k in categories}
     typer.echo(f"{'outlet':<{width}}  score  90% interval  {'tier':<29} articles    words  "
-               + "  ".join(f"{short[k]:>8}" for k in categories) + "  top rules")
+               + "  ".join(f"{short[k]:>8}" for k in categories) + "  rewrites  syndic.  top rules")
     for s in scores:
         tops = ", ".join(f"{r} ({n})" for r, n in rules.get(s.outlet, {}).most_common(top)) or "-"
+        copied = "  ".join(f"{100 * s.copies[k]:7.0f}%" if s.copies else f"{'-':>8}" for k in ("rewrite_share", "syndication_share"))
         typer.echo(printable(f"{s.outlet:<{width}}  {s.score:5.1f}  {s.low:5.1f}–{s.high:5.1f}   {s.tier:<29} {s.articles:8d} "
-                   f"{s.words:8d}  " + "  ".join(f"{s.rates[k]:8.2f}" for k in categories) + f"  {tops}"))
+                   f"{s.words:8d}  " + "  ".join(f"{s.rates[k]:8.2f}" for k in categories) + f"  {copied}  {tops}"))
     typer.echo("Rates are defects per 1,000 words (posterior means, shrunk towards all outlets' typical rate).")
+    if any(s.copies for s in scores):
+        typer.echo("rewrites: articles that are unattributed machine rewrites of another outlet's earlier article; "
+                   "syndic.: verbatim copies of another outlet's (not scored); from 'detector copies'.")
 
 
 DEFECT_COLUMNS = ["article", "published", "rule", "category", "severity", "start", "end", "text", "message",

@@ -23,6 +23,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from detector import __version__
+from detector.copies.views import CopyViews
 from detector.outlets import OutletAnalysis, analyze_outlet, countable, monthly_rates
 from detector.reliability import OutletScore, score_outlets
 from detector.report import plots
@@ -120,6 +121,7 @@ def _write(store: Store, out: Path, settings: Mapping[str, Any]) -> int:
     categories = list(settings["weights"])
     analyses = {o: analyze_outlet(store, o, settings) for o in store.outlets()}
     scores, _ = score_outlets({o: a.counts for o, a in analyses.items()}, store.outlet_totals(), settings)
+    scores = _with_copies(store, scores, settings)
     meta = {"version": __version__, "runs": [dict(r) for r in store.runs()], "categories": categories,
             "d0": float(settings["d0"]), "weights": settings["weights"],
             "short": {"transliteration": "translit", "boilerplate": "boiler.", "language": "lang."}}
@@ -131,13 +133,22 @@ def _write(store: Store, out: Path, settings: Mapping[str, Any]) -> int:
                           [s.high for s in scores], [s.sufficient for s in scores])
     _render(env, "index.html", out / "index.html", rows=rows, figure=figure, meta=meta, root=".")
     pages = 1
-    for s in scores:
-        pages += _outlet_pages(env, out, s, analyses[s.outlet], settings, meta)
+    with CopyViews(store) as views:
+        for s in scores:
+            pages += _outlet_pages(env, out, s, analyses[s.outlet], settings, meta, views)
     return pages
 
 
+def _with_copies(store: Store, scores: list[OutletScore], settings: Mapping[str, Any]) -> list[OutletScore]:
+    """The copy columns and their weight (``detector.copies.evidence``), when a copy index exists."""
+    from detector.copies import evidence
+
+    found = evidence.outlet_copies(store)
+    return evidence.apply(scores, found[0], settings) if found is not None else scores
+
+
 def _outlet_pages(env: Environment, out: Path, s: OutletScore, analysis: OutletAnalysis,
-                  settings: Mapping[str, Any], meta: dict) -> int:
+                  settings: Mapping[str, Any], meta: dict, views: CopyViews) -> int:
     oslug = slug(s.outlet)
     folder = out / "articles" / oslug
     folder.mkdir()
@@ -158,7 +169,8 @@ def _outlet_pages(env: Environment, out: Path, s: OutletScore, analysis: OutletA
             if len(evidence) < MAX_EVIDENCE:
                 evidence.append({"a": a, "slug": aslug, "f": f, "counted": f in counted})
         _render(env, "article.html", folder / f"{aslug}.html", a=a, outlet_slug=oslug, meta=meta, root="../..",
-                body=highlight(a.article.text, a.findings), findings=a.findings, outlet=s.outlet)
+                body=highlight(a.article.text, a.findings), findings=a.findings, outlet=s.outlet,
+                copies=views.html(a.pk, lambda o, i: f"../{slug(o)}/{slug(i)}.html"))
     _render(env, "outlet.html", out / "outlets" / f"{oslug}.html", s=s, label=label, figures=figures, months=months,
             articles=articles, evidence=evidence, by_rule=by_rule.most_common(), total=sum(by_rule.values()),
             max_evidence=MAX_EVIDENCE, meta=meta, root="..", oslug=oslug)

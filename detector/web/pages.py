@@ -12,6 +12,7 @@ import asyncio
 import json
 import re
 import time
+import urllib.parse
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -206,6 +207,9 @@ def _scored(state: WebState) -> tuple[list, dict]:
     with state.reader() as store:
         analyses = {o: phase2.analyze_outlet(store, o, settings) for o in store.outlets()}
         scores, _ = score_outlets({o: a.counts for o, a in analyses.items()}, store.outlet_totals(), settings)
+        from detector.report import _with_copies
+
+        scores = _with_copies(store, scores, settings)
     return scores, analyses
 
 
@@ -218,12 +222,16 @@ def article_page(request: Request, outlet: str, id: str) -> HTMLResponse:
         if outlet not in store.outlets():
             raise LookupError(f"no outlet {outlet!r} in the store")
         analysis = phase2.analyze_outlet(store, outlet, state.config.get("outlets"))
-    stored = next((a for a in analysis.articles if a.article.id == id), None)
-    if stored is None:
-        raise LookupError(f"no article {id!r} of outlet {outlet!r} in the store")
+        stored = next((a for a in analysis.articles if a.article.id == id), None)
+        if stored is None:
+            raise LookupError(f"no article {id!r} of outlet {outlet!r} in the store")
+        from detector.copies.views import CopyViews
+
+        with CopyViews(store) as views:  # the article's story: its copies, its original, side by side
+            copies = views.html(stored.pk, lambda o, i: "/article?" + urllib.parse.urlencode({"outlet": o, "id": i}))
     report = ArticleReport(stored.article, stored.findings, score=stored.score, mt_probability=stored.mt_probability,
                            language=stored.language, words=stored.words, metrics=stored.metrics)
-    return render("article.html", view=result_view(report, "0"), stored=stored)
+    return render("article.html", view=result_view(report, "0"), stored=stored, copies=copies)
 
 
 @router.get("/figures/{name}.svg")

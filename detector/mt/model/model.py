@@ -137,6 +137,9 @@ class Prediction:
     spans: list[SpanPrediction]
     doc_probs: dict[str, float]
     sentence_probs: list[dict[str, float]] = field(default_factory=list)
+    #: Pooled encoder state of each given sentence, in order (float32, (n, 2·dim): mean then max):
+    #: the source-language head and copy detection read the same pass.
+    sentence_vectors: np.ndarray | None = None
 
 
 def resolve_model_dir(name: str | Path | None) -> Path:
@@ -242,10 +245,17 @@ class MTModel:
     # -- inference -----------------------------------------------------------------------------
     def predict_sentences(self, sentences: Sequence[str], batch_size: int = 64) -> Iterator[tuple[list[SpanPrediction], np.ndarray]]:
         """For each sentence: its error spans (info threshold) and label log-probabilities."""
+        for spans, logp, _ in self._predict_sentences(sentences, batch_size):
+            yield spans, logp
+
+    def _predict_sentences(self, sentences: Sequence[str], batch_size: int = 64
+                           ) -> Iterator[tuple[list[SpanPrediction], np.ndarray, np.ndarray]]:
+        """``predict_sentences`` plus each sentence's pooled encoder state (mean and max, float32),
+        for heads and analyses that read the same pass (source language, copies)."""
         for c in range(0, len(sentences), 2048):  # bounded memory: token states of one chunk at a time
             chunk = sentences[c:c + 2048]
             if isinstance(self.heads, NumpyHeads):
-                offsets, token_probs, logp = predict_numpy(self.heads, self.encoder, chunk, batch_size)
+                offsets, token_probs, logp, pooled = predict_numpy(self.heads, self.encoder, chunk, batch_size)
             else:
                 import torch
 
@@ -255,11 +265,11 @@ class MTModel:
                 enc = encode(self.encoder, chunk, batch_size=batch_size)
                 with torch.inference_mode():
                     token_probs, logp = head_outputs(self.heads, enc)
-                offsets = enc.offsets
+                offsets, pooled = enc.offsets, enc.pooled.numpy()
             for i, text in enumerate(chunk):
                 spans = (decode_spans(text, offsets[i], token_probs[i], self.span_labels, self.span_thresholds)
                          if token_probs[i] is not None else [])
-                yield spans, logp[i]
+                yield spans, logp[i], pooled[i]
 
     def has_document_head_labels(self) -> bool:
         """Whether the labels fit a document head (exactly "human" and "mt")."""
@@ -306,12 +316,16 @@ class MTModel:
         distinct sentences, spans mapped back to text offsets, one document probability each."""
         flat = [(i, start, sent) for i, sents in enumerate(sentences) for start, sent in sents]
         distinct = list(dict.fromkeys(sent for _, _, sent in flat))  # MT outputs and furniture repeat
-        by_text = dict(zip(distinct, self.predict_sentences(distinct, batch_size), strict=True))
+        by_text = dict(zip(distinct, self._predict_sentences(distinct, batch_size), strict=True))
         out = [Prediction([], {}, []) for _ in texts]
         per_doc: list[list[np.ndarray]] = [[] for _ in texts]
         words: list[list[int]] = [[] for _ in texts]
+        dim = self.encoder.dim
+        for i, sents in enumerate(sentences):
+            out[i].sentence_vectors = (np.stack([by_text[s][2] for _, s in sents]) if sents
+                                       else np.zeros((0, 2 * dim), dtype=np.float32))
         for i, start, sent in flat:
-            spans, logp = by_text[sent]
+            spans, logp, _ = by_text[sent]
             out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
             if votes(sent):

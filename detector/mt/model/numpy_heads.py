@@ -62,9 +62,9 @@ def pool(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def predict_numpy(heads: NumpyHeads, encoder: Encoder, texts: Sequence[str], batch_size: int = 64
-                  ) -> tuple[list[np.ndarray], list[np.ndarray | None], np.ndarray]:
-    """Token offsets (into the original texts), token probabilities (None without a tagger) and
-    label log-probabilities of ``texts``: typography-normalised, sorted by length, padded per batch."""
+                  ) -> tuple[list[np.ndarray], list[np.ndarray | None], np.ndarray, np.ndarray]:
+    """Token offsets (into the original texts), token probabilities (None without a tagger),
+    label log-probabilities and pooled states (mean and max) of ``texts``: typography-normalised, sorted by length, padded per batch."""
     normalized = [normalize_with_offsets(t) for t in texts]
     n = len(texts)
     pooled = np.zeros((n, 2 * encoder.dim), dtype=np.float32)
@@ -90,4 +90,4 @@ def predict_numpy(heads: NumpyHeads, encoder: Encoder, texts: Sequence[str], bat
                 if real[j].any():
                     probs[i] = tagged[ends[j] - real[j].sum():ends[j]]
     logp = _log_softmax(heads.sentence(pooled)) if heads.sentence is not None else np.zeros((n, 0), dtype=np.float32)
-    return offsets, probs, logp
+    return offsets, probs, logp, pooled

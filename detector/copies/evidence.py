@@ -1,0 +1,73 @@
+"""Copies as reliability evidence: the two outlet columns and their weight in the score.
+
+Per outlet, from the copy index as ``detector copies`` last left it (``outlets`` never writes):
+- ``rewrite_share``: articles that are machine rewrites (link ``rewrite``) of another outlet's
+  earlier article, with no credit (no wire credit such as "The Associated Press contributed", no
+  mention of the original outlet);
+- ``syndication_share``: verbatim or near-verbatim copies of another outlet's article. Syndication
+  is normal (wire copy) and is shown, never scored.
+
+The rewrite share enters the load as ``weight · p``, where ``p = rewrites / (articles +
+prior_articles)`` is the share shrunk towards zero by ``prior_articles`` clean pseudo-articles (one
+rewrite among three articles does not make a content farm, and an outlet with none pays nothing),
+so the score is multiplied by ``exp(−weight · p / d0)``: with the default weight (= d0), an outlet
+of 40 articles that are all unattributed rewrites keeps 40% of its score. ``weight = 0`` shows the
+columns without scoring them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from detector.reliability import INSUFFICIENT, tier_for
+
+
+def outlet_copies(store: Any, settings: Mapping[str, Any] | None = None) -> tuple[dict[str, dict[str, Any]], int] | None:
+    """(per-outlet shares, current articles not yet indexed), or None without a copy index."""
+    from detector.copies import load_meta
+    from detector.copies.cluster import outlet_shares, stories
+    from detector.copies.index import CopyIndex
+
+    if settings is None:
+        from detector.config import load_config
+
+        settings = load_config().get("copies")
+    index = CopyIndex.existing(store, settings=settings)
+    if index is None:
+        return None
+    try:
+        links = list(index.links(float((settings or {}).get("min_similarity", 0.0))))
+        missing = index.unindexed()
+    finally:
+        index.close()
+    meta = load_meta(store, {pk for lk in links for pk in (lk.a, lk.b)})
+    totals = {o: n for o, (n, _) in store.outlet_totals().items()}
+    return outlet_shares(stories(links, meta, settings), totals), missing
+
+
+def apply(scores: list, shares: Mapping[str, Mapping[str, Any]], settings: Mapping[str, Any]) -> list:
+    """Scores with the copy columns attached and the unattributed-rewrite share in the load."""
+    cfg = settings.get("copies") or {}
+    weight = float(cfg.get("weight", 0.0))
+    k = float(cfg.get("prior_articles", 4))
+    d0 = float(settings["d0"])
+    out = []
+    for s in scores:
+        row = shares.get(s.outlet)
+        if row is None:
+            out.append(s)
+            continue
+        shrunk = row["rewrites"] / (row["articles"] + k)
+        factor = math.exp(-weight * shrunk / d0)
+        copies = {"rewrites": row["rewrites"], "rewrite_share": round(row["rewrite_share"], 4),
+                  "syndicated": row["syndicated"], "syndication_share": round(row["syndication_share"], 4),
+                  "rewrite_share_shrunk": round(shrunk, 4), "weight": weight}
+        score = s.score * factor
+        out.append(dataclasses.replace(
+            s, score=score, low=s.low * factor, high=s.high * factor, load=s.load + weight * shrunk,
+            tier=tier_for(score, settings["tiers"]) if s.sufficient else INSUFFICIENT, copies=copies))
+    out.sort(key=lambda s: (not s.sufficient, -s.score, s.outlet))
+    return out

@@ -1,0 +1,316 @@
+"""The copy index beside the store: MinHash bands, an ANN index of article vectors, confirmed links.
+
+It lives in a folder next to the results store (``results.db.copies/``: ``index.sqlite`` and
+``vectors.usearch``), so phase 2 keeps opening the store read-only and a store copied elsewhere
+takes its index along or rebuilds it. ``update`` indexes the current articles it has not seen:
+each new article is looked up in the band table (an indexed SQL lookup per band) and in the ANN
+index (top ``ann_k`` by cosine), and only those candidates are confirmed; nothing compares all
+pairs, and an article indexed once is never compared again except as someone's candidate.
+
+Why usearch: of the three ANN libraries the issue names, hnswlib has no wheel for this platform
+(it would need a compiler at install); usearch keeps the index in one file, supports removal and
+f16 storage (768 bytes an article at 384 dimensions). faiss was not measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detector.copies import align
+from detector.copies.signature import COLUMNS, NUM_PERM, Signature, compute, from_row, to_row
+
+INDEX_VERSION = 1
+#: Signatures kept in memory while indexing (about 10 KB each).
+CACHE_SIGNATURES = 50_000
+DEFAULTS: dict[str, Any] = {
+    "bands": 32,  # 32 bands of 4 rows: pairs with 5-gram Jaccard >= ~0.42 meet in some band
+    "ann_k": 20,
+    "ann_min_similarity": 0.35,  # document-vector cosine below this is no candidate
+    "window_days": 7,  # candidates published at most this many days apart (0: no window)
+    "backfill_vectors": True,  # articles stored without the MT pass get vectors at indexing (a second pass)
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS indexed (pk INTEGER PRIMARY KEY, published TEXT, in_ann INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, key INTEGER NOT NULL, pk INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands(band, key);
+CREATE TABLE IF NOT EXISTS links (a INTEGER NOT NULL, b INTEGER NOT NULL, kind TEXT NOT NULL,
+    similarity REAL NOT NULL, data TEXT NOT NULL, PRIMARY KEY (a, b));
+CREATE INDEX IF NOT EXISTS links_b ON links(b);
+CREATE TABLE IF NOT EXISTS signatures (pk INTEGER PRIMARY KEY, minhash BLOB, shingles INTEGER, spans BLOB,
+    hashes BLOB, anchors TEXT, vectors BLOB, dim INTEGER, encoder TEXT);
+"""
+
+
+@dataclass
+class UpdateStats:
+    """What one ``update`` did: articles indexed, candidate pairs confirmed or not, seconds."""
+
+    added: int = 0
+    compared: int = 0
+    links: int = 0
+    backfilled: int = 0
+    seconds: float = 0.0
+    per_article: list[int] = field(default_factory=list, repr=False)
+
+
+def band_keys(minhash: np.ndarray, bands: int) -> list[int]:
+    """One signed 64-bit key per band of rows of the MinHash."""
+    rows = NUM_PERM // bands
+    raw = minhash.astype("<u4").tobytes()
+    return [int.from_bytes(hashlib.blake2b(raw[b * rows * 4:(b + 1) * rows * 4], digest_size=8).digest(), "little",
+                           signed=True) for b in range(bands)]
+
+
+def default_folder(db: Path) -> Path:
+    return db.with_name(db.name + ".copies")
+
+
+class CopyIndex:
+    """The on-disk index of one store (see the module docstring)."""
+
+    def __init__(self, store: Any, folder: Path | None = None, settings: Mapping[str, Any] | None = None) -> None:
+        self.store = store
+        self.settings = {**DEFAULTS, **align.DEFAULTS, **(settings or {})}
+        self.folder = Path(folder) if folder is not None else default_folder(Path(store.path))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.folder / "index.sqlite", isolation_level=None)
+        self.conn.executescript(_SCHEMA)
+        self._cache: dict[int, Signature] = {}
+        self._reset_if_stale()
+        self.ann = self._load_ann()
+
+    @classmethod
+    def existing(cls, store: Any, folder: Path | None = None, settings: Mapping[str, Any] | None = None) -> CopyIndex | None:
+        """The index as ``detector copies`` last left it, opened read-only; None if there is none
+        (or it belongs to another store or other settings)."""
+        self = cls.__new__(cls)
+        self.store = store
+        self.settings = {**DEFAULTS, **align.DEFAULTS, **(settings or {})}
+        self.folder = Path(folder) if folder is not None else default_folder(Path(store.path))
+        path = self.folder / "index.sqlite"
+        if not path.is_file():
+            return None
+        self.conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, isolation_level=None)
+        try:
+            have = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error:
+            have = {}
+        want = self._identity()
+        if any(have.get(k) != want[k] for k in ("version", "store")):  # another store: not this one's index
+            self.conn.close()
+            return None
+        self._cache = {}
+        self.ann = None  # reading links needs no vectors
+        return self
+
+    def unindexed(self) -> int:
+        """Current articles the index has not seen yet."""
+        done = {r[0] for r in self.conn.execute("SELECT pk FROM indexed")}
+        return sum(pk not in done for pk in self.current())
+
+    # -- identity: a rebuilt store, or other settings, start the index afresh ------------------------------
+    def _identity(self) -> dict[str, str]:
+        first = self.store.conn.execute("SELECT min(started_at) FROM runs").fetchone()[0]
+        keys = ("bands", "sentence_similarity", "full_share", "partial_share", "min_aligned", "min_full_aligned", "max_sentences",
+                "min_anchors", "min_anchor_agreement", "window_days")
+        return {"version": str(INDEX_VERSION), "store": str(first),
+                "settings": json.dumps({k: self.settings[k] for k in keys}, sort_keys=True)}
+
+    def _reset_if_stale(self) -> None:
+        want = self._identity()
+        have = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        if have == want:
+            return
+        self.conn.execute("BEGIN")
+        for table in ("meta", "indexed", "bands", "links", "signatures"):
+            self.conn.execute(f"DELETE FROM {table}")
+        self.conn.executemany("INSERT INTO meta VALUES (?, ?)", list(want.items()))
+        self.conn.execute("COMMIT")
+        (self.folder / "vectors.usearch").unlink(missing_ok=True)
+
+    def _load_ann(self) -> Any:
+        path = self.folder / "vectors.usearch"
+        if path.is_file():
+            from usearch.index import Index
+
+            return Index.restore(str(path))
+        return None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> CopyIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- signatures ------------------------------------------------------------------------------------------
+    def signatures(self, pks: Iterable[int]) -> dict[int, Signature]:
+        """Signatures by article pk: the scan's, else the ones this index backfilled."""
+        want = [pk for pk in dict.fromkeys(pks) if pk not in self._cache]
+        cols = ", ".join(COLUMNS)
+        for start in range(0, len(want), 500):
+            chunk = want[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.store.conn.execute(f"SELECT article_pk, {cols} FROM copy_signatures WHERE article_pk IN ({marks})", chunk):
+                self._cache[row[0]] = from_row(tuple(row)[1:])
+            missing = [pk for pk in chunk if pk not in self._cache]
+            if missing:
+                for row in self.conn.execute(f"SELECT pk, {cols} FROM signatures WHERE pk IN ({','.join('?' * len(missing))})", missing):
+                    self._cache[row[0]] = from_row(row[1:])
+        return {pk: self._cache[pk] for pk in pks if pk in self._cache}
+
+    def _backfill(self, pks: list[int]) -> int:
+        """Signatures for stored articles that have none (scanned before this feature, or without the
+        MT model): computed from the stored text, vectors by the MT model's encoder when it loads."""
+        from detector.article import Document
+
+        rows = {r["pk"]: r for r in self.store.conn.execute(
+            f"SELECT pk, id, outlet, text FROM articles WHERE pk IN ({','.join('?' * len(pks))})", pks)}
+        docs = {pk: Document(_article(r)) for pk, r in rows.items()}
+        vectors = _mt_signals(list(docs.values())) if self.settings["backfill_vectors"] else [{}] * len(docs)
+        for (pk, doc), sig in zip(docs.items(), vectors):
+            s = compute(doc, sig.get("sentence_vectors"), sig.get("encoder"), sig.get("sentence_spans"))
+            self._cache[pk] = s
+            self.conn.execute(f"INSERT OR REPLACE INTO signatures(pk, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
+                              (pk, *to_row(s)))
+        return len(docs)
+
+    # -- indexing --------------------------------------------------------------------------------------------
+    def current(self) -> dict[int, str | None]:
+        """pk -> published date of the store's current articles."""
+        return {r[0]: r[1] for r in self.store.conn.execute("SELECT pk, published FROM articles WHERE current = 1")}
+
+    def update(self, batch: int = 512, only: set[int] | None = None) -> UpdateStats:
+        """Index every current article not indexed yet (of ``only``, when given), confirming its
+        candidates; saves the index."""
+        t0 = time.perf_counter()
+        stats = UpdateStats()
+        current = self.current()
+        done = {r[0] for r in self.conn.execute("SELECT pk FROM indexed")}
+        new = sorted((pk for pk in current if pk not in done and (only is None or pk in only)),
+                     key=lambda pk: (current[pk] or "", pk))
+        if not new:
+            stats.seconds = time.perf_counter() - t0
+            return stats
+        from threadpoolctl import threadpool_limits
+
+        self.conn.execute("BEGIN")
+        try:
+            # One BLAS thread: the alignment's matrices are small, and OpenBLAS's threads on busy cores
+            # made them 20-100x slower (0.5 ms -> 54 ms for 100 x 100 sentences on 2 shared cores).
+            with threadpool_limits(1, "blas"):
+                for start in range(0, len(new), batch):
+                    chunk = new[start:start + batch]
+                    have = self.signatures(chunk)
+                    missing = [pk for pk in chunk if pk not in have]
+                    if missing:
+                        stats.backfilled += self._backfill(missing)
+                    for pk in chunk:
+                        self._add(pk, current, stats)
+                    if len(self._cache) > CACHE_SIGNATURES:  # bounded memory
+                        keep = set(chunk)
+                        self._cache = {pk: s for pk, s in self._cache.items() if pk in keep}
+            self._save_ann()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self._cache.clear()
+            self.ann = self._load_ann()
+            raise
+        stats.seconds = time.perf_counter() - t0
+        return stats
+
+    def _add(self, pk: int, current: Mapping[int, str | None], stats: UpdateStats) -> None:
+        sig = self.signatures([pk])[pk]
+        keys = band_keys(sig.minhash, int(self.settings["bands"]))
+        cands: set[int] = set()
+        for b, key in enumerate(keys):
+            cands.update(r[0] for r in self.conn.execute("SELECT pk FROM bands WHERE band = ? AND key = ?", (b, key)))
+        vec = sig.doc_vector()
+        if vec is not None and self.ann is not None and len(self.ann):
+            m = self.ann.search(vec, min(int(self.settings["ann_k"]), len(self.ann)))
+            cands.update(int(k) for k, d in zip(m.keys, m.distances) if 1.0 - float(d) >= float(self.settings["ann_min_similarity"]))
+        cands.discard(pk)
+        cands = {c for c in cands if c in current and _in_window(current[pk], current[c], int(self.settings["window_days"]))}
+        others = self.signatures(cands)
+        stats.per_article.append(len(others))
+        for c, other in others.items():
+            stats.compared += 1
+            a, b, x, y = (c, pk, other, sig) if c < pk else (pk, c, sig, other)
+            link = align.confirm(a, x, b, y, self.settings)
+            if link is not None:
+                stats.links += 1
+                self.conn.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?)",
+                                  (a, b, link.kind, link.similarity, json.dumps(link.data())))
+        self.conn.executemany("INSERT INTO bands VALUES (?, ?, ?)", [(b, key, pk) for b, key in enumerate(keys)])
+        in_ann = 0
+        if vec is not None:
+            self._ann_add(pk, vec)
+            in_ann = 1
+        self.conn.execute("INSERT OR REPLACE INTO indexed VALUES (?, ?, ?)", (pk, current[pk], in_ann))
+        stats.added += 1
+
+    def _ann_add(self, pk: int, vec: np.ndarray) -> None:
+        if self.ann is None:
+            from usearch.index import Index
+
+            self.ann = Index(ndim=len(vec), metric="cos", dtype="f16")
+        if pk in self.ann:  # left by an update that saved the vectors but did not commit
+            self.ann.remove(pk)
+        self.ann.add(pk, vec.astype(np.float32))
+
+    def _save_ann(self) -> None:
+        if self.ann is None:
+            return
+        path = self.folder / "vectors.usearch"
+        tmp = path.with_suffix(".tmp")
+        self.ann.save(str(tmp))
+        os.replace(tmp, path)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def links(self, min_similarity: float = 0.0) -> Iterator[align.Link]:
+        """Confirmed links between current articles."""
+        current = self.current()
+        for a, b, kind, sim, data in self.conn.execute("SELECT a, b, kind, similarity, data FROM links WHERE similarity >= ?",
+                                                        (min_similarity,)):
+            if a in current and b in current:
+                yield align.Link.from_data(a, b, kind, sim, json.loads(data))
+
+
+def _in_window(x: str | None, y: str | None, days: int) -> bool:
+    if not days or x is None or y is None:
+        return True
+    import datetime as dt
+
+    return abs((dt.date.fromisoformat(x) - dt.date.fromisoformat(y)).days) <= days
+
+
+def _article(row: Any) -> Any:
+    from detector.article import Article
+
+    return Article(id=row["id"], text=row["text"], outlet=row["outlet"])
+
+
+def _mt_signals(docs: list[Any]) -> list[dict]:
+    """The MT check's sentence vectors for ``docs`` (the same pass the scan runs), or none if it cannot load."""
+    from detector.checks.mt_model import MTModelCheck
+
+    check = MTModelCheck()
+    check.ensure_setup()
+    if check.model is None:
+        return [{} for _ in docs]
+    return [r.signals for r in check.check_batch(docs)]

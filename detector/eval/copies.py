@@ -1,0 +1,338 @@
+"""Copy detection on a corpus with a known truth (``copies_corpus``): ``make eval-copies``.
+
+The articles are scanned once (MT and boilerplate checks: the MT model's pass gives the sentence
+vectors, the boilerplate findings break ties for the original) into a results store cached in
+bench/cache/ (the cached store is the embedding cache), then indexed from scratch. Reported per
+split (``dev`` set the thresholds; ``test`` is only reported): pairwise precision/recall/F1 on
+same-story pairs, recall per kind of copy, attribution accuracy, indexing and query speed, beside
+a MinHash-only and an embedding-only baseline on the same signatures.
+
+    python -m detector.eval.copies [--out bench/results/copies.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detector.article import Document
+from detector.copies import CopyIndex, load_meta, stories
+from detector.copies.align import containment
+from detector.copies.cluster import _Union
+from detector.copies.signature import compute
+from detector.eval.copies_corpus import Truth, build, cache_dir, corpus_hash
+
+QUERY_ARTICLES = 20
+
+
+def scanned_store(name: str, articles: list, *, jobs_note: str = "") -> tuple[Path, float | None]:
+    """A results store holding ``articles`` scanned with the MT and boilerplate checks (cached)."""
+    from detector.config import load_config
+    from detector.scanner import Scanner
+    from detector.store import Store, StoreWriter
+
+    path = cache_dir() / f"copies-{name}-{corpus_hash(articles)}.db"
+    if path.is_file():
+        return path, None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.db")
+    tmp.unlink(missing_ok=True)
+    config = load_config().with_overrides({"select": ["MT", "Boilerplate"]})
+    done = _cached_reports(articles)
+    todo = [a for a in articles if a.id not in done]
+    t0 = time.perf_counter()
+    with Store(tmp) as store:
+        writer = StoreWriter(store, store.start_run(command="eval-copies"), max_delay=0)
+        scanned = {r.article.id: r for r in Scanner(config).scan(todo, batch_size=32)}
+        seconds = time.perf_counter() - t0
+        for a in articles:
+            writer.write(done.get(a.id) or scanned[a.id])
+        writer.close()
+    tmp.rename(path)
+    return path, (len(todo) / seconds if todo else None)
+
+
+def _cached_reports(articles: list) -> dict[str, Any]:
+    """Reports of articles an earlier cached store scanned with the same text (a changed corpus
+    rescans only what changed): findings, scores and the scan's signature."""
+    from detector.copies.signature import COLUMNS, from_row
+    from detector.findings import ArticleReport
+    from detector.store import Store, text_hash
+
+    want = {(a.id, a.outlet, text_hash(a.text)): a for a in articles}
+    out: dict[str, Any] = {}
+    for db in sorted(cache_dir().glob("copies-*.db")):
+        if db.name.endswith(".tmp.db"):
+            continue
+        with Store(db, readonly=True) as store:
+            sigs = {r[0]: from_row(tuple(r)[1:]) for r in store.conn.execute(f"SELECT article_pk, {', '.join(COLUMNS)} FROM copy_signatures")}
+            for sa in store.articles():
+                a = want.get((sa.article.id, sa.article.outlet, text_hash(sa.article.text)))
+                if a is None or a.id in out or sa.pk not in sigs:
+                    continue
+                out[a.id] = ArticleReport(a, sa.findings, sa.score, sa.mt_probability, sa.language, sa.words,
+                                          metrics=sa.metrics, annotations=sa.annotations, signals={"copies": sigs[sa.pk]})
+    return out
+
+
+def pairwise(truth: Mapping[str, str], pred: Mapping[str, str]) -> dict[str, float]:
+    """Precision, recall, F1 of same-story pairs (every article in both maps)."""
+    def pairs(counts: Counter) -> int:
+        return sum(n * (n - 1) // 2 for n in counts.values())
+
+    both = pairs(Counter((truth[a], pred[a]) for a in truth))
+    t, p = pairs(Counter(truth.values())), pairs(Counter(pred[a] for a in truth))
+    prec, rec = both / p if p else 1.0, both / t if t else 1.0
+    return {"precision": round(prec, 4), "recall": round(rec, 4),
+            "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0, "true_pairs": t, "predicted_pairs": p}
+
+
+def components(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, str]:
+    uf = _Union()
+    index = {a: i for i, a in enumerate(ids)}
+    for a, b in edges:
+        uf.union(index[a], index[b])
+    return {a: f"c{uf.find(index[a])}" for a in ids}
+
+
+def evaluate(split: str, settings: Mapping[str, Any], embed_threshold: float | None = None) -> dict[str, Any]:
+    from detector.store import Store
+
+    articles, truth = build(split)
+    path, scan_rate = scanned_store(split, articles)
+    out: dict[str, Any] = {"articles": len(articles), "kinds": dict(Counter(t.kind for t in truth.values()))}
+    if scan_rate is not None:
+        out["scan_articles_per_s"] = round(scan_rate, 2)
+    with Store(path, readonly=True) as store, tempfile.TemporaryDirectory() as folder:
+        index = CopyIndex(store, Path(folder), settings)
+        by_pk = {r[0]: r[1] for r in store.conn.execute("SELECT pk, id FROM articles WHERE current = 1")}
+        published = index.current()
+        order = sorted(by_pk, key=lambda pk: (published[pk] or "", pk))
+        held = set(order[-QUERY_ARTICLES:])
+        first = index.update(only=set(order) - held)
+        query = index.update()
+        out["speed"] = {
+            "index_articles_per_s": round(first.added / first.seconds, 1),
+            "query_articles_per_s": round(query.added / query.seconds, 1),
+            "candidates_per_query": round(float(np.mean(query.per_article)), 1),
+            "candidates_per_article_indexing": round(float(np.mean(first.per_article)), 1),
+            "signature_articles_per_s": _signature_rate(store, index),
+        }
+        links = list(index.links())
+        meta = load_meta(store, {pk for lk in links for pk in (lk.a, lk.b)})
+        found = stories(links, meta, index.settings)
+        out["full"] = _score(found, truth, by_pk)
+        out["minhash_only"] = _baseline(truth, components(list(by_pk.values()), _minhash_edges(index, by_pk)))
+        emb = _embedding_edges(index, by_pk, published, settings)
+        grid = {f"{t:.2f}": _baseline(truth, components(list(by_pk.values()), [(a, b) for a, b, s in emb if s >= t]))
+                for t in np.arange(0.5, 0.96, 0.05)}
+        chosen = embed_threshold if embed_threshold is not None else max(grid, key=lambda k: grid[k]["f1"])
+        out["embedding_only"] = {"threshold": float(chosen), "chosen_on": "dev" if embed_threshold is not None else "this split",
+                                 **_baseline(truth, components(list(by_pk.values()), [(a, b) for a, b, s in emb if s >= float(chosen)]))}
+        index.close()
+    return out
+
+
+def _signature_rate(store: Any, index: CopyIndex) -> float:
+    """Articles/s of the signature the scan adds (MinHash, hashes, anchors, quantising the MT vectors)."""
+    from detector.store import _article
+
+    rows = store.conn.execute("SELECT * FROM articles WHERE current = 1 LIMIT 200").fetchall()
+    docs = [(r["pk"], Document(_article(r).article)) for r in rows]
+    sigs = index.signatures([pk for pk, _ in docs])
+    compute(docs[0][1])  # loads the gazetteer, as the scan's translit check already has
+    t0 = time.perf_counter()
+    for pk, doc in docs:
+        s = sigs[pk]
+        vec = None if s.vectors is None else s.vectors.astype(np.float32)
+        compute(doc, vec, s.encoder, s.spans.tolist())
+    return round(len(docs) / (time.perf_counter() - t0), 1)
+
+
+def _score(found: list, truth: Mapping[str, Truth], by_pk: Mapping[int, str]) -> dict[str, Any]:
+    pred = {a: a for a in truth}
+    partial_in: dict[str, set[str]] = {}
+    predicted_original: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for s in found:
+        for m in s.members:
+            if m.link == "partial":
+                partial_in.setdefault(m.meta.id, set()).add(s.original.id)
+            else:
+                pred[m.meta.id] = s.id
+                predicted_original[m.meta.id] = s.original.id
+                kinds[m.meta.id] = m.link
+    originals = {t.story: a for a, t in truth.items() if t.kind == "original"}
+    recall = {}
+    for kind in ("verbatim", "rewrite", "mashup"):
+        copies = [a for a, t in truth.items() if t.kind == kind]
+        hit = [a for a in copies if pred[a] == pred[originals[truth[a].story]] and pred[a] != a]
+        recall[kind] = round(len(hit) / len(copies), 4) if copies else None
+    mashups = [a for a, t in truth.items() if t.kind == "mashup"]
+    partial_hits = sum(1 for a in mashups if originals[truth[a].borrowed] in partial_in.get(a, set())
+                       or any(predicted_original.get(originals[truth[a].borrowed]) == o for o in partial_in.get(a, set())))
+    stories_with_copies = [sid for sid in originals if any(t.story == sid and t.kind != "original" for t in truth.values())]
+    correct = sum(1 for sid in stories_with_copies if predicted_original.get(originals[sid]) == originals[sid])
+    chained = sum(1 for s in found if len({truth[m.meta.id].story for m in s.members if m.link != "partial"}) > 1)
+    link_ok = Counter((truth[a].kind, kinds[a]) for a in kinds if truth[a].kind not in ("original", "negative"))
+    return {**pairwise(truth_map(truth), pred), "recall_by_kind": recall,
+            "mashup_partial_link_recall": round(partial_hits / len(mashups), 4) if mashups else None,
+            "attribution_accuracy": round(correct / len(stories_with_copies), 4) if stories_with_copies else None,
+            "stories": len(found), "clusters_mixing_stories": chained,
+            "link_kinds": {f"{t}->{k}": n for (t, k), n in sorted(link_ok.items())}}
+
+
+def truth_map(truth: Mapping[str, Truth]) -> dict[str, str]:
+    return {a: t.story for a, t in truth.items()}
+
+
+def _baseline(truth: Mapping[str, Truth], pred: Mapping[str, str]) -> dict[str, Any]:
+    tm = truth_map(truth)
+    originals = {t.story: a for a, t in truth.items() if t.kind == "original"}
+    recall = {}
+    for kind in ("verbatim", "rewrite", "mashup"):
+        copies = [a for a, t in truth.items() if t.kind == kind]
+        recall[kind] = round(sum(pred[a] == pred[originals[truth[a].story]] for a in copies) / len(copies), 4) if copies else None
+    return {**pairwise(tm, pred), "recall_by_kind": recall}
+
+
+def _minhash_edges(index: CopyIndex, by_pk: Mapping[int, str], threshold: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs meeting in a MinHash band whose estimated 5-gram containment is at least ``threshold``."""
+    pairs = index.conn.execute("SELECT DISTINCT x.pk, y.pk FROM bands x JOIN bands y ON x.band = y.band AND x.key = y.key"
+                               " AND x.pk < y.pk").fetchall()
+    sigs = index.signatures(by_pk)
+    return [(by_pk[a], by_pk[b]) for a, b in pairs if containment(sigs[a], sigs[b]) >= threshold]
+
+
+def _embedding_edges(index: CopyIndex, by_pk: Mapping[int, str], published: Mapping[int, str | None],
+                     settings: Mapping[str, Any]) -> list[tuple[str, str, float]]:
+    """ANN neighbours (top ann_k, in the window) with their document-vector cosine."""
+    from detector.copies.index import _in_window
+
+    sigs = index.signatures(by_pk)
+    out = []
+    for pk, s in sigs.items():
+        v = s.doc_vector()
+        if v is None:
+            continue
+        m = index.ann.search(v, min(int(index.settings["ann_k"]), len(index.ann)))
+        for k, d in zip(m.keys, m.distances):
+            k = int(k)
+            if k > pk and k in by_pk and _in_window(published[pk], published[k], int(index.settings["window_days"])):
+                out.append((by_pk[pk], by_pk[k], 1.0 - float(d)))
+    return out
+
+
+def minhash_libraries(n: int = 300) -> dict[str, float]:
+    """Articles/s of rensa's and datasketch's MinHash (128 permutations) on the same 5-gram sets."""
+    from detector.copies.signature import words
+    from detector.datasets import iter_wcxb
+
+    texts = [d["ground_truth"].get("main_content") or "" for _, d in zip(range(n), iter_wcxb())]
+    grams = [list({" ".join(w[i:i + 5]) for i in range(max(1, len(w) - 4))}) for w in map(words, texts)]
+    out = {}
+    from rensa import RMinHash
+
+    t0 = time.perf_counter()
+    for g in grams:
+        m = RMinHash(num_perm=128, seed=1)
+        m.update(g)
+        m.digest()
+    out["rensa"] = round(len(grams) / (time.perf_counter() - t0), 1)
+    try:
+        import datasketch
+    except ImportError:
+        return out
+    t0 = time.perf_counter()
+    for g in grams:
+        m = datasketch.MinHash(num_perm=128, seed=1)
+        m.update_batch([x.encode() for x in g])
+        m.digest()
+    out["datasketch"] = round(len(grams) / (time.perf_counter() - t0), 1)
+    return out
+
+
+def encoder_choice(docs: int = 60) -> dict[str, Any]:
+    """Are the MT-adapted encoder's mean-pooled states (the scan's pass, reused) as good for sentence
+    similarity as the plain MiniLM's? WMT22 uk-en reference sentences against one MT system's output
+    of the same segment (positives) and against the other segments of the same document (hard
+    negatives): ROC AUC, and encoder sentences/s."""
+    from sklearn.metrics import roc_auc_score
+
+    from detector.datasets import iter_wmt22
+    from detector.ml.encoder import load_encoder
+    from detector.mt.model.model import SHIPPED_DIR, MTModel, encode
+
+    refs, hyps, doc = [], [], []
+    for k, d in enumerate(x for x in iter_wmt22("uk-en") if len([s for s in x.ref if s]) >= 8):
+        if k >= docs:
+            break
+        hyp = d.hyps[sorted(d.hyps)[0]]
+        for r, h in zip(d.ref, hyp):
+            if len(r.split()) >= 5 and h:
+                refs.append(r)
+                hyps.append(h)
+                doc.append(k)
+    same_doc = np.equal.outer(doc, doc) & ~np.eye(len(doc), dtype=bool)
+    out: dict[str, Any] = {"pairs": len(refs)}
+    for name, enc in (("mt_adapted", MTModel.load(SHIPPED_DIR).encoder), ("plain_minilm", load_encoder("auto"))):
+        t0 = time.perf_counter()
+        a, b = (encode(enc, t).pooled[:, :enc.dim].numpy() for t in (refs, hyps))
+        rate = 2 * len(refs) / (time.perf_counter() - t0)
+        a /= np.linalg.norm(a, axis=1, keepdims=True)
+        b /= np.linalg.norm(b, axis=1, keepdims=True)
+        sim = a @ b.T
+        pos, neg = np.diag(sim), sim[same_doc]
+        out[name] = {"auc_same_document": round(float(roc_auc_score(np.r_[np.ones(len(pos)), np.zeros(len(neg))], np.r_[pos, neg])), 4),
+                     "positive_mean": round(float(pos.mean()), 3), "negative_mean": round(float(neg.mean()), 3),
+                     "sentences_per_s": round(rate, 1)}
+    return out
+
+
+def seeds(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Are seeds 000 and 001 (one CNN report, two outlets) one story?"""
+    from detector.copies import find
+    from detector.io.readers import ReaderOptions, read_jsonl
+    from detector.store import Store
+
+    root = Path(__file__).resolve().parents[2]
+    articles = list(read_jsonl(root / "seeds" / "articles.jsonl", ReaderOptions()))
+    path, _ = scanned_store("seeds", articles)
+    with Store(path, readonly=True) as store, tempfile.TemporaryDirectory() as folder:
+        found, _, index = find(store, settings, folder=Path(folder))
+        index.close()
+    story = {m.meta.id[:3]: s.id for s in found for m in s.members if m.link != "partial"}
+    member = next((m for s in found for m in s.members if m.meta.id.startswith("000")), None)
+    return {"000_001_one_story": story.get("000") is not None and story.get("000") == story.get("001"),
+            "link": member.link if member else None, "similarity": member.similarity if member else None,
+            "original": next((s.original.id for s in found if s.id == story.get("000")), None)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    from detector.config import load_config
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path("bench/results/copies.json"))
+    args = ap.parse_args(argv)
+    settings = dict(load_config().get("copies"))
+    results: dict[str, Any] = {"settings": settings}
+    results["dev"] = evaluate("dev", settings)
+    results["test"] = evaluate("test", settings, embed_threshold=results["dev"]["embedding_only"]["threshold"])
+    results["seeds"] = seeds(settings)
+    results["minhash_libraries"] = minhash_libraries()
+    results["encoder_choice"] = encoder_choice()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: results[k] for k in ("dev", "test", "seeds", "minhash_libraries", "encoder_choice")}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
