@@ -119,6 +119,12 @@ eval-boilerplate: $(VENV)/.eval
 train-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.eval.mt_model --train
 
+# Only the heads above the fixed encoder (window head, lexical model, document regression) from every
+# set in $(SHARED)/data/mt; sentence encodings cached in ~/.cache/detector/mt-sentences (per encoder).
+.PHONY: train-mt-document
+train-mt-document: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.eval.mt_model --train-document --no-eval
+
 eval-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_model
 

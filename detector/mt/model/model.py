@@ -245,7 +245,7 @@ class MTModel:
             "span_thresholds": self.span_thresholds,
             "warning_thresholds": self.warning_thresholds,
         }
-        for name in ("document.npz", "lexical.npz"):  # a stale head must not outlive its model
+        for name in ("document.npz", "lexical.npz", "window.npz"):  # a stale head must not outlive its model
             (folder / name).unlink(missing_ok=True)
         meta.pop("document_head", None)
         meta.pop("encoder_adapter", None)
@@ -289,16 +289,22 @@ class MTModel:
     # -- inference -----------------------------------------------------------------------------
     def predict_sentences(self, sentences: Sequence[str], batch_size: int = 64) -> Iterator[tuple[list[SpanPrediction], np.ndarray]]:
         """For each sentence: its error spans (info threshold) and label log-probabilities."""
+        for spans, logp, _pooled in self.predict_sentences_pooled(sentences, batch_size):
+            yield spans, logp
+
+    def predict_sentences_pooled(self, sentences: Sequence[str], batch_size: int = 64) -> Iterator[tuple[list[SpanPrediction], np.ndarray, np.ndarray]]:
+        """``predict_sentences`` and each sentence's pooled encoder state (the window head's input)."""
         self.heads.eval()
         for c in range(0, len(sentences), 2048):  # bounded memory: token states of one chunk at a time
             chunk = sentences[c:c + 2048]
             enc = encode(self.encoder, chunk, batch_size=batch_size)
             with torch.inference_mode():
                 token_probs, logp = head_outputs(self.heads, enc)
+            pooled = enc.pooled.numpy()
             for i, text in enumerate(chunk):
                 spans = (decode_spans(text, enc.offsets[i], token_probs[i], self.span_labels, self.span_thresholds)
                          if token_probs[i] is not None else [])
-                yield spans, logp[i]
+                yield spans, logp[i], pooled[i]
 
     def has_document_head_labels(self) -> bool:
         """Whether the labels fit a document head (exactly "human" and "mt")."""
@@ -315,9 +321,10 @@ class MTModel:
         return dict(zip(self.doc_labels, map(float, self.calibration.doc_probs(arr)), strict=True))
 
     def docs_probs(self, sentence_logprobs: Sequence[Sequence[np.ndarray]], texts: Sequence[str],
-                   sentence_words: Sequence[Sequence[int]] | None = None) -> list[dict[str, float]]:
+                   sentence_words: Sequence[Sequence[int]] | None = None,
+                   sentence_pooled: Sequence[Sequence[np.ndarray]] | None = None) -> list[dict[str, float]]:
         """``doc_probs`` of many documents, the document head scoring them in one batch (with the
-        voting sentences' word counts, for its window features)."""
+        voting sentences' word counts and pooled states, for its window features)."""
         if self.document is None or not self.doc_labels:
             return [self.doc_probs(lp) for lp in sentence_logprobs]
         mt = self.doc_labels.index("mt")
@@ -326,8 +333,11 @@ class MTModel:
             arr = np.stack(list(lp)) if len(lp) else np.zeros((0, 2))
             if sentence_words is None:
                 votes.append(sentence_log_odds(arr, mt))
-            else:
+            elif sentence_pooled is None or not len(sentence_pooled[k]):
                 votes.append((arr[:, mt] - arr[:, 1 - mt], np.asarray(sentence_words[k], dtype=np.int64)))
+            else:
+                votes.append((arr[:, mt] - arr[:, 1 - mt], np.asarray(sentence_words[k], dtype=np.int64),
+                              np.stack(list(sentence_pooled[k]))))
         p = self.document.probabilities(votes, texts)
         return [{lab: float(q if lab == "mt" else 1.0 - q) for lab in self.doc_labels} for q in p]
 
@@ -345,17 +355,19 @@ class MTModel:
         distinct sentences, spans mapped back to text offsets, one document probability each."""
         flat = [(i, start, sent) for i, sents in enumerate(sentences) for start, sent in sents]
         distinct = list(dict.fromkeys(sent for _, _, sent in flat))  # MT outputs and furniture repeat
-        by_text = dict(zip(distinct, self.predict_sentences(distinct, batch_size), strict=True))
+        by_text = dict(zip(distinct, self.predict_sentences_pooled(distinct, batch_size), strict=True))
         out = [Prediction([], {}, []) for _ in texts]
         per_doc: list[list[np.ndarray]] = [[] for _ in texts]
         words: list[list[int]] = [[] for _ in texts]
+        pooled: list[list[np.ndarray]] = [[] for _ in texts]
         for i, start, sent in flat:
-            spans, logp = by_text[sent]
+            spans, logp, vec = by_text[sent]
             out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
             if votes(sent):
                 per_doc[i].append(logp)
                 words[i].append(len(sent.split()))
-        for pred, probs in zip(out, self.docs_probs(per_doc, texts, words), strict=True):
+                pooled[i].append(vec)
+        for pred, probs in zip(out, self.docs_probs(per_doc, texts, words, pooled), strict=True):
             pred.doc_probs = probs
         return out
