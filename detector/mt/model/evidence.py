@@ -58,7 +58,6 @@ def mattr(words: Sequence[str], window: int = MATTR_WINDOW) -> float:
 def evidence(text: str) -> np.ndarray:
     """The ``FEATURES`` of one document (cached: evaluation folds score the same texts again)."""
     from detector.article import Article, Document
-
     from detector.mt.typography import normalize
 
     rules, translit = _checks()

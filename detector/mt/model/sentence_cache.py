@@ -62,7 +62,7 @@ class SentenceCache:
         s = len(self.shards)
         self.shards.append((pooled, odds))
         for i, k in enumerate(keys):
-            self.index[bytes(k)] = (s, i)
+            self.index[bytes(k).ljust(12, b"\0")] = (s, i)  # numpy "S12" drops trailing NUL bytes
 
     def __contains__(self, sentence: str) -> bool:
         return key(sentence) in self.index
