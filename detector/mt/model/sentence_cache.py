@@ -54,7 +54,7 @@ class SentenceCache:
         self.index: dict[bytes, tuple[int, int]] = {}
         self.shards: list[tuple[np.ndarray, np.ndarray]] = []
         if folder is not None and folder.is_dir():
-            for path in sorted(folder.glob("shard-[0-9][0-9][0-9][0-9][0-9].npz")):
+            for path in sorted(p for p in folder.glob("shard-*.npz") if not p.name.endswith(".tmp.npz")):
                 with np.load(path, allow_pickle=False) as z:
                     self._add(list(z["keys"]), z["pooled"], z["odds"])
 
@@ -67,9 +67,11 @@ class SentenceCache:
     def __contains__(self, sentence: str) -> bool:
         return key(sentence) in self.index
 
-    def fill(self, sentences: Sequence[str], log=sys.stderr) -> int:
-        """Encode the sentences not cached yet (in the fixed order); the number encoded."""
-        missing = sorted({s for s in sentences if key(s) not in self.index}, key=lambda s: (len(s), s))
+    def fill(self, sentences: Sequence[str], log=sys.stderr, part: tuple[int, int] = (0, 1)) -> int:
+        """Encode the sentences not cached yet (in the fixed order); the number encoded. ``part``
+        (i, n): only the i-th of n disjoint shares, for n processes filling one cache."""
+        missing = sorted({s for s in sentences if key(s) not in self.index and key(s)[0] % part[1] == part[0]},
+                         key=lambda s: (len(s), s))
         if not missing:
             return 0
         if self.model is None:
@@ -89,7 +91,7 @@ class SentenceCache:
             pooled, odds = enc.pooled.numpy().astype(np.float16), (logp[:, mt] - logp[:, 1 - mt]).astype(np.float32)
             if self.folder is not None:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                path = self.folder / f"shard-{len(self.shards):05d}.npz"
+                path = self.folder / f"shard-{keys[0].hex()}-{len(chunk)}.npz"  # unique across processes
                 np.savez(path.with_suffix(".tmp.npz"), keys=keys, pooled=pooled, odds=odds)
                 path.with_suffix(".tmp.npz").replace(path)  # a killed run leaves no half-written shard
             self._add(list(keys), pooled, odds)
