@@ -119,12 +119,6 @@ eval-boilerplate: $(VENV)/.eval
 train-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.eval.mt_model --train
 
-# Only the heads above the fixed encoder (window head, lexical model, document regression) from every
-# set in $(SHARED)/data/mt; sentence encodings cached in ~/.cache/detector/mt-sentences (per encoder).
-.PHONY: train-mt-document
-train-mt-document: $(VENV)/.eval
-	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.eval.mt_model --train-document --no-eval
-
 eval-mt: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_model
 
@@ -140,7 +134,7 @@ bench-sizes: $(VENV)/.dev
 # against the shipped head on the same documents -> bench/results/mt_document.json (measure only).
 .PHONY: eval-mt-document eval-mt-clean
 eval-mt-document: $(VENV)/.eval
-	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.mt.model.doc_train --out bench/results/mt_document.json
+	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.mt.model.doc_train --baseline --out bench/results/mt_document.json
 
 # mt warnings on clean articles: native English news and the test half of WCXB sites -> bench/results/mt_clean.json
 eval-mt-clean: $(VENV)/.eval

@@ -95,15 +95,25 @@ def test_sentence_cache_encodes_once_and_persists(shipped, tmp_path: Path) -> No
 
 
 def test_cached_training_path_matches_the_scanner_path(shipped, tmp_path: Path) -> None:
-    """The probability the evaluation computes from the cache is the one `detector check` reports."""
-    if shipped.document is None or shipped.document.window is None:
-        pytest.skip("the shipped model has no window head")
-    from detector.mt.model.doc_train import Encodings, scorer
+    """A version-2 head scores a document from the cache (training, evaluation) as the scanner does."""
+    import copy
+
+    from detector.mt.model.doc_train import FEATURES_V2, Encodings, scorer
+    from detector.mt.model.document import DocumentHead
+    from detector.mt.model.lexical import LexicalModel
     from detector.mt.model.sentence_cache import SentenceCache
 
-    texts = [TEXT, TEXT.replace("Tuesday", "Friday") + "\nIt is not known when the vote will be repeated, he said."]
+    texts = [TEXT, TEXT.replace("Tuesday", "Friday") + "\nIt is not known when the vote will be repeated, he said.",
+             "I will not go there. There is no time for it, the minister said on Monday evening.",
+             "We'll see; there's no rush, the minister said on Monday evening after the vote."]
     enc = Encodings(SentenceCache(tmp_path / "c", shipped))
-    enc.cache.fill([s for t in texts for s in enc.sentences(t)])
-    cached = scorer(shipped.document, enc)(texts)
-    runtime = [p.doc_probs["mt"] for p in shipped.predict(texts)]
+    votes = [enc.votes(t) for t in texts]  # fills the cache on first use
+    window = WindowHead.fit(np.vstack([v[2] for v in votes]), [k % 2 == 0 for k, v in enumerate(votes) for _ in v[2]], c=1.0)
+    head = DocumentHead.fit(LexicalModel.fit(texts, [True, False, True, False]), votes, texts,
+                            [True, False, True, False], FEATURES_V2, window=window)
+    model = copy.copy(shipped)
+    model.document = head
+    cached = scorer(head, enc)(texts)
+    runtime = [p.doc_probs["mt"] for p in model.predict(texts)]
+    assert len(set(np.round(cached, 3))) > 1  # the head is not constant on these texts
     assert cached == pytest.approx(runtime, abs=2e-3)  # pooled states are cached as float16
