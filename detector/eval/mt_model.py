@@ -187,7 +187,7 @@ def main() -> None:
           f"{s['precision']:>6.3f} / {s['recall']:.3f} / {s['f1']:.3f}")
     print(f"{'inference sentences/second (2 threads)':<44}{r['inference']['sentences_per_second']:>10.1f}")
     print(f"{'training seconds (incl. encoding)':<44}{r['training_seconds']!s:>10}")
-    print_summary(r["honest"]["all_languages"], "per source language (heads saw every language), (c) HT-vs-MT test, (d) seeds:")
+    print_summary(r["honest"]["all_languages"], "the shipped head per source language (seen: it learnt them), (c) HT-vs-MT test, (d) seeds:")
     for lang, m in r["honest"].get("leave_one_language_out", {}).items():
         print(f"  (b) LOLO {lang:<5}{m['documents']:>5} docs  AUC {m.get('auc', float('nan')):.3f} {m.get('auc_ci95')}  "
               f"acc {m['accuracy']:.3f}{'  (the adapter saw it: optimistic)' if m['adapter_saw_language'] else ''}")
