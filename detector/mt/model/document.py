@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.mt.model.lexical import LexicalModel
+from detector.mt.model.window import WindowHead, windows
 
 FILENAME = "document.npz"
 #: The inputs of the first stacked regression (a head saved without a feature list uses these).
@@ -54,14 +55,27 @@ def window_scores(odds: np.ndarray, words: np.ndarray, max_words: int = WINDOW_W
     return np.asarray(out)
 
 
-Votes = tuple[np.ndarray, np.ndarray] | float
-"""A document's votes: (sentence log-odds, sentence word counts), or just their mean."""
+Votes = tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, np.ndarray] | float
+"""A document's votes: (sentence log-odds, sentence word counts[, pooled encoder states of those
+sentences, for the window head]), or just the mean log-odds."""
+#: Features of the window head (``window``): its window log-odds, mean over windows and extremes.
+WINDOW_FEATURES = ("window_head_mean", "window_head_max", "window_head_min")
 
 
 def _as_votes(v: Votes) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(v, tuple):
         return np.asarray(v[0], dtype=np.float64), np.asarray(v[1], dtype=np.int64)
     return np.array([float(v)]), np.array([1])
+
+
+def window_head_features(window: WindowHead | None, v: Votes) -> np.ndarray:
+    """``WINDOW_FEATURES`` of one document: the window head's log-odds over windows of at most
+    ``WINDOW_WORDS`` words (zeros without pooled states or voting sentences)."""
+    if window is None or not isinstance(v, tuple) or len(v) < 3 or not len(v[1]):
+        return np.zeros(len(WINDOW_FEATURES))
+    s = window.sentence_scores(v[2])
+    scores = np.array([s[a:b].mean() for a, b in windows(v[1], WINDOW_WORDS)]) + window.bias
+    return np.array([float(scores.mean()), float(scores.max()), float(scores.min())])
 
 
 def vote_features(odds: np.ndarray, words: np.ndarray) -> np.ndarray:
@@ -81,6 +95,7 @@ class DocumentHead:
     bias: float
     features: tuple[str, ...] = FEATURES
     scale: np.ndarray | None = None  # feature standardisation (mean, std) of v2 heads
+    window: WindowHead | None = None  # the window head of v2 heads that use ``WINDOW_FEATURES``
 
     def matrix(self, votes: Sequence[Votes], texts: Sequence[str]) -> np.ndarray:
         """Feature rows of documents given as (sentence log-odds, sentence word counts) and text."""
@@ -90,6 +105,9 @@ class DocumentHead:
         v = np.stack([vote_features(*_as_votes(x)) for x in votes]) if len(votes) else np.zeros((0, len(VOTE_FEATURES)))
         cols.update({name: v[:, k] for k, name in enumerate(VOTE_FEATURES)})
         cols["lexical_log_odds"] = self.lexical.scores(texts)
+        if any(f in WINDOW_FEATURES for f in self.features):
+            w = np.stack([window_head_features(self.window, x) for x in votes]) if len(votes) else np.zeros((0, 3))
+            cols.update({name: w[:, k] for k, name in enumerate(WINDOW_FEATURES)})
         if any(f in evidence.FEATURES for f in self.features):
             e = evidence.evidence_matrix(texts)
             cols.update({name: e[:, k] for k, name in enumerate(evidence.FEATURES)})
@@ -104,11 +122,12 @@ class DocumentHead:
 
     @classmethod
     def fit(cls, lexical: LexicalModel, votes: Sequence[Votes], texts: Sequence[str],
-            is_mt: Sequence[bool], features: Sequence[str] = FEATURES, c: float = 1.0) -> DocumentHead:
+            is_mt: Sequence[bool], features: Sequence[str] = FEATURES, c: float = 1.0,
+            window: WindowHead | None = None) -> DocumentHead:
         """Weigh the views on held-out (dev) documents, classes balanced; lightly regularised."""
         from sklearn.linear_model import LogisticRegression
 
-        head = cls(lexical, np.zeros(len(features)), 0.0, tuple(features))
+        head = cls(lexical, np.zeros(len(features)), 0.0, tuple(features), window=window)
         x = head.matrix(votes, texts)
         if tuple(features) != FEATURES:
             head.scale = np.stack([x.mean(0), np.maximum(x.std(0), 1e-6)])
@@ -121,12 +140,16 @@ class DocumentHead:
         self.lexical.save(folder / "lexical.npz")
         extra = {"scale": self.scale} if self.scale is not None else {}
         np.savez(folder / FILENAME, weights=self.weights, bias=np.array([self.bias]), features=np.array(self.features), **extra)
+        if self.window is not None:
+            self.window.save(folder)
 
     def describe(self) -> dict[str, object]:
         """Its parameters for meta.json."""
         return {"features": list(self.features), "weights": [round(float(w), 4) for w in self.weights],
                 "bias": round(self.bias, 4), "lexical": {"file": "lexical.npz", "buckets": int(len(self.lexical.buckets)),
-                                                         "intercept": round(self.lexical.intercept, 4)}}
+                                                         "intercept": round(self.lexical.intercept, 4)},
+                **({"window": {"file": "window.npz", "dim": int(len(self.window.weights)),
+                               "bias": round(self.window.bias, 4)}} if self.window is not None else {})}
 
     @classmethod
     def load(cls, folder: Path) -> DocumentHead | None:
@@ -137,4 +160,4 @@ class DocumentHead:
             weights, bias = z["weights"].astype(np.float64), float(z["bias"][0])
             features = tuple(str(f) for f in z["features"]) if "features" in z else FEATURES
             scale = z["scale"].astype(np.float64) if "scale" in z else None
-        return cls(LexicalModel.load(folder / "lexical.npz"), weights, bias, features, scale)
+        return cls(LexicalModel.load(folder / "lexical.npz"), weights, bias, features, scale, WindowHead.load(folder))

@@ -58,8 +58,10 @@ def mattr(words: Sequence[str], window: int = MATTR_WINDOW) -> float:
 def evidence(text: str) -> np.ndarray:
     """The ``FEATURES`` of one document (cached: evaluation folds score the same texts again)."""
     from detector.article import Article, Document
+    from detector.mt.typography import normalize
 
     rules, translit = _checks()
+    text = normalize(text)  # typography is a property of the publisher, not of translation
     doc = Document(Article("evidence", text), language="en")
     mt = list(rules.check(doc))
     names = translit.check(doc)

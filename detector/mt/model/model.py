@@ -194,7 +194,7 @@ class MTModel:
             "span_thresholds": self.span_thresholds,
             "warning_thresholds": self.warning_thresholds,
         }
-        for name in ("document.npz", "lexical.npz"):  # a stale head must not outlive its model
+        for name in ("document.npz", "lexical.npz", "window.npz"):  # a stale head must not outlive its model
             (folder / name).unlink(missing_ok=True)
         meta.pop("document_head", None)
         meta.pop("encoder_adapter", None)
@@ -245,10 +245,10 @@ class MTModel:
     # -- inference -----------------------------------------------------------------------------
     def predict_sentences(self, sentences: Sequence[str], batch_size: int = 64) -> Iterator[tuple[list[SpanPrediction], np.ndarray]]:
         """For each sentence: its error spans (info threshold) and label log-probabilities."""
-        for spans, logp, _ in self._predict_sentences(sentences, batch_size):
+        for spans, logp, _ in self.predict_sentences_pooled(sentences, batch_size):
             yield spans, logp
 
-    def _predict_sentences(self, sentences: Sequence[str], batch_size: int = 64
+    def predict_sentences_pooled(self, sentences: Sequence[str], batch_size: int = 64
                            ) -> Iterator[tuple[list[SpanPrediction], np.ndarray, np.ndarray]]:
         """``predict_sentences`` plus each sentence's pooled encoder state (mean and max, float32),
         for heads and analyses that read the same pass (source language, copies)."""
@@ -286,9 +286,10 @@ class MTModel:
         return dict(zip(self.doc_labels, map(float, self.calibration.doc_probs(arr)), strict=True))
 
     def docs_probs(self, sentence_logprobs: Sequence[Sequence[np.ndarray]], texts: Sequence[str],
-                   sentence_words: Sequence[Sequence[int]] | None = None) -> list[dict[str, float]]:
+                   sentence_words: Sequence[Sequence[int]] | None = None,
+                   sentence_pooled: Sequence[Sequence[np.ndarray]] | None = None) -> list[dict[str, float]]:
         """``doc_probs`` of many documents, the document head scoring them in one batch (with the
-        voting sentences' word counts, for its window features)."""
+        voting sentences' word counts and pooled states, for its window features)."""
         if self.document is None or not self.doc_labels:
             return [self.doc_probs(lp) for lp in sentence_logprobs]
         mt = self.doc_labels.index("mt")
@@ -297,8 +298,11 @@ class MTModel:
             arr = np.stack(list(lp)) if len(lp) else np.zeros((0, 2))
             if sentence_words is None:
                 votes.append(sentence_log_odds(arr, mt))
-            else:
+            elif sentence_pooled is None or not len(sentence_pooled[k]):
                 votes.append((arr[:, mt] - arr[:, 1 - mt], np.asarray(sentence_words[k], dtype=np.int64)))
+            else:
+                votes.append((arr[:, mt] - arr[:, 1 - mt], np.asarray(sentence_words[k], dtype=np.int64),
+                              np.stack(list(sentence_pooled[k]))))
         p = self.document.probabilities(votes, texts)
         return [{lab: float(q if lab == "mt" else 1.0 - q) for lab in self.doc_labels} for q in p]
 
@@ -316,21 +320,23 @@ class MTModel:
         distinct sentences, spans mapped back to text offsets, one document probability each."""
         flat = [(i, start, sent) for i, sents in enumerate(sentences) for start, sent in sents]
         distinct = list(dict.fromkeys(sent for _, _, sent in flat))  # MT outputs and furniture repeat
-        by_text = dict(zip(distinct, self._predict_sentences(distinct, batch_size), strict=True))
+        by_text = dict(zip(distinct, self.predict_sentences_pooled(distinct, batch_size), strict=True))
         out = [Prediction([], {}, []) for _ in texts]
         per_doc: list[list[np.ndarray]] = [[] for _ in texts]
         words: list[list[int]] = [[] for _ in texts]
+        pooled: list[list[np.ndarray]] = [[] for _ in texts]
         dim = self.encoder.dim
         for i, sents in enumerate(sentences):
             out[i].sentence_vectors = (np.stack([by_text[s][2] for _, s in sents]) if sents
                                        else np.zeros((0, 2 * dim), dtype=np.float32))
         for i, start, sent in flat:
-            spans, logp, _ = by_text[sent]
+            spans, logp, vec = by_text[sent]
             out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
             if votes(sent):
                 per_doc[i].append(logp)
                 words[i].append(len(sent.split()))
-        for pred, probs in zip(out, self.docs_probs(per_doc, texts, words), strict=True):
+                pooled[i].append(vec)
+        for pred, probs in zip(out, self.docs_probs(per_doc, texts, words, pooled), strict=True):
             pred.doc_probs = probs
         return out
