@@ -23,7 +23,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from detector import __version__
-from detector.outlets import OutletAnalysis, analyze_outlet, countable, monthly_rates
+from detector.mt.source_language.model import NAMES as LANGUAGE_NAMES
+from detector.outlets import OutletAnalysis, analyze_outlet, countable, monthly_rates, source_language_words
 from detector.reliability import OutletScore, score_outlets
 from detector.report import plots
 from detector.report.highlight import highlight
@@ -55,6 +56,7 @@ def _env() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
     env.filters["http_url"] = http_url
+    env.filters["language"] = lambda code: LANGUAGE_NAMES.get(code, code)
     return env
 
 
@@ -161,7 +163,8 @@ def _outlet_pages(env: Environment, out: Path, s: OutletScore, analysis: OutletA
                 body=highlight(a.article.text, a.findings), findings=a.findings, outlet=s.outlet)
     _render(env, "outlet.html", out / "outlets" / f"{oslug}.html", s=s, label=label, figures=figures, months=months,
             articles=articles, evidence=evidence, by_rule=by_rule.most_common(), total=sum(by_rule.values()),
-            max_evidence=MAX_EVIDENCE, meta=meta, root="..", oslug=oslug)
+            max_evidence=MAX_EVIDENCE, meta=meta, root="..", oslug=oslug,
+            sources=source_language_words(analysis.source_languages()))
     return 1 + len(articles)
 
 

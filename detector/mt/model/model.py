@@ -196,6 +196,9 @@ class Prediction:
     spans: list[SpanPrediction]
     doc_probs: dict[str, float]
     sentence_probs: list[dict[str, float]] = field(default_factory=list)
+    #: Pooled encoder states of the voting sentences (n, 2·dim), for heads that read the same pass
+    #: (``detector.mt.source_language``); None when not computed.
+    sentence_vectors: np.ndarray | None = None
 
 
 def resolve_model_dir(name: str | Path | None) -> Path:
@@ -289,16 +292,26 @@ class MTModel:
     # -- inference -----------------------------------------------------------------------------
     def predict_sentences(self, sentences: Sequence[str], batch_size: int = 64) -> Iterator[tuple[list[SpanPrediction], np.ndarray]]:
         """For each sentence: its error spans (info threshold) and label log-probabilities."""
+        for spans, logp, _vector in self._predict_sentences(sentences, batch_size):
+            yield spans, logp
+
+    def sentence_vectors(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """The pooled encoder states of ``sentences`` (n, 2·dim), as ``predict_parsed`` computes them."""
+        out = [vector for _spans, _logp, vector in self._predict_sentences(sentences, batch_size)]
+        return np.stack(out) if out else np.zeros((0, 2 * self.encoder.dim), dtype=np.float32)
+
+    def _predict_sentences(self, sentences: Sequence[str], batch_size: int = 64) -> Iterator[tuple[list[SpanPrediction], np.ndarray, np.ndarray]]:
         self.heads.eval()
         for c in range(0, len(sentences), 2048):  # bounded memory: token states of one chunk at a time
             chunk = sentences[c:c + 2048]
             enc = encode(self.encoder, chunk, batch_size=batch_size)
             with torch.inference_mode():
                 token_probs, logp = head_outputs(self.heads, enc)
+            pooled = enc.pooled.numpy()
             for i, text in enumerate(chunk):
                 spans = (decode_spans(text, enc.offsets[i], token_probs[i], self.span_labels, self.span_thresholds)
                          if token_probs[i] is not None else [])
-                yield spans, logp[i]
+                yield spans, logp[i], pooled[i]
 
     def has_document_head_labels(self) -> bool:
         """Whether the labels fit a document head (exactly "human" and "mt")."""
@@ -345,17 +358,20 @@ class MTModel:
         distinct sentences, spans mapped back to text offsets, one document probability each."""
         flat = [(i, start, sent) for i, sents in enumerate(sentences) for start, sent in sents]
         distinct = list(dict.fromkeys(sent for _, _, sent in flat))  # MT outputs and furniture repeat
-        by_text = dict(zip(distinct, self.predict_sentences(distinct, batch_size), strict=True))
+        by_text = dict(zip(distinct, self._predict_sentences(distinct, batch_size), strict=True))
         out = [Prediction([], {}, []) for _ in texts]
         per_doc: list[list[np.ndarray]] = [[] for _ in texts]
         words: list[list[int]] = [[] for _ in texts]
+        vectors: list[list[np.ndarray]] = [[] for _ in texts]
         for i, start, sent in flat:
-            spans, logp = by_text[sent]
+            spans, logp, vector = by_text[sent]
             out[i].spans += [SpanPrediction(p.start + start, p.end + start, p.label, p.score) for p in spans]
             out[i].sentence_probs.append(dict(zip(self.doc_labels, map(float, np.exp(logp)), strict=True)))
             if votes(sent):
                 per_doc[i].append(logp)
                 words[i].append(len(sent.split()))
-        for pred, probs in zip(out, self.docs_probs(per_doc, texts, words), strict=True):
+                vectors[i].append(vector)
+        for pred, probs, vecs in zip(out, self.docs_probs(per_doc, texts, words), vectors, strict=True):
             pred.doc_probs = probs
+            pred.sentence_vectors = np.stack(vecs) if vecs else np.zeros((0, 2 * self.encoder.dim), dtype=np.float32)
         return out

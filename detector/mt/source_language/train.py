@@ -1,0 +1,171 @@
+"""Train the source-language head: ``make train-source-language`` → models/mt/source_language/.
+
+Data (``corpus``): every reference and up to three MT outputs of each document of the WMT xx-en test
+sets of cs, de, ha, is, ja, ru, uk, zh, plus original English (HT-vs-MT ``org_en``, its train years)
+as the class "en". Split by source document (``corpus.split``): train fits the window classifier, dev
+fits the document calibration and, through leave-one-language-out folds (each language's dev windows
+scored by a model trained without it), the naming threshold; test is only for ``make eval-mt``.
+Sentence states come from the shipped MT model and are cached on disk (``embed``): the first run
+encodes ~80k sentences (about 35 minutes on 2 busy cores), later runs none.
+
+    python -m detector.mt.source_language.train [--cache DIR] [--out models/mt/source_language]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from detector.mt.model.model import Calibration
+from detector.mt.model.sources import ORIGINAL, Doc, ht_vs_mt_docs
+from detector.mt.source_language import corpus
+from detector.mt.source_language.embed import VectorCache, document_vectors, load_mt_model, voting_sentences
+from detector.mt.source_language.model import ENGLISH, SHIPPED_DIR, SourceLanguageModel, window_bounds, window_features
+
+DEFAULT_CACHE = Path(os.environ.get("DETECTOR_SOURCE_LANGUAGE_CACHE", "~/.cache/detector/source-language")).expanduser()
+#: Regularisation and the weight of the function-word block (chosen on dev windows, see meta.json).
+C = 0.5
+TEXT_WEIGHT = 2.0
+#: The most an unseen language may be named on dev windows when the threshold is chosen.
+MAX_UNSEEN_NAMED = 0.2
+
+
+@dataclass
+class Example:
+    """One document: its label, split, voting sentences and their vectors."""
+
+    doc: Doc
+    label: str
+    split: str
+    sentences: list[str]
+    vectors: np.ndarray
+
+
+def load_examples(cache: Path = DEFAULT_CACHE, systems: int = 3, shared: Path | None = None,
+                  cached_only: bool = False) -> list[Example]:
+    """Every document of ``corpus.documents`` and the HT-vs-MT original English train documents
+    (with ``cached_only``, only those whose every sentence is in the cache: nothing is encoded)."""
+    docs = corpus.documents(systems, shared)
+    english = [d for d in ht_vs_mt_docs(shared) if d.kind == ORIGINAL and d.split == "train"]
+    store = VectorCache(cache)
+    if cached_only:
+        docs, english = ([d for d in part if store.has_all(voting_sentences(d.text))] for part in (docs, english))
+    all_docs = docs + english
+    sentences = [voting_sentences(d.text) for d in all_docs]
+    model = _LazyModel()
+    vectors = document_vectors(store, model, [d.text for d in all_docs])
+    n = len(docs)
+    out = [Example(d, d.language, corpus.split(d), s, v) for d, s, v in zip(docs, sentences[:n], vectors[:n], strict=True)]
+    out += [Example(d, ENGLISH, "train", s, v) for d, s, v in zip(english, sentences[n:], vectors[n:], strict=True)]
+    return [e for e in out if e.sentences]
+
+
+class _LazyModel:
+    """Loads the MT model only if the cache lacks a sentence."""
+
+    _model = None
+
+    def sentence_vectors(self, sentences: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            self._model = load_mt_model()
+        return self._model.sentence_vectors(sentences)
+
+
+def windows(examples: Sequence[Example]) -> tuple[list[np.ndarray], list[list[str]], list[str]]:
+    """Per window of every example: its vectors, sentences and label."""
+    vecs, sents, labels = [], [], []
+    for e in examples:
+        for a, b in window_bounds(len(e.sentences)):
+            vecs.append(e.vectors[a:b])
+            sents.append(e.sentences[a:b])
+            labels.append(e.label)
+    return vecs, sents, labels
+
+
+def _matrix(vecs: Sequence[np.ndarray], sents: Sequence[list[str]], mean: np.ndarray, scale: np.ndarray,
+            text_weight: float) -> sparse.csr_matrix:
+    return sparse.vstack([window_features(v, s, mean, scale, text_weight, size=len(s)) for v, s in zip(vecs, sents, strict=True)]).tocsr()
+
+
+def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT) -> SourceLanguageModel:
+    """The window classifier on ``train`` (classes weighted equally; uncalibrated)."""
+    from sklearn.linear_model import LogisticRegression
+
+    vecs, sents, labels = windows(train)
+    means = np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in vecs])
+    mean, scale = means.mean(0), np.maximum(means.std(0), 1e-6)
+    x = _matrix(vecs, sents, mean, scale, text_weight)
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300).fit(x, np.array(labels))
+    return SourceLanguageModel(tuple(str(k) for k in lr.classes_), mean.astype(np.float32), scale.astype(np.float32),
+                               lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), text_weight)
+
+
+def calibrate(model: SourceLanguageModel, dev: Sequence[Example]) -> None:
+    """Temperature and length exponent on dev documents of the model's labels."""
+    known = [e for e in dev if e.label in model.labels]
+    logp = [model.window_logprobs(e.vectors, e.sentences) for e in known]
+    model.calibration = Calibration.fit(logp, [model.labels.index(e.label) for e in known])
+
+
+def unseen_scores(model: SourceLanguageModel, examples: Sequence[Example]) -> np.ndarray:
+    """The best source-language probability of each window of ``examples`` (a language ``model`` lacks)."""
+    vecs, sents, _ = windows(examples)
+    return np.array([model.predict(v, s)[1] for v, s in zip(vecs, sents, strict=True)])
+
+
+def lolo_models(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES,
+                **kw: float) -> dict[str, SourceLanguageModel]:
+    """One calibrated model per language, trained and calibrated without it."""
+    out = {}
+    for lang in languages:
+        m = fit([e for e in train if e.label != lang], **kw)
+        calibrate(m, [e for e in dev if e.label != lang])
+        out[lang] = m
+        print(f"  fold without {lang}: done", flush=True)
+    return out
+
+
+def choose_threshold(scores: np.ndarray, max_named: float = MAX_UNSEEN_NAMED) -> float:
+    """The lowest threshold (at least 0.5) at which at most ``max_named`` of unseen windows are named."""
+    for t in np.arange(0.5, 0.99, 0.01):
+        if (scores >= t).mean() <= max_named:
+            return round(float(t), 2)
+    return 0.99
+
+
+def main(argv: list[str] | None = None) -> SourceLanguageModel:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--out", type=Path, default=SHIPPED_DIR)
+    ap.add_argument("--systems", type=int, default=3)
+    ap.add_argument("--cached-only", action="store_true", help="only documents whose sentences are all cached")
+    args = ap.parse_args(argv)
+    examples = load_examples(args.cache, args.systems, cached_only=args.cached_only)
+    train = [e for e in examples if e.split == "train"]
+    dev = [e for e in examples if e.split == "dev"]
+    print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
+    folds = lolo_models(train, dev)
+    scores = np.concatenate([unseen_scores(m, [e for e in dev if e.label == lang]) for lang, m in folds.items()])
+    threshold = choose_threshold(scores)
+    model = fit(train)
+    calibrate(model, dev)
+    model.threshold = threshold
+    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "systems": args.systems, "cached_only": args.cached_only,
+                  "documents": {"train": len(train), "dev": len(dev)},
+                  "threshold_rule": f"lowest >= 0.5 naming at most {MAX_UNSEEN_NAMED} of unseen-language dev windows (LOLO)",
+                  "unseen_dev_windows_named_at_threshold": round(float((scores >= threshold).mean()), 4)}
+    model.save(args.out)
+    print(f"saved {args.out}: labels {model.labels}, T={model.calibration.temperature:.3f} "
+          f"alpha={model.calibration.alpha}, threshold {threshold}", flush=True)
+    return model
+
+
+if __name__ == "__main__":
+    main()
