@@ -71,7 +71,9 @@ class SourceLanguageHead:
         evidence = self.names.find(doc.text)
         probs = None
         if self.model is not None and vectors is not None and len(sentences) == len(vectors) and len(sentences):
-            probs = self.model.probabilities(vectors, sentences)
+            best, trust, probs = self.model.assess(vectors, sentences)
+            if best is not None:
+                probs[best] = trust  # the best language's probability is its open-set trust (model doc)
         threshold = self.model.threshold if self.model is not None else 0.5
         d = decide(mt_probability, probs, threshold, evidence)
         metrics: dict[str, Any] = {}

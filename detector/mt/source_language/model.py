@@ -8,9 +8,14 @@ window; a document's probabilities are the softmax of its windows' mean log-prob
 ``n^alpha / T``, both fitted on dev documents (``detector.mt.model.model.Calibration``).
 
 Open set: the classes are the trained source languages plus "en" (original English, so native text
-has somewhere to go). A language is named only when its probability reaches ``threshold``, chosen on
-dev windows of languages held out of training (leave-one-language-out) so that an unseen language is
-rarely named; the stored file is plain numpy (``source_language.npz``), no pickle.
+has somewhere to go). A softmax always picks one of its classes, and a language it never saw often gets
+a confident one, so the probability reported for the best language is a *trust* probability: a small
+logistic regression (``trust``) over the best class's calibrated probability, its margin over the
+second, the windows' mean raw maximum logit (lower for text unlike any trained language) and the
+number of windows, fitted on dev units where the answer is known to be right or wrong, including
+those of languages held out of the model that scored them (leave-one-language-out). A language is
+named when its trust reaches ``threshold`` (chosen on those held-out dev units). The stored file is
+plain numpy (``source_language.npz``), no pickle.
 """
 
 from __future__ import annotations
@@ -84,14 +89,36 @@ def window_bounds(n: int, size: int = WINDOW) -> list[tuple[int, int]]:
 
 def window_features(vectors: np.ndarray, sentences: Sequence[str], mean: np.ndarray, scale: np.ndarray,
                     text_weight: float, size: int = WINDOW) -> sparse.csr_matrix:
-    """One row per window: standardised mean sentence state, then weighted function-word n-grams."""
+    """One row per window of one text (``window_bounds``); see ``features``."""
     bounds = window_bounds(len(sentences), size)
-    if not bounds:
+    return features([vectors[a:b] for a, b in bounds], [list(sentences[a:b]) for a, b in bounds], mean, scale, text_weight)
+
+
+def features(vectors: Sequence[np.ndarray], sentences: Sequence[Sequence[str]], mean: np.ndarray, scale: np.ndarray,
+             text_weight: float) -> sparse.csr_matrix:
+    """One row per window (its sentences' vectors and texts): the standardised mean sentence state,
+    then the function-word n-grams times ``text_weight``."""
+    if not len(vectors):
         return sparse.csr_matrix((0, len(mean) + N_FUNCTION_FEATURES))
-    emb = np.stack([np.asarray(vectors[a:b], dtype=np.float32).mean(0) for a, b in bounds])
-    emb = (emb - mean) / scale
-    fw = function_word_counts([" ".join(sentences[a:b]) for a, b in bounds]) * text_weight
+    emb = (np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in vectors]) - mean) / scale
+    fw = function_word_counts([" ".join(s) for s in sentences]) * text_weight
     return sparse.hstack([sparse.csr_matrix(emb), fw]).tocsr()
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(1, keepdims=True) if len(z) else z
+    return z - np.log(np.exp(z).sum(1, keepdims=True)) if len(z) else z
+
+
+TRUST_FEATURES = ("best_probability", "margin", "mean_max_logit", "log_windows")
+
+
+def trust_features(probs: dict[str, float], best: str | None, logits: np.ndarray) -> np.ndarray:
+    """``TRUST_FEATURES`` of one unit (a window or a document) from its calibrated probabilities and raw logits."""
+    ranked = sorted(probs.values(), reverse=True)
+    p = probs.get(best, 0.0) if best else 0.0
+    second = ranked[1] if len(ranked) > 1 else 0.0
+    return np.array([p, p - second if p >= ranked[0] else p - ranked[0], float(logits.max(1).mean()), float(np.log(len(logits)))])
 
 
 @dataclass
@@ -107,26 +134,40 @@ class SourceLanguageModel:
     calibration: Calibration = field(default_factory=Calibration)
     threshold: float = 0.5
     meta: dict | None = None
+    trust: np.ndarray | None = None  # weights of TRUST_FEATURES, then the bias
 
-    def window_logprobs(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
-        """Uncalibrated log-probabilities of each window (windows, labels)."""
+    def window_logits(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
+        """Raw class scores of each window (windows, labels)."""
         x = window_features(vectors, sentences, self.mean, self.scale, self.text_weight)
         if x.shape[0] == 0:
             return np.zeros((0, len(self.labels)))
-        z = np.asarray(x @ self.coef.T) + self.intercept
-        z -= z.max(1, keepdims=True)
-        return z - np.log(np.exp(z).sum(1, keepdims=True))
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+    def window_logprobs(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
+        """Uncalibrated log-probabilities of each window (windows, labels)."""
+        return _log_softmax(self.window_logits(vectors, sentences))
 
     def probabilities(self, vectors: np.ndarray, sentences: Sequence[str]) -> dict[str, float]:
         """Calibrated label probabilities of one document (uniform with no voting sentence)."""
-        p = self.calibration.doc_probs(self.window_logprobs(vectors, sentences).reshape(-1, len(self.labels)))
+        return self._probabilities(self.window_logits(vectors, sentences))
+
+    def _probabilities(self, logits: np.ndarray) -> dict[str, float]:
+        p = self.calibration.doc_probs(_log_softmax(logits).reshape(-1, len(self.labels)))
         return dict(zip(self.labels, map(float, p), strict=True))
 
-    def predict(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float]:
-        """The source language (not "en") when its probability reaches ``threshold``, else None; and
-        the best source language's probability either way."""
-        probs = self.probabilities(vectors, sentences)
+    def assess(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float, dict[str, float]]:
+        """(best source language, its trust probability, every label's calibrated probability)."""
+        logits = self.window_logits(vectors, sentences)
+        probs = self._probabilities(logits)
         lang, p = max(((k, v) for k, v in probs.items() if k != ENGLISH), key=lambda kv: kv[1], default=(None, 0.0))
+        if self.trust is not None and len(logits):
+            p = float(1.0 / (1.0 + np.exp(-(trust_features(probs, lang, logits) @ self.trust[:-1] + self.trust[-1]))))
+        return lang, p, probs
+
+    def predict(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float]:
+        """The source language (not "en") when its trust reaches ``threshold``, else None; and the
+        best source language's trust probability either way."""
+        lang, p, _ = self.assess(vectors, sentences)
         return (lang if p >= self.threshold else None), p
 
     # -- persistence ---------------------------------------------------------------------------
@@ -135,11 +176,13 @@ class SourceLanguageModel:
         np.savez_compressed(folder / FILENAME, labels=np.array(self.labels), mean=self.mean, scale=self.scale,
                             coef=self.coef.astype(np.float32), intercept=self.intercept,
                             scalars=np.array([self.text_weight, self.calibration.temperature,
-                                              self.calibration.alpha, self.threshold]))
+                                              self.calibration.alpha, self.threshold]),
+                            **({"trust": self.trust} if self.trust is not None else {}))
         meta = {**(self.meta or {}), "labels": list(self.labels), "window": WINDOW,
                 "function_features": N_FUNCTION_FEATURES, "text_weight": self.text_weight,
                 "calibration": {"temperature": self.calibration.temperature, "alpha": self.calibration.alpha},
-                "threshold": self.threshold}
+                "threshold": self.threshold,
+                "trust": None if self.trust is None else dict(zip((*TRUST_FEATURES, "bias"), map(float, self.trust), strict=True))}
         (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -150,7 +193,8 @@ class SourceLanguageModel:
         with np.load(path, allow_pickle=False) as z:
             text_weight, temperature, alpha, threshold = map(float, z["scalars"])
             model = cls(tuple(str(x) for x in z["labels"]), z["mean"], z["scale"], z["coef"].astype(np.float64),
-                        z["intercept"], text_weight, Calibration(temperature, alpha), threshold)
+                        z["intercept"], text_weight, Calibration(temperature, alpha), threshold,
+                        trust=z["trust"].astype(np.float64) if "trust" in z else None)
         meta = folder / "meta.json"
         model.meta = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
         return model

@@ -21,13 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from detector.mt.model.model import Calibration
 from detector.mt.model.sources import ORIGINAL, Doc, ht_vs_mt_docs
 from detector.mt.source_language import corpus
 from detector.mt.source_language.embed import VectorCache, document_vectors, load_mt_model, voting_sentences
-from detector.mt.source_language.model import ENGLISH, SHIPPED_DIR, SourceLanguageModel, window_bounds, window_features
+from detector.mt.source_language.model import (
+    ENGLISH,
+    SHIPPED_DIR,
+    SourceLanguageModel,
+    features,
+    trust_features,
+    window_bounds,
+)
 
 DEFAULT_CACHE = Path(os.environ.get("DETECTOR_SOURCE_LANGUAGE_CACHE", "~/.cache/detector/source-language")).expanduser()
 #: Regularisation and the weight of the function-word block (chosen on dev windows, see meta.json).
@@ -89,11 +95,6 @@ def windows(examples: Sequence[Example]) -> tuple[list[np.ndarray], list[list[st
     return vecs, sents, labels
 
 
-def _matrix(vecs: Sequence[np.ndarray], sents: Sequence[list[str]], mean: np.ndarray, scale: np.ndarray,
-            text_weight: float) -> sparse.csr_matrix:
-    return sparse.vstack([window_features(v, s, mean, scale, text_weight, size=len(s)) for v, s in zip(vecs, sents, strict=True)]).tocsr()
-
-
 def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT) -> SourceLanguageModel:
     """The window classifier on ``train`` (classes weighted equally; uncalibrated)."""
     from sklearn.linear_model import LogisticRegression
@@ -101,17 +102,67 @@ def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT
     vecs, sents, labels = windows(train)
     means = np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in vecs])
     mean, scale = means.mean(0), np.maximum(means.std(0), 1e-6)
-    x = _matrix(vecs, sents, mean, scale, text_weight)
+    x = features(vecs, sents, mean, scale, text_weight)
     lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300).fit(x, np.array(labels))
     return SourceLanguageModel(tuple(str(k) for k in lr.classes_), mean.astype(np.float32), scale.astype(np.float32),
                                lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), text_weight)
 
 
 def calibrate(model: SourceLanguageModel, dev: Sequence[Example]) -> None:
-    """Temperature and length exponent on dev documents of the model's labels."""
-    known = [e for e in dev if e.label in model.labels]
-    logp = [model.window_logprobs(e.vectors, e.sentences) for e in known]
-    model.calibration = Calibration.fit(logp, [model.labels.index(e.label) for e in known])
+    """Temperature and length exponent on dev units of the model's labels: every window and every
+    document (a short article is one window; a long one many), so neither length is overconfident."""
+    means, sizes, gold = [], [], []
+    for e in dev:
+        if e.label not in model.labels:
+            continue
+        logp = model.window_logprobs(e.vectors, e.sentences)
+        means += list(logp) + ([logp.mean(0)] if len(logp) > 1 else [])
+        sizes += [1] * len(logp) + ([len(logp)] if len(logp) > 1 else [])
+        gold += [model.labels.index(e.label)] * (len(logp) + (len(logp) > 1))
+    model.calibration = fit_calibration(np.array(means), np.array(sizes), np.array(gold))
+
+
+def fit_calibration(means: np.ndarray, sizes: np.ndarray, gold: np.ndarray) -> Calibration:
+    """``Calibration.fit`` vectorised over units given as mean log-probabilities and window counts
+    (the same grid of alpha and temperature; thousands of units in a second)."""
+    from scipy.special import logsumexp
+
+    best = (np.inf, Calibration())
+    rows = np.arange(len(gold))
+    for alpha in (0.0, 0.25, 0.5, 0.75, 1.0):
+        scaled = means * (sizes[:, None] ** alpha)
+        for temperature in np.exp(np.linspace(np.log(0.05), np.log(200.0), 73)):
+            z = scaled / temperature
+            nll = float((logsumexp(z, axis=1) - z[rows, gold]).sum())
+            if nll < best[0]:
+                best = (nll, Calibration(float(temperature), alpha))
+    return best[1]
+
+
+def units(examples: Sequence[Example]) -> list[tuple[Example, int, int]]:
+    """Every window of every example, and the example itself when it has more than one window."""
+    out = []
+    for e in examples:
+        bounds = window_bounds(len(e.sentences))
+        out += [(e, a, b) for a, b in bounds] + ([(e, 0, len(e.sentences))] if len(bounds) > 1 else [])
+    return out
+
+
+def fit_trust(folds: dict[str, SourceLanguageModel], dev: Sequence[Example]) -> np.ndarray:
+    """The trust regression on dev units of every fold: 1 where the fold's best source language is the
+    right one, 0 where it is wrong, which it always is for the fold's held-out language."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = [], []
+    for lang, m in folds.items():
+        for e, a, b in units(dev):
+            logits = m.window_logits(e.vectors[a:b], e.sentences[a:b])
+            probs = m._probabilities(logits)
+            best = max((k for k in probs if k != ENGLISH), key=probs.get)
+            x.append(trust_features(probs, best, logits))
+            y.append(e.label != lang and best == e.label)
+    lr = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(x), np.array(y))
+    return np.concatenate([lr.coef_[0], lr.intercept_]).astype(np.float64)
 
 
 def unseen_scores(model: SourceLanguageModel, examples: Sequence[Example]) -> np.ndarray:
@@ -152,14 +203,17 @@ def main(argv: list[str] | None = None) -> SourceLanguageModel:
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
     folds = lolo_models(train, dev)
+    trust = fit_trust(folds, dev)
+    for m in folds.values():
+        m.trust = trust
     scores = np.concatenate([unseen_scores(m, [e for e in dev if e.label == lang]) for lang, m in folds.items()])
     threshold = choose_threshold(scores)
     model = fit(train)
     calibrate(model, dev)
-    model.threshold = threshold
+    model.trust, model.threshold = trust, threshold
     model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "systems": args.systems, "cached_only": args.cached_only,
                   "documents": {"train": len(train), "dev": len(dev)},
-                  "threshold_rule": f"lowest >= 0.5 naming at most {MAX_UNSEEN_NAMED} of unseen-language dev windows (LOLO)",
+                  "threshold_rule": f"lowest >= 0.5 naming at most {MAX_UNSEEN_NAMED} of unseen-language dev windows (LOLO, trust probability)",
                   "unseen_dev_windows_named_at_threshold": round(float((scores >= threshold).mean()), 4)}
     model.save(args.out)
     print(f"saved {args.out}: labels {model.labels}, T={model.calibration.temperature:.3f} "
