@@ -36,7 +36,7 @@ from detector.mt.source_language.train import DEFAULT_CACHE, Example, load_examp
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results" / "source_language.json"
 #: WCXB bodies in the native-text measurement (a seeded sample: the scan runs the encoder).
-WEB_SAMPLE = 200
+WEB_SAMPLE = 100
 
 
 def _windows(examples: Sequence[Example]) -> list[tuple[Example, int, int]]:
@@ -142,7 +142,7 @@ def seeds() -> dict:
     return out
 
 
-def speed(n: int = 60) -> dict:
+def speed(n: int = 30) -> dict:
     """Seconds to scan ``n`` native news articles with the head off and on (best of two runs each)."""
     from detector.mt.model.sources import native_english
 
