@@ -175,3 +175,17 @@ def test_report_keys_and_words() -> None:
     blank = ArticleReport(Article("b", "Text."), [], score=90.0).to_dict()
     assert blank["source_language"] is None and blank["source_language_probability"] is None
     assert json.loads(json.dumps(blank))["source_language"] is None
+
+
+def test_outlets_list_their_main_source_languages(tmp_path: Path) -> None:
+    from detector import outlets as phase2
+    from detector.store import Store
+
+    store = Store(tmp_path / "s.db")
+    reports = [ArticleReport(Article(f"a{i}", f"Text {i}.", outlet="o"), [], score=90.0, words=2,
+                             metrics={"source_language": lang, "source_language_probability": 0.8} if lang else {})
+               for i, lang in enumerate(["ru", "ru", "uk", None])]
+    store.add_reports(reports)
+    assert phase2.main_source_languages(store) == {"o": [("ru", 2), ("uk", 1)]}
+    assert phase2.source_language_words(phase2.main_source_languages(store)["o"]) == "Russian 2, Ukrainian 1"
+    store.close()
