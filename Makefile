@@ -155,3 +155,19 @@ eval-mt-document: $(VENV)/.eval
 # mt warnings on clean articles: native English news and the test half of WCXB sites -> bench/results/mt_clean.json
 eval-mt-clean: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.mt_clean --out bench/results/mt_clean.json
+
+# Source language (issue 21): which language an English article was translated from. Training encodes
+# ~80k WMT sentences once (cached in $(SOURCE_LANGUAGE_CACHE)); the evaluation is part of eval-mt.
+SOURCE_LANGUAGE_CACHE ?= $(HOME)/.cache/detector/source-language
+.PHONY: train-source-language eval-source-language source-language-names
+train-source-language: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.mt.source_language.train
+
+eval-source-language: $(VENV)/.eval
+	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.eval.source_language --out bench/results/source_language.json
+
+eval-mt: eval-source-language
+
+# The German and French route forms of the name table, from the gazetteer's data (GeoNames, KATOTTG).
+source-language-names: $(VENV)/.eval
+	$(BIN)/python -m detector.mt.source_language.build_names

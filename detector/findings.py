@@ -105,6 +105,10 @@ class ArticleReport:
     mt_probability: float | None = None
     language: str | None = None
     words: int = 0
+    #: The language (ISO 639-1) the article was likely translated from, or None when it is not judged
+    #: a translation or no language is confident (``detector.mt.source_language``); with its probability.
+    source_language: str | None = None
+    source_language_probability: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
     #: Facts checks pass to phase 2 (outlet analysis), keyed by check name; stored, not in jsonl.
@@ -124,6 +128,9 @@ class ArticleReport:
             "words": self.words,
             "score": None if self.score is None else round(float(self.score), 1),
             "mt_probability": None if self.mt_probability is None else round(float(self.mt_probability), 4),
+            "source_language": self.source_language,
+            "source_language_probability": (None if self.source_language_probability is None
+                                            else round(float(self.source_language_probability), 4)),
             "findings": [f.to_dict() for f in self.findings],
         }
 

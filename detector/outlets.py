@@ -29,7 +29,7 @@ from detector.checks.base import Rule
 from detector.checks.boilerplate import REPEATED_RULE
 from detector.findings import Category, Finding, Severity
 from detector.reliability import GammaPrior, OutletScore, score_outlets
-from detector.scoring import UNSCORED
+from detector.scoring import NOTE_RULES, UNSCORED
 from detector.store import Store, StoredArticle
 from detector.translit.mentions import PARTS, spelling_parts
 
@@ -199,10 +199,18 @@ class OutletAnalysis:
     def words(self) -> int:
         return sum(a.words for a in self.articles)
 
+    def source_languages(self, top: int = 3) -> list[tuple[str, int]]:
+        """The languages its articles were most often judged machine-translated from, with counts."""
+        return _top(Counter(str(a.metrics["source_language"]) for a in self.articles if a.metrics.get("source_language")), top)
+
+
+def _top(counts: Mapping[str, int], top: int) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+
 
 def countable(f: Finding, settings: Mapping[str, Any]) -> bool:
     """Findings that count towards the score: real defects, confident enough, severe enough."""
-    if f.category in UNSCORED or f.rule == "Language.Unsupported":
+    if f.category in UNSCORED or f.rule in NOTE_RULES:
         return False
     if f.category.value not in settings["weights"]:
         return False
@@ -247,6 +255,18 @@ def analyze(store: Store, settings: Mapping[str, Any], priors: Mapping[str, Gamm
     if found is not None:
         scores = evidence.apply(scores, found[0], settings)
     return scores, rules, fitted
+
+
+def main_source_languages(store: Store, top: int = 3) -> dict[str, list[tuple[str, int]]]:
+    """Per outlet, the source languages its articles were most often judged translated from, with counts."""
+    return {outlet: _top(langs, top) for outlet, langs in store.source_languages().items()}
+
+
+def source_language_words(languages: list[tuple[str, int]]) -> str:
+    """"Russian 12, Ukrainian 3" ("-" for none)."""
+    from detector.mt.source_language.model import NAMES
+
+    return ", ".join(f"{NAMES.get(k, k)} {n}" for k, n in languages) or "-"
 
 
 def defects(analysis: OutletAnalysis, *, rule: str | None = None, category: str | None = None,

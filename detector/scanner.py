@@ -173,6 +173,8 @@ class Scanner:
                     mt_probability=m.get("mt_probability"),
                     language=doc.language,
                     words=doc.words,
+                    source_language=m.get("source_language"),  # type: ignore[arg-type] - a code, set by mt_model
+                    source_language_probability=m.get("source_language_probability"),
                     timings=t,
                     metrics=m,
                     annotations=ann,

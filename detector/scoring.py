@@ -16,6 +16,8 @@ from detector.findings import Category, Finding
 
 #: Categories that describe the check, not a defect of the text.
 UNSCORED = frozenset({Category.INTERNAL})
+#: Rules that note a fact about the article, not a defect: they weigh nothing.
+NOTE_RULES = frozenset({"Language.Unsupported", "Translation.SourceLanguage"})
 
 
 def defect_load(findings: Iterable[Finding], words: int, settings: Mapping[str, Any]) -> float:
@@ -23,7 +25,7 @@ def defect_load(findings: Iterable[Finding], words: int, settings: Mapping[str, 
     weights = settings["weights"]
     total = 0.0
     for f in findings:
-        if f.category in UNSCORED or f.rule == "Language.Unsupported":
+        if f.category in UNSCORED or f.rule in NOTE_RULES:
             continue
         total += float(weights.get(f.severity.value, 0.0)) * float(f.confidence)
     return total / max(words, int(settings["min_words"])) * 1000.0

@@ -385,6 +385,16 @@ class Store:
         rows = self.conn.execute("SELECT outlet, count(*), coalesce(sum(words), 0) FROM articles WHERE current = 1 GROUP BY outlet")
         return {r[0]: (int(r[1]), int(r[2])) for r in rows}
 
+    def source_languages(self) -> dict[str, dict[str, int]]:
+        """outlet → {source language: current articles given it} (``metrics.source_language``), without reading texts."""
+        rows = self.conn.execute(
+            "SELECT outlet, json_extract(metrics_json, '$.source_language') AS lang, count(*) FROM articles"
+            " WHERE current = 1 AND lang IS NOT NULL GROUP BY outlet, lang")
+        out: dict[str, dict[str, int]] = {}
+        for outlet, lang, n in rows:
+            out.setdefault(outlet, {})[str(lang)] = int(n)
+        return out
+
     def history(self, outlet: str, article_id: str) -> list[sqlite3.Row]:
         return self.conn.execute(
             "SELECT pk, text_hash, scope, rule_count, scanned_at, superseded_at, current, score FROM articles"

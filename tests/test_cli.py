@@ -19,7 +19,7 @@ def test_check_seeds_jsonl_emits_the_contract(cli, seeds):
     objs = [json.loads(line) for line in out.splitlines()]
     assert [o["id"] for o in objs] == ["000_2c271ffa57dc1cae", "001_3fe36ccae938e4bf", "002_716936a3643cc3ef"]
     for o in objs:
-        assert list(o) == ["id", "outlet", "published", "language", "words", "score", "mt_probability", "findings"]
+        assert list(o) == ["id", "outlet", "published", "language", "words", "score", "mt_probability", "source_language", "source_language_probability", "findings"]
         text = next(seeds.glob(f"{o['id']}.txt")).read_text(encoding="utf-8")
         for f in o["findings"]:
             assert text[f["start"]:f["end"]] == f["text"]

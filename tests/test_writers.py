@@ -13,7 +13,7 @@ from detector.findings import ArticleReport, Category, Finding, Severity
 from detector.io.writers import excerpt_lines, make_writer
 
 TEXT = "Headline\n\nIn the center of town.. It prevented the convoy."
-CONTRACT_KEYS = ["id", "outlet", "published", "language", "words", "score", "mt_probability", "findings"]
+CONTRACT_KEYS = ["id", "outlet", "published", "language", "words", "score", "mt_probability", "source_language", "source_language_probability", "findings"]
 FINDING_KEYS = ["rule", "category", "severity", "start", "end", "text", "message", "suggestion", "confidence", "data"]
 
 

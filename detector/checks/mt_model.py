@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from detector.article import Document
 from detector.checks import register
 from detector.checks.base import Check, Result, Rule
+from detector.checks.source_language import SOURCE_LANGUAGE, SourceLanguageHead
 from detector.findings import Category, Finding, Severity
 from detector.mt.context import mt_sentences
 
@@ -55,7 +56,7 @@ class MTModelCheck(Check):
     """Document-level MT probability and token-level error spans from the trained model."""
 
     name = "mt_model"
-    rules = (MODEL_SPAN,)
+    rules = (MODEL_SPAN, SOURCE_LANGUAGE)
     english_only = True
     defaults: dict[str, Any] = {
         "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
@@ -66,6 +67,7 @@ class MTModelCheck(Check):
         "gpu_batch_size": 512,  # sentences per encoder batch on "cuda" (length-sorted, so padding stays small)
         "span_threshold": None,  # None = the model's dev-tuned (best F1) threshold, for info spans
         "warning_threshold": None,  # None = the model's dev-tuned precision-first threshold
+        "source_language": True,  # the source-language head and route-name notes (same encoder pass)
         "min_document_probability": 0.7,  # info spans only in articles at least this likely MT (8% of human and 43% of machine-translated WMT22 dev documents reach it)
     }
 
@@ -77,6 +79,7 @@ class MTModelCheck(Check):
         from detector.mt.model.model import MTModel, resolve_model_dir
 
         self.model = None
+        self.source = SourceLanguageHead.load() if self.settings["source_language"] else None
         folder = resolve_model_dir(self.settings["model"])
         encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
         try:
@@ -96,7 +99,7 @@ class MTModelCheck(Check):
 
     def check_batch(self, docs: list[Document]) -> list[Result]:  # type: ignore[override]
         if self.model is None:
-            return [Result() for _ in docs]
+            return [self._with_source(doc, Result(), None) for doc in docs]
         on_gpu = self.model.encoder.device.startswith("cuda")
         parsed = [mt_sentences(doc) for doc in docs]
         preds = self.model.predict_parsed([doc.text for doc in docs], [[(s.start, s.text) for s in ss] for ss in parsed],
@@ -107,9 +110,28 @@ class MTModelCheck(Check):
             # The pass's sentence vectors, handed on for copy detection (detector.copies) so it needs no second pass.
             signals = {"sentence_vectors": mean_half(pred.sentence_vectors, self.model.encoder.dim), "sentence_spans": [(s.start, s.end) for s in ss],
                        "encoder": encoder_tag(self.model.encoder)}
-            results.append(Result(self._findings(doc, pred.spans, p_mt), {"mt_probability": p_mt} if p_mt is not None else {},
-                                  signals=signals))
+            result = Result(self._findings(doc, pred.spans, p_mt), {"mt_probability": p_mt} if p_mt is not None else {},
+                            signals=signals)
+            results.append(self._with_source(doc, result, pred, ss))
         return results
+
+    def _with_source(self, doc: Document, result: Result, pred: Any, parsed: list[Any] | None = None) -> Result:
+        """Add the source language (read from the prediction's states of the voting sentences) and
+        route-name notes."""
+        if self.source is None:
+            return result
+        import numpy as np
+
+        from detector.mt.model.model import votes
+
+        parsed = mt_sentences(doc) if parsed is None else parsed
+        voting = [votes(s.text) for s in parsed]
+        sentences = [s.text for s, v in zip(parsed, voting, strict=True) if v]
+        vectors = pred.sentence_vectors[np.asarray(voting, dtype=bool)] if pred is not None and pred.sentence_vectors is not None else None
+        notes, metrics = self.source.result(doc, sentences, vectors, result.metrics.get("mt_probability"))
+        result.findings.extend(notes)
+        result.metrics.update(metrics)
+        return result
 
     def _findings(self, doc: Document, spans: list[SpanPrediction], p_mt: float | None) -> list[Finding]:
         out = []

@@ -66,31 +66,40 @@ def outlets(
             if rule or category or since:
                 raise UsageError("--rule, --category and --since filter one outlet's defects: give an OUTLET")
             scores, rules, _ = phase2.analyze(store, settings)
-            _print_ranking(scores, rules, list(settings["weights"]), format, top)
+            _print_ranking(scores, rules, list(settings["weights"]), format, top, phase2.main_source_languages(store))
             return
         if outlet not in store.outlets():
             raise UsageError(f"no outlet {outlet!r} in {db} (run 'detector outlets --db {db}' for the list)")
         analysis = phase2.analyze_outlet(store, outlet, settings)
         rows = [_defect_row(a, f) for a, f in phase2.defects(analysis, rule=rule, category=category, since=since_date)]
         _print_defects(outlet, rows, format)
+        if format == "text":
+            languages = phase2.main_source_languages(store).get(outlet, [])
+            typer.echo(f"Main source languages (articles judged machine-translated from them): {phase2.source_language_words(languages)}.")
     finally:
         store.close()
 
 
-def _print_ranking(scores: list, rules: dict, categories: list[str], format: str, top: int) -> None:
+def _print_ranking(scores: list, rules: dict, categories: list[str], format: str, top: int,
+                   languages: dict[str, list[tuple[str, int]]] | None = None) -> None:
+    from detector.outlets import source_language_words
+
+    languages = languages or {}
     if format == "json":
-        typer.echo(json.dumps([{**s.to_dict(), "top_rules": rules.get(s.outlet, {}).most_common(top)} for s in scores],
+        typer.echo(json.dumps([{**s.to_dict(), "top_rules": rules.get(s.outlet, {}).most_common(top),
+                                "source_languages": languages.get(s.outlet, [])} for s in scores],
                               indent=2, ensure_ascii=False))
         return
     if format == "csv":
         w = csv.writer(sys.stdout)
         w.writerow(["outlet", "score", "low", "high", "tier", "articles", "words",
-                    *[f"{k}_per_1000" for k in categories], "top_rules", "rewrite_share", "syndication_share"])
+                    *[f"{k}_per_1000" for k in categories], "top_rules", "rewrite_share", "syndication_share", "source_languages"])
         for s in scores:
             w.writerow([s.outlet, f"{s.score:.1f}", f"{s.low:.1f}", f"{s.high:.1f}", s.tier, s.articles, s.words,
                         *[f"{s.rates[k]:.3f}" for k in categories],
                         ";".join(f"{r}={n}" for r, n in rules.get(s.outlet, {}).most_common(top)),
-                        *(f"{s.copies[k]:.3f}" if s.copies else "" for k in ("rewrite_share", "syndication_share"))])
+                        *(f"{s.copies[k]:.3f}" if s.copies else "" for k in ("rewrite_share", "syndication_share")),
+                        ";".join(f"{k}={n}" for k, n in languages.get(s.outlet, []))])
         return
     if not scores:
         typer.echo("no outlets in the store")
@@ -98,12 +107,13 @@ def _print_ranking(scores: list, rules: dict, categories: list[str], format: str
     width = max(6, *(len(s.outlet) for s in scores))
     short = {k: SHORT.get(k, k[:8]) for k in categories}
     typer.echo(f"{'outlet':<{width}}  score  90% interval  {'tier':<29} articles    words  "
-               + "  ".join(f"{short[k]:>8}" for k in categories) + "  rewrites  syndic.  top rules")
+               + "  ".join(f"{short[k]:>8}" for k in categories) + "  rewrites  syndic.  top rules  |  translated from")
     for s in scores:
         tops = ", ".join(f"{r} ({n})" for r, n in rules.get(s.outlet, {}).most_common(top)) or "-"
         copied = "  ".join(f"{100 * s.copies[k]:7.0f}%" if s.copies else f"{'-':>8}" for k in ("rewrite_share", "syndication_share"))
         typer.echo(printable(f"{s.outlet:<{width}}  {s.score:5.1f}  {s.low:5.1f}–{s.high:5.1f}   {s.tier:<29} {s.articles:8d} "
-                   f"{s.words:8d}  " + "  ".join(f"{s.rates[k]:8.2f}" for k in categories) + f"  {copied}  {tops}"))
+                   f"{s.words:8d}  " + "  ".join(f"{s.rates[k]:8.2f}" for k in categories) + f"  {copied}  {tops}"
+                   f"  |  {source_language_words(languages.get(s.outlet, []))}"))
     typer.echo("Rates are defects per 1,000 words (posterior means, shrunk towards all outlets' typical rate).")
     if any(s.copies for s in scores):
         typer.echo("rewrites: articles that are unattributed machine rewrites of another outlet's earlier article; "

@@ -91,6 +91,7 @@ class JsonWriter(Writer):
 CSV_COLUMNS = (
     "id", "outlet", "published", "score", "mt_probability", "rule", "category", "severity",
     "start", "end", "line", "column", "text", "message", "suggestion", "confidence",
+    "source_language", "source_language_probability",
 )
 
 
@@ -110,7 +111,8 @@ class CsvWriter(Writer):
             self.csv.writerow(
                 [d["id"], d["outlet"], d["published"] or "", _blank(d["score"]), _blank(d["mt_probability"]), f.rule,
                  f.category.value, f.severity.value, f.start, f.end, line, col, f.text, f.message,
-                 f.suggestion or "", round(f.confidence, 4)]
+                 f.suggestion or "", round(f.confidence, 4), d["source_language"] or "",
+                 _blank(d["source_language_probability"])]
             )
 
 
@@ -144,9 +146,10 @@ class TextWriter(Writer):
                 self.out.write(f"    suggestion: {printable(f.suggestion)}\n")
         mt = "n/a" if report.mt_probability is None else f"{report.mt_probability:.2f}"
         score = "n/a (not scored)" if report.score is None else f"{report.score:.0f}/100"
+        source = f", {source_language_words(report)}" if report.source_language else ""
         self.out.write(
             f"{self._c(printable(a.location), '1')}: score {score}, {len(report.findings)} finding(s), "
-            f"{report.words} words, language {report.language or '?'}, mt_probability {mt}\n\n"
+            f"{report.words} words, language {report.language or '?'}, mt_probability {mt}{source}\n\n"
         )
 
     def close(self) -> None:
@@ -155,6 +158,17 @@ class TextWriter(Writer):
         total = sum(self.categories.values())
         self.out.write(f"{total} finding(s) in {self.reports} article(s) ({sevs}). By category: {cats}.\n")
         super().close()
+
+
+def source_language_words(report: ArticleReport) -> str:
+    """"likely machine-translated from Russian (0.71)", or "" without a source language."""
+    from detector.mt.source_language.model import NAMES
+
+    if not report.source_language:
+        return ""
+    p = report.source_language_probability
+    name = NAMES.get(report.source_language, report.source_language)
+    return f"likely machine-translated from {name}" + (f" ({p:.2f})" if p is not None else "")
 
 
 def excerpt_lines(text: str, start: int, end: int, width: int = 100) -> tuple[str, str]:

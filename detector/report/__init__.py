@@ -24,7 +24,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from detector import __version__
 from detector.copies.views import CopyViews
-from detector.outlets import OutletAnalysis, analyze_outlet, countable, monthly_rates
+from detector.mt.source_language.model import NAMES as LANGUAGE_NAMES
+from detector.outlets import OutletAnalysis, analyze_outlet, countable, monthly_rates, source_language_words
 from detector.reliability import OutletScore, score_outlets
 from detector.report import plots
 from detector.report.highlight import highlight
@@ -56,6 +57,7 @@ def _env() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
     env.filters["http_url"] = http_url
+    env.filters["language"] = lambda code: LANGUAGE_NAMES.get(code, code)
     return env
 
 
@@ -173,7 +175,8 @@ def _outlet_pages(env: Environment, out: Path, s: OutletScore, analysis: OutletA
                 copies=views.html(a.pk, lambda o, i: f"../{slug(o)}/{slug(i)}.html"))
     _render(env, "outlet.html", out / "outlets" / f"{oslug}.html", s=s, label=label, figures=figures, months=months,
             articles=articles, evidence=evidence, by_rule=by_rule.most_common(), total=sum(by_rule.values()),
-            max_evidence=MAX_EVIDENCE, meta=meta, root="..", oslug=oslug)
+            max_evidence=MAX_EVIDENCE, meta=meta, root="..", oslug=oslug,
+            sources=source_language_words(analysis.source_languages()))
     return 1 + len(articles)
 
 

@@ -13,6 +13,7 @@ from html import escape
 from markupsafe import Markup
 
 from detector.findings import Finding
+from detector.scoring import NOTE_RULES
 
 
 def tooltip(f: Finding) -> str:
@@ -34,7 +35,9 @@ def highlight(text: str, findings: Sequence[Finding], *, tips: bool = True) -> M
     out: list[str] = []
     for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
         piece = escape(text[lo:hi])
-        for i, f in sorted((p for p in spans if p[1].start <= lo and hi <= p[1].end), key=lambda p: p[1].end - p[1].start):
+        # innermost first: shorter spans, and of equal spans a defect inside a note (hover opens the defect)
+        for i, f in sorted((p for p in spans if p[1].start <= lo and hi <= p[1].end),
+                           key=lambda p: (p[1].end - p[1].start, p[1].rule in NOTE_RULES)):
             tip = escape(tooltip(f))
             piece = (f'<mark class="sev-{f.severity.value} cat-{f.category.value}" data-rule="{escape(f.rule)}" '
                      f'title="{tip}" data-f="{i}" tabindex="0">{piece}'

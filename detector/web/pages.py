@@ -28,6 +28,7 @@ from detector.article import Article
 from detector.findings import ArticleReport, Category, Finding
 from detector.io.html import decode_html, html_to_article
 from detector.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES, ReaderOptions, ReadError, iter_jsonl
+from detector.io.writers import source_language_words
 from detector.report import nutrition_label, plots
 from detector.report.highlight import highlight
 from detector.web.api import CATEGORIES, NDJSON, defect_filters, known_rules, web
@@ -79,7 +80,7 @@ def result_view(report: ArticleReport, key: str) -> dict[str, Any]:
     severities = Counter(f.severity.value for f in report.findings)
     return {"r": report, "key": key, "body": highlight(report.article.text, report.findings, tips=False),
             "findings": list(zip(report.findings, replacements)), "apply_all": apply_all, "severities": severities,
-            "source_language": report.metrics.get("source_language")}
+            "source_language": source_language_words(report)}
 
 
 # -- check an article -------------------------------------------------------------------------
@@ -195,7 +196,8 @@ def outlet_page(request: Request, outlet: str, rule: str = Query(""), category: 
     return render("outlet.html", s=s, label=nutrition_label(s, settings), months=phase2.monthly_rates(analysis, settings),
                   by_rule=by_rule.most_common(), evidence=evidence[:MAX_EVIDENCE], total=len(evidence),
                   max_evidence=MAX_EVIDENCE, articles=analysis.articles, filters={"rule": rule, "category": category,
-                  "since": since}, d0=float(settings["d0"]), figures=plots._plt() is not None)
+                  "since": since}, d0=float(settings["d0"]), figures=plots._plt() is not None,
+                  sources=phase2.source_language_words(analysis.source_languages()))
 
 
 def _scored(state: WebState) -> tuple[list, dict]:
@@ -230,7 +232,9 @@ def article_page(request: Request, outlet: str, id: str) -> HTMLResponse:
         with CopyViews(store) as views:  # the article's story: its copies, its original, side by side
             copies = views.html(stored.pk, lambda o, i: "/article?" + urllib.parse.urlencode({"outlet": o, "id": i}))
     report = ArticleReport(stored.article, stored.findings, score=stored.score, mt_probability=stored.mt_probability,
-                           language=stored.language, words=stored.words, metrics=stored.metrics)
+                           language=stored.language, words=stored.words, metrics=stored.metrics,
+                           source_language=stored.metrics.get("source_language"),  # type: ignore[arg-type]
+                           source_language_probability=stored.metrics.get("source_language_probability"))
     return render("article.html", view=result_view(report, "0"), stored=stored, copies=copies)
 
 

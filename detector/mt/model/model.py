@@ -248,8 +248,13 @@ class MTModel:
         for spans, logp, _ in self.predict_sentences_pooled(sentences, batch_size):
             yield spans, logp
 
+    def sentence_vectors(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """The pooled encoder states of ``sentences`` (n, 2·dim), as ``predict_parsed`` computes them."""
+        out = [vector for _spans, _logp, vector in self.predict_sentences_pooled(sentences, batch_size)]
+        return np.stack(out) if out else np.zeros((0, 2 * self.encoder.dim), dtype=np.float32)
+
     def predict_sentences_pooled(self, sentences: Sequence[str], batch_size: int = 64
-                           ) -> Iterator[tuple[list[SpanPrediction], np.ndarray, np.ndarray]]:
+                                 ) -> Iterator[tuple[list[SpanPrediction], np.ndarray, np.ndarray]]:
         """``predict_sentences`` plus each sentence's pooled encoder state (mean and max, float32),
         for heads and analyses that read the same pass (source language, copies)."""
         for c in range(0, len(sentences), 2048):  # bounded memory: token states of one chunk at a time

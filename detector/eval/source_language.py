@@ -1,0 +1,193 @@
+"""Measure the source-language head and rules (``make eval-source-language``, part of ``make eval-mt``).
+
+    python -m detector.eval.source_language [--cache DIR] [--out bench/results/source_language.json]
+
+Held out by source document (``corpus.split``: every reference and system output of one WMT document
+shares its split, so no test document was seen in training as another system's output); train fitted
+the classifier, dev its calibration and threshold; only test is reported here:
+- known languages: top-1 and the confusion matrix on 8-sentence windows and on whole documents,
+  per language and for references (HT) and MT outputs apart;
+- leave-one-language-out: per language, a model trained and calibrated without it scores the
+  language's test windows: the share given a confident (>= 0.5) language (every one is wrong), and
+  the share named at the shipped threshold;
+- native English (WMT22 en-uk/en-hr news sources, which no training set holds, and a seeded sample
+  of WCXB article bodies of the test half of sites) through the full scanner: the share of articles
+  given a source language (what a user sees), and which rule gave it;
+- the seeds through the scanner: the name evidence, the decided language, the model's view, and
+  whether a confident model language contradicts the names;
+- the scan's speed with the head on and off (the same encoder pass: the difference is the head).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from detector.mt.source_language.model import ENGLISH, SourceLanguageModel, window_bounds
+from detector.mt.source_language.train import DEFAULT_CACHE, Example, load_examples, lolo_models
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "bench" / "results" / "source_language.json"
+#: WCXB bodies in the native-text measurement (a seeded sample: the scan runs the encoder).
+WEB_SAMPLE = 100
+
+
+def _windows(examples: Sequence[Example]) -> list[tuple[Example, int, int]]:
+    return [(e, a, b) for e in examples for a, b in window_bounds(len(e.sentences))]
+
+
+def accuracy(model: SourceLanguageModel, examples: Sequence[Example]) -> dict:
+    """Top-1 (argmax over every label, "en" counting as wrong) and the confusion matrix, for windows and documents."""
+    out = {}
+    units = {"windows": [(e, model.probabilities(e.vectors[a:b], e.sentences[a:b])) for e, a, b in _windows(examples)],
+             "documents": [(e, model.probabilities(e.vectors, e.sentences)) for e in examples]}
+    for name, scored in units.items():
+        gold = [e.label for e, _ in scored]
+        pred = [max(p, key=p.get) for _, p in scored]
+        conf = {g: dict(Counter(p for gg, p in zip(gold, pred, strict=True) if gg == g)) for g in sorted(set(gold))}
+        by_lang = {g: round(float(np.mean([p == g for gg, p in zip(gold, pred, strict=True) if gg == g])), 4) for g in sorted(set(gold))}
+        by_kind = {}
+        for kind in ("ht", "mt"):
+            idx = [i for i, (e, _) in enumerate(scored) if e.doc.kind == kind]
+            by_kind[kind] = round(float(np.mean([pred[i] == gold[i] for i in idx])), 4) if idx else None
+        out[name] = {"n": len(gold), "top1": round(float(np.mean([p == g for p, g in zip(pred, gold, strict=True)])), 4),
+                     "top1_macro": round(float(np.mean(list(by_lang.values()))), 4),
+                     "by_language": by_lang, "by_kind": by_kind, "confusion": conf,
+                     "named_at_threshold": round(float(np.mean([_named(p, model.threshold) is not None for _, p in scored])), 4),
+                     "named_correctly_at_threshold": round(float(np.mean([_named(p, model.threshold) == e.label
+                                                                          for e, p in scored])), 4)}
+    return out
+
+
+def _named(probs: dict[str, float], threshold: float) -> str | None:
+    """The source language named at ``threshold`` (never "en")."""
+    lang, p = max(((k, v) for k, v in probs.items() if k != ENGLISH), key=lambda kv: kv[1])
+    return lang if p >= threshold else None
+
+
+def lolo(train: Sequence[Example], dev: Sequence[Example], test: Sequence[Example], threshold: float) -> dict:
+    """Per held-out language: shares of its test windows (and documents) given a confident / named language."""
+    out = {}
+    for lang, m in lolo_models(train, dev).items():
+        mine = [e for e in test if e.label == lang]
+        win = np.array([m.predict(e.vectors[a:b], e.sentences[a:b])[1] for e, a, b in _windows(mine)])
+        doc = np.array([m.predict(e.vectors, e.sentences)[1] for e in mine])
+        out[lang] = {"windows": len(win), "confident_wrong": round(float((win >= 0.5).mean()), 4),
+                     "named_at_threshold": round(float((win >= threshold).mean()), 4),
+                     "documents": len(doc), "documents_confident_wrong": round(float((doc >= 0.5).mean()), 4),
+                     "documents_named_at_threshold": round(float((doc >= threshold).mean()), 4)}
+        print(f"  LOLO {lang}: {out[lang]}", flush=True)
+    pooled = [v for v in out.values()]
+    out["mean"] = {k: round(float(np.mean([v[k] for v in pooled])), 4)
+                   for k in ("confident_wrong", "named_at_threshold", "documents_confident_wrong", "documents_named_at_threshold")}
+    return out
+
+
+def scan_share(texts: Sequence[str], source_language: bool = True) -> tuple[list, float]:
+    """Reports of the full scanner (MT checks) and the seconds it took."""
+    from detector.article import Article
+    from detector.config import load_config
+    from detector.scanner import Scanner
+
+    cfg = load_config().with_overrides({"select": ["MT.", "Translation."], "checks.mt_model.source_language": source_language})
+    scanner = Scanner(cfg)
+    t0 = time.perf_counter()
+    reports = scanner.check_articles([Article(f"a{i}", t) for i, t in enumerate(texts)])
+    return reports, time.perf_counter() - t0
+
+
+def native(limit_web: int = WEB_SAMPLE) -> dict:
+    """Share of native English articles given a source language, per population."""
+    from detector.mt.model.sources import native_english, wcxb_bodies
+
+    web = wcxb_bodies("test")
+    web = random.Random(0).sample(web, min(limit_web, len(web)))
+    out = {}
+    for name, docs in (("native_news", native_english("news")), ("general_web_test_sites", web)):
+        reports, seconds = scan_share([d.text for d in docs])
+        given = [r for r in reports if r.source_language]
+        out[name] = {"articles": len(reports), "given_a_source_language": len(given),
+                     "share": round(len(given) / max(len(reports), 1), 4),
+                     "languages": dict(Counter(r.source_language for r in given)),
+                     "with_name_evidence": sum(any(f.rule == "Translation.SourceLanguage" for f in r.findings) for r in reports),
+                     "mt_probability_at_least_0.5": sum((r.mt_probability or 0) >= 0.5 for r in reports),
+                     "seconds": round(seconds, 1)}
+        print(f"  {name}: {out[name]}", flush=True)
+    return out
+
+
+def seeds() -> dict:
+    """The seeds through the scanner: decided language, name evidence, model view, contradiction."""
+    records = [json.loads(line) for line in (REPO / "seeds" / "articles.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    reports, _ = scan_share([r["text"] for r in records])
+    out = {}
+    for rec, r in zip(records, reports, strict=True):
+        notes = [f for f in r.findings if f.rule == "Translation.SourceLanguage"]
+        routes = notes[0].data["routes"] if notes else {}
+        model_view = notes[0].data["model"] if notes else {}
+        best_route = next(iter(routes), None)
+        contradicts = bool(notes) and r.source_language is not None and r.source_language != best_route
+        out[rec["id"]] = {"mt_probability": r.mt_probability, "source_language": r.source_language,
+                          "source_language_probability": r.source_language_probability,
+                          "name_evidence": [{"form": f.data["form"], "start": f.start, "end": f.end,
+                                             "occurrences": f.data["occurrences"]} for f in notes],
+                          "routes": routes, "model": model_view, "contradicts_names": contradicts}
+    return out
+
+
+def speed(n: int = 30) -> dict:
+    """Seconds to scan ``n`` native news articles with the head off and on (best of two runs each)."""
+    from detector.mt.model.sources import native_english
+
+    texts = [d.text for d in native_english("news")][:n]
+    runs = {"off": [], "on": []}
+    for flag in ("off", "on", "off", "on"):
+        runs[flag].append(scan_share(texts, flag == "on")[1])
+    best = {k: min(v) for k, v in runs.items()}
+    return {"articles": len(texts), "seconds_off": round(best["off"], 2), "seconds_on": round(best["on"], 2),
+            "runs": {k: [round(x, 2) for x in v] for k, v in runs.items()},
+            "slowdown": round(best["on"] / best["off"] - 1.0, 4)}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--skip-lolo", action="store_true")
+    ap.add_argument("--cached-only", action="store_true", help="only documents whose sentences are all cached")
+    args = ap.parse_args(argv)
+    model = SourceLanguageModel.load()
+    examples = load_examples(args.cache, int((model.meta or {}).get("systems", 3)), cached_only=args.cached_only)
+    split = {s: [e for e in examples if e.split == s] for s in ("train", "dev", "test")}
+    test = [e for e in split["test"] if e.label != ENGLISH]
+    result: dict = {"command": "make eval-source-language", "model": model.meta,
+                    "split": "by source document (corpus.split): all versions of a document share one split",
+                    "test_documents": dict(Counter(e.label for e in test))}
+    result["known_languages"] = accuracy(model, test)
+    print(json.dumps({k: {kk: v[kk] for kk in ("n", "top1", "top1_macro")} for k, v in result["known_languages"].items()}), flush=True)
+    if not args.skip_lolo:
+        result["leave_one_language_out"] = lolo(split["train"], split["dev"], test, model.threshold)
+    result["seeds"] = seeds()
+    result["native_english"] = native()
+    result["speed"] = speed()
+    result["targets"] = {
+        "windows_top1>=0.7": result["known_languages"]["windows"]["top1"] >= 0.7,
+        "documents_top1>=0.85": result["known_languages"]["documents"]["top1"] >= 0.85,
+        "lolo_confident_wrong<=0.3": (result.get("leave_one_language_out", {}).get("mean", {}).get("named_at_threshold", 1.0) <= 0.3),
+        "native_news_given_language<=0.02": result["native_english"]["native_news"]["share"] <= 0.02,
+        "seeds_no_contradiction": not any(v["contradicts_names"] for v in result["seeds"].values()),
+    }
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result["targets"]), flush=True)
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""The source-language training data: every WMT xx-en test set in ``../shared/data/mt``, as documents.
+
+Both human references and MT outputs carry their source language, so both are used. Per source
+document every reference is kept and ``systems`` MT outputs are drawn (seeded by the document), to
+spend the encoder's time on more documents rather than on near-identical versions of one. Line-aligned
+sets (cs, de, ha, zh) have no document ids: blocks of ``BLOCK`` consecutive lines are the documents.
+The split is by document (``corpus.split_of`` of the group that every version of one source document
+shares), so no test document is seen in training as another system's output.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+from detector.datasets import require_shared
+from detector.mt.model.corpus import split_of
+from detector.mt.model.sources import HT, MT, TXT_SETS, XML_SETS, Doc, line_windows, wmt_xml_docs
+
+#: The trained source languages (ISO 639-1). Livonian is left out: its references are original English
+#: and its 420 one-sentence "documents" are MT of translationese, not news (FORMATS.md).
+LANGUAGES = ("cs", "de", "ha", "is", "ja", "ru", "uk", "zh")
+#: Lines per pseudo-document of the line-aligned sets (about the length of a short news article).
+BLOCK = 32
+
+
+def documents(systems: int = 2, shared: Path | None = None, languages: Sequence[str] = LANGUAGES,
+              seed: int = 0) -> list[Doc]:
+    """References and ``systems`` drawn MT outputs of every document of the trained languages."""
+    base = (shared or require_shared()) / "mt"
+    docs: list[Doc] = []
+    for rel, year, lang in XML_SETS:
+        if lang in languages and (base / rel).is_file():
+            docs += wmt_xml_docs(base / rel, year, lang)
+    for year, test, lang, refs in TXT_SETS:
+        if lang in languages:
+            docs += line_windows(base / year / "txt", year, test, lang, refs, BLOCK)
+    groups: dict[str, list[Doc]] = {}
+    for d in docs:
+        if d.kind in (HT, MT) and d.language in languages:
+            groups.setdefault(d.group, []).append(d)
+    out: list[Doc] = []
+    for g in sorted(groups):
+        rng = random.Random(f"{seed}:{g}")
+        versions = groups[g]
+        mt = [d for d in versions if d.kind == MT]
+        out += [d for d in versions if d.kind == HT] + rng.sample(mt, min(systems, len(mt)))
+    return out
+
+
+def split(doc: Doc) -> str:
+    """"train", "dev" or "test" of a document (by its source document, never by line or system)."""
+    return split_of(doc.group)

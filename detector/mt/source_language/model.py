@@ -1,0 +1,219 @@
+"""The source-language head: which language a text was translated from, from the MT model's own pass.
+
+Inputs, per window of ``WINDOW`` voting sentences: the mean of the MT model's pooled sentence states
+(the adapted encoder's mean- and max-pooled tokens, ``MTModel.predict_parsed``: no second encoder run),
+hashed n-grams of function words and word shapes (``function_word_counts``: the translationese cues
+of van Halteren 2008 without the topic words) and hashed character n-grams of the names in running
+text (``name_counts``: an article translated from Czech names Czech people and places, spelled the way
+its translator romanised them). On dev windows the two text blocks add 4 points of top-1. A multinomial logistic regression scores each
+window; a document's probabilities are the softmax of its windows' mean log-probabilities times
+``n^alpha / T``, both fitted on dev documents (``detector.mt.model.model.Calibration``).
+
+Open set: the classes are the trained source languages plus "en" (original English, so native text
+has somewhere to go). A softmax always picks one of its classes, and a language it never saw often gets
+a confident one, so the probability reported for the best language is a *trust* probability: a small
+logistic regression (``trust``) over the best class's calibrated probability, its margin over the
+second, the windows' mean raw maximum logit (lower for text unlike any trained language) and the
+number of windows, fitted on dev units where the answer is known to be right or wrong, including
+those of languages held out of the model that scored them (leave-one-language-out). A language is
+named when its trust reaches ``threshold`` (chosen on those held-out dev units). The stored file is
+plain numpy (``source_language.npz``), no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from detector.mt.model.model import Calibration
+from detector.mt.typography import normalize as normalize_typography
+
+SHIPPED_DIR = Path(__file__).resolve().parents[3] / "models" / "mt" / "source_language"
+FILENAME = "source_language.npz"
+#: Sentences per window (the unit the issue measures; a shorter tail joins the window before it).
+WINDOW = 8
+#: Hash buckets of the function-word n-grams and of the names' character n-grams.
+N_FUNCTION_FEATURES = 2**14
+N_NAME_FEATURES = 2**14
+#: The label of original English (not a source language: never reported as one).
+ENGLISH = "en"
+NAMES = {"cs": "Czech", "de": "German", "ha": "Hausa", "is": "Icelandic", "ja": "Japanese", "ru": "Russian",
+         "uk": "Ukrainian", "zh": "Chinese", "it": "Italian", "pl": "Polish", "fr": "French", "es": "Spanish",
+         "en": "English", "liv": "Livonian"}
+
+_TOKEN = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
+#: A capitalised word inside a sentence (after a word, comma or semicolon): a name, not a sentence start.
+_NAME = re.compile(r"(?<=[\w,;] )[A-Z][\w'-]+")
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"'s", "n't", "'ll", "'re", "'ve", "'d", "'m"}
+
+
+def abstract(text: str) -> str:
+    """Function words and punctuation kept, other words as their shape (<C>apitalised, <w>ord, <d>igits)."""
+    fw = _function_words()
+    out = []
+    for tok in _TOKEN.findall(normalize_typography(text)):
+        low = tok.lower()
+        if low in fw or not tok[0].isalnum():
+            out.append(low)
+        elif tok[0].isdigit():
+            out.append("<d>")
+        else:
+            out.append("<C>" if tok[0].isupper() else "<w>")
+    return " ".join(out)
+
+
+def function_word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """L2-normalised hashed uni- to trigrams of ``abstract`` texts."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vec = HashingVectorizer(n_features=N_FUNCTION_FEATURES, ngram_range=(1, 3), token_pattern=r"\S+",
+                            lowercase=False, alternate_sign=False, norm="l2")
+    return vec.transform([abstract(t) for t in texts]).tocsr()
+
+
+def name_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """L2-normalised hashed character 2-4-grams of the names in each text."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vec = HashingVectorizer(n_features=N_NAME_FEATURES, analyzer="char_wb", ngram_range=(2, 4),
+                            alternate_sign=False, norm="l2")
+    return vec.transform([" ".join(_NAME.findall(normalize_typography(t))) for t in texts]).tocsr()
+
+
+def window_bounds(n: int, size: int = WINDOW) -> list[tuple[int, int]]:
+    """Consecutive windows of ``size`` sentences over ``n``; a tail under half a window joins the last."""
+    bounds = [(s, min(s + size, n)) for s in range(0, n, size)]
+    if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] < size / 2:
+        bounds[-2:] = [(bounds[-2][0], n)]
+    return bounds
+
+
+def window_features(vectors: np.ndarray, sentences: Sequence[str], mean: np.ndarray, scale: np.ndarray,
+                    text_weight: float, name_weight: float = 0.0, size: int = WINDOW) -> sparse.csr_matrix:
+    """One row per window of one text (``window_bounds``); see ``features``."""
+    bounds = window_bounds(len(sentences), size)
+    return features([vectors[a:b] for a, b in bounds], [list(sentences[a:b]) for a, b in bounds], mean, scale,
+                    text_weight, name_weight)
+
+
+def features(vectors: Sequence[np.ndarray], sentences: Sequence[Sequence[str]], mean: np.ndarray, scale: np.ndarray,
+             text_weight: float, name_weight: float = 0.0) -> sparse.csr_matrix:
+    """One row per window (its sentences' vectors and texts): the standardised mean sentence state,
+    the function-word n-grams times ``text_weight``, the names' n-grams times ``name_weight``."""
+    if not len(vectors):
+        return sparse.csr_matrix((0, len(mean) + N_FUNCTION_FEATURES + N_NAME_FEATURES))
+    emb = (np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in vectors]) - mean) / scale
+    texts = [" ".join(s) for s in sentences]
+    fw = function_word_counts(texts) * text_weight
+    names = name_counts(texts) * name_weight
+    return sparse.hstack([sparse.csr_matrix(emb), fw, names]).tocsr()
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(1, keepdims=True) if len(z) else z
+    return z - np.log(np.exp(z).sum(1, keepdims=True)) if len(z) else z
+
+
+TRUST_FEATURES = ("best_probability", "margin", "mean_max_logit", "log_windows")
+
+
+def trust_features(probs: dict[str, float], best: str | None, logits: np.ndarray) -> np.ndarray:
+    """``TRUST_FEATURES`` of one unit (a window or a document) from its calibrated probabilities and raw logits."""
+    ranked = sorted(probs.values(), reverse=True)
+    p = probs.get(best, 0.0) if best else 0.0
+    second = ranked[1] if len(ranked) > 1 else 0.0
+    return np.array([p, p - second if p >= ranked[0] else p - ranked[0], float(logits.max(1).mean()), float(np.log(len(logits)))])
+
+
+@dataclass
+class SourceLanguageModel:
+    """Window classifier + document calibration + naming threshold (see the module doc)."""
+
+    labels: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (labels, features)
+    intercept: np.ndarray
+    text_weight: float = 1.0
+    calibration: Calibration = field(default_factory=Calibration)
+    threshold: float = 0.5
+    meta: dict | None = None
+    trust: np.ndarray | None = None  # weights of TRUST_FEATURES, then the bias
+    name_weight: float = 0.0
+
+    def window_logits(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
+        """Raw class scores of each window (windows, labels)."""
+        x = window_features(vectors, sentences, self.mean, self.scale, self.text_weight, self.name_weight)
+        if x.shape[0] == 0:
+            return np.zeros((0, len(self.labels)))
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+    def window_logprobs(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
+        """Uncalibrated log-probabilities of each window (windows, labels)."""
+        return _log_softmax(self.window_logits(vectors, sentences))
+
+    def probabilities(self, vectors: np.ndarray, sentences: Sequence[str]) -> dict[str, float]:
+        """Calibrated label probabilities of one document (uniform with no voting sentence)."""
+        return self._probabilities(self.window_logits(vectors, sentences))
+
+    def _probabilities(self, logits: np.ndarray) -> dict[str, float]:
+        p = self.calibration.doc_probs(_log_softmax(logits).reshape(-1, len(self.labels)))
+        return dict(zip(self.labels, map(float, p), strict=True))
+
+    def assess(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float, dict[str, float]]:
+        """(best source language, its trust probability, every label's calibrated probability)."""
+        logits = self.window_logits(vectors, sentences)
+        probs = self._probabilities(logits)
+        lang, p = max(((k, v) for k, v in probs.items() if k != ENGLISH), key=lambda kv: kv[1], default=(None, 0.0))
+        if self.trust is not None and len(logits):
+            p = float(1.0 / (1.0 + np.exp(-(trust_features(probs, lang, logits) @ self.trust[:-1] + self.trust[-1]))))
+        return lang, p, probs
+
+    def predict(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float]:
+        """The source language (not "en") when its trust reaches ``threshold``, else None; and the
+        best source language's trust probability either way."""
+        lang, p, _ = self.assess(vectors, sentences)
+        return (lang if p >= self.threshold else None), p
+
+    # -- persistence ---------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(folder / FILENAME, labels=np.array(self.labels), mean=self.mean, scale=self.scale,
+                            coef=self.coef.astype(np.float32), intercept=self.intercept,
+                            scalars=np.array([self.text_weight, self.calibration.temperature,
+                                              self.calibration.alpha, self.threshold, self.name_weight]),
+                            **({"trust": self.trust} if self.trust is not None else {}))
+        meta = {**(self.meta or {}), "labels": list(self.labels), "window": WINDOW,
+                "function_features": N_FUNCTION_FEATURES, "name_features": N_NAME_FEATURES,
+                "text_weight": self.text_weight, "name_weight": self.name_weight,
+                "calibration": {"temperature": self.calibration.temperature, "alpha": self.calibration.alpha},
+                "threshold": self.threshold,
+                "trust": None if self.trust is None else dict(zip((*TRUST_FEATURES, "bias"), map(float, self.trust), strict=True))}
+        (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path = SHIPPED_DIR) -> SourceLanguageModel:
+        path = folder / FILENAME
+        if not path.is_file():
+            raise FileNotFoundError(f"no source-language model in {folder} (make train-source-language)")
+        with np.load(path, allow_pickle=False) as z:
+            text_weight, temperature, alpha, threshold, name_weight = map(float, z["scalars"])
+            model = cls(tuple(str(x) for x in z["labels"]), z["mean"], z["scale"], z["coef"].astype(np.float64),
+                        z["intercept"], text_weight, Calibration(temperature, alpha), threshold,
+                        trust=z["trust"].astype(np.float64) if "trust" in z else None, name_weight=name_weight)
+        meta = folder / "meta.json"
+        model.meta = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
+        return model

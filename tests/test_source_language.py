@@ -1,0 +1,191 @@
+"""The source language (issue 21): route name evidence with exact offsets, the decision rules (clean
+English gets null, names are never contradicted), open-set rejection on a tiny synthetic model, the
+head's save/load, and the report keys in jsonl, text output and the outlet summary."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detector.article import Article, Document
+from detector.checks.source_language import SOURCE_LANGUAGE, SourceLanguageHead
+from detector.findings import ArticleReport
+from detector.io.writers import TextWriter
+from detector.mt.model.sources import Doc
+from detector.mt.source_language.decide import decide
+from detector.mt.source_language.model import SourceLanguageModel, window_bounds
+from detector.mt.source_language.names import NameEvidence, NameTable, read_table, shipped_table
+from detector.mt.source_language.train import (
+    Example,
+    calibrate,
+    choose_threshold,
+    fit,
+    fit_trust,
+    lolo_models,
+    unseen_scores,
+)
+
+CLEAN = ("Residents of Kharkiv and Zaporizhzhia queued for water on Tuesday, officials said. "
+         "President Volodymyr Zelensky visited Kyiv's hospitals and Mykolaiv's port. "
+         "Prices rose in Kherson, Bakhmut and Chernihiv, where the Dnipro river floods every spring.")
+
+
+# -- name evidence ------------------------------------------------------------------------------
+def test_melitopoli_is_italian_evidence_with_exact_offsets() -> None:
+    text = "Protests were seen in Melitopoli on Sunday. In Meritopoli, a convoy stopped."
+    ev = shipped_table().find(text)
+    assert [(text[s:e], f.languages) for s, e, f in ev.hits] == [("Melitopoli", ("it",)), ("Meritopoli", ("it",))]
+    lang, p = ev.best()
+    assert lang == "it" and p >= 0.5
+
+
+def test_english_forms_of_the_same_names_are_no_evidence() -> None:
+    assert shipped_table().find(CLEAN).hits == []
+
+
+def test_a_form_is_matched_as_a_whole_word_only() -> None:
+    table = NameTable([f for f in read_table() if f.form == "Kiew"])
+    assert table.find("Kiewit builds bridges; Kiew is German.").hits[0][:2] == (23, 27)
+
+
+def test_shared_forms_split_their_vote_and_alone_are_not_confident() -> None:
+    ev = shipped_table().find("Fighting near Charkiw.")  # German or Polish
+    assert set(ev.probabilities()) == {"de", "pl"} and ev.best()[1] < 0.5
+    ev = shipped_table().find("Charkiw, Bachmut and Zełenski.")  # Zełenski is Polish only
+    assert ev.best()[0] == "pl" and ev.best()[1] >= 0.5
+
+
+def test_every_table_row_has_languages_and_a_source() -> None:
+    forms = read_table()
+    assert len(forms) > 50
+    assert all(f.languages and all(len(k) == 2 for k in f.languages) and f.source and f.english for f in forms)
+
+
+# -- decision rules -----------------------------------------------------------------------------
+def test_an_article_not_judged_a_translation_gets_no_language() -> None:
+    d = decide(0.2, {"ru": 0.95, "uk": 0.05}, 0.6, NameEvidence())
+    assert (d.language, d.probability) == (None, None)
+
+
+def test_a_confident_model_language_is_named_only_past_the_threshold() -> None:
+    assert decide(0.8, {"ru": 0.7, "uk": 0.3}, 0.6, NameEvidence()).language == "ru"
+    assert decide(0.8, {"ru": 0.55, "uk": 0.45}, 0.6, NameEvidence()).language is None
+    assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.05, NameEvidence()).language == "ru"  # never "en"...
+    assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.6, NameEvidence()).language is None  # ...unless confident
+
+
+def test_names_overrule_a_confident_model_language() -> None:
+    ev = shipped_table().find("In Melitopoli and Meritopoli, residents protested.")
+    d = decide(0.3, {"ru": 0.9, "uk": 0.1}, 0.6, ev)  # names alone make it a translation
+    assert d.language == "it" and d.probability >= 0.5 and d.model["language"] == "ru"
+
+
+def test_ambiguous_names_need_the_model_to_agree() -> None:
+    ev = shipped_table().find("Fighting near Charkiw.")
+    assert decide(0.9, {"de": 0.7, "ru": 0.3}, 0.6, ev).language == "de"
+    assert decide(0.9, {"ru": 0.9, "de": 0.1}, 0.6, ev).language is None  # the model contradicts the names
+
+
+# -- the head -----------------------------------------------------------------------------------
+def _examples(centres: dict[str, np.ndarray], per: int, split: str, rng: np.random.Generator) -> list[Example]:
+    out = []
+    for lang, c in centres.items():
+        for i in range(per):
+            vecs = (c + rng.normal(0, 2.0, size=(16, len(c)))).astype(np.float32)
+            sents = ["The officials said that the plan would be discussed on Monday."] * 16
+            out.append(Example(Doc(" ".join(sents), "mt", "synthetic", lang, f"{lang}{split}{i}"), lang, split, sents, vecs))
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> tuple[dict, list[Example], list[Example], list[Example]]:
+    """Four languages as orthogonal clusters in an 8-d state space (so an unseen one lies between the others)."""
+    rng = np.random.default_rng(0)
+    centres = {k: 2.0 * np.eye(8)[i] for i, k in enumerate(("aa", "bb", "cc", "dd"))}
+    return centres, _examples(centres, 12, "train", rng), _examples(centres, 6, "dev", rng), _examples(centres, 6, "test", rng)
+
+
+def test_an_unseen_language_is_rarely_named(synthetic) -> None:
+    _, train, dev, test = synthetic
+    folds = lolo_models(train, dev, languages=("aa", "bb", "cc", "dd"))
+    trust = fit_trust(folds, dev)
+    for m in folds.values():
+        m.trust = trust
+    threshold = choose_threshold(np.concatenate([unseen_scores(m, [e for e in dev if e.label == k]) for k, m in folds.items()]))
+    model = folds["dd"]
+    model.threshold = threshold
+    unseen = unseen_scores(model, [e for e in test if e.label == "dd"])
+    assert (unseen >= threshold).mean() <= 0.3
+    assert (unseen >= 0.5).mean() > (unseen >= threshold).mean()  # the softmax alone would name it more often
+    seen = [model.predict(e.vectors[a:b], e.sentences[a:b])[0] == e.label
+            for e in test if e.label != "dd" for a, b in window_bounds(len(e.sentences))]
+    assert np.mean(seen) >= 0.6
+
+
+def test_model_round_trips_without_pickle(synthetic, tmp_path: Path) -> None:
+    _, train, dev, test = synthetic
+    model = fit(train)
+    calibrate(model, dev)
+    model.threshold = 0.6
+    model.save(tmp_path)
+    back = SourceLanguageModel.load(tmp_path)
+    e = test[0]
+    assert back.labels == model.labels and back.threshold == 0.6
+    assert back.probabilities(e.vectors, e.sentences) == pytest.approx(model.probabilities(e.vectors, e.sentences))
+    with np.load(tmp_path / "source_language.npz", allow_pickle=False) as z:
+        assert "coef" in z
+
+
+def test_windows_are_eight_sentences_and_a_short_tail_joins_the_last() -> None:
+    assert window_bounds(16) == [(0, 8), (8, 16)]
+    assert window_bounds(19) == [(0, 8), (8, 19)]
+    assert window_bounds(13) == [(0, 8), (8, 13)]
+    assert window_bounds(3) == [(0, 3)]
+
+
+def test_head_notes_point_at_the_name_forms(synthetic) -> None:
+    _, train, dev, _ = synthetic
+    model = fit(train)
+    calibrate(model, dev)
+    head = SourceLanguageHead(model, shipped_table())
+    text = "Officials in Melitopoli said so. Later, Melitopoli was calm and Meritopoli too."
+    doc = Document(Article("x", text))
+    notes, metrics = head.result(doc, [], None, None)
+    assert [(n.rule, n.text, n.start) for n in notes] == [(SOURCE_LANGUAGE.id, "Melitopoli", 13), (SOURCE_LANGUAGE.id, "Meritopoli", 64)]
+    assert notes[0].data["occurrences"] == [[13, 23], [40, 50]] and notes[0].data["languages"] == ["it"]
+    assert metrics["source_language"] == "it" and metrics["source_language_probability"] >= 0.5
+    notes, metrics = head.result(Document(Article("y", CLEAN)), [], None, 0.1)
+    assert notes == [] and metrics == {}
+
+
+# -- the report contract --------------------------------------------------------------------------
+def test_report_keys_and_words() -> None:
+    r = ArticleReport(Article("a", "Text."), [], score=90.0, mt_probability=0.8, words=1,
+                      source_language="ru", source_language_probability=0.71234)
+    d = r.to_dict()
+    assert d["source_language"] == "ru" and d["source_language_probability"] == 0.7123
+    out = io.StringIO()
+    w = TextWriter(out)
+    w.write(r)
+    assert "likely machine-translated from Russian (0.71)" in out.getvalue()
+    blank = ArticleReport(Article("b", "Text."), [], score=90.0).to_dict()
+    assert blank["source_language"] is None and blank["source_language_probability"] is None
+    assert json.loads(json.dumps(blank))["source_language"] is None
+
+
+def test_outlets_list_their_main_source_languages(tmp_path: Path) -> None:
+    from detector import outlets as phase2
+    from detector.store import Store
+
+    store = Store(tmp_path / "s.db")
+    reports = [ArticleReport(Article(f"a{i}", f"Text {i}.", outlet="o"), [], score=90.0, words=2,
+                             metrics={"source_language": lang, "source_language_probability": 0.8} if lang else {})
+               for i, lang in enumerate(["ru", "ru", "uk", None])]
+    store.add_reports(reports)
+    assert phase2.main_source_languages(store) == {"o": [("ru", 2), ("uk", 1)]}
+    assert phase2.source_language_words(phase2.main_source_languages(store)["o"]) == "Russian 2, Ukrainian 1"
+    store.close()
