@@ -41,3 +41,24 @@ def test_counts_equal_hashing_vectorizer(ngrams: tuple[int, int]) -> None:
 def test_collisions_add_up() -> None:
     x = hashed_counts(["a b a c a"], 2, TOKEN_PATTERN)  # two buckets: every word lands in one of them
     assert x.sum() == 5 and x.nnz <= 2
+
+
+def test_source_language_features_equal_hashing_vectorizer() -> None:
+    """The source-language head was trained on scikit-learn's l2-normalised hashed features; the
+    scan computes them without importing it (word n-grams without lowercasing, and char_wb)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from detector.mt.source_language import model as sl
+
+    texts = TEXTS + ["In the city of Melitopoli, Mr Zełenski met Ivan  Petrenko and the MAYOR.", "", "Kyiv"]
+    words = sl.function_word_counts(texts)
+    ref = sklearn_text.HashingVectorizer(n_features=sl.N_FUNCTION_FEATURES, ngram_range=(1, 3), token_pattern=r"\S+",
+                                         lowercase=False, alternate_sign=False, norm="l2").transform(
+                                             [sl.abstract(t) for t in texts])
+    assert abs(words - ref).max() < 1e-12
+    names = sl.name_counts(texts)
+    ref = sklearn_text.HashingVectorizer(n_features=sl.N_NAME_FEATURES, analyzer="char_wb", ngram_range=(2, 4),
+                                         alternate_sign=False, norm="l2").transform(
+                                             [" ".join(sl._NAME.findall(sl.normalize_typography(t))) for t in texts])
+    assert names.nnz > 0 and abs(names - ref).max() < 1e-12
+    assert sl._function_words() >= frozenset(ENGLISH_STOP_WORDS)

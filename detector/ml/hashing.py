@@ -69,8 +69,8 @@ def _pattern(token_pattern: str) -> re.Pattern[str]:
     return re.compile(token_pattern)
 
 
-def _ngrams(text: str, token_pattern: str, ngram_range: tuple[int, int]) -> list[str]:
-    tokens = _pattern(token_pattern).findall(text.lower())
+def _ngrams(text: str, token_pattern: str, ngram_range: tuple[int, int], lowercase: bool = True) -> list[str]:
+    tokens = _pattern(token_pattern).findall(text.lower() if lowercase else text)
     lo, hi = ngram_range
     out = list(tokens) if lo == 1 else []
     for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
@@ -78,14 +78,45 @@ def _ngrams(text: str, token_pattern: str, ngram_range: tuple[int, int]) -> list
     return out
 
 
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def _char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Character n-grams inside word boundaries, padded with one space (scikit-learn's ``char_wb``)."""
+    lo, hi = ngram_range
+    out: list[str] = []
+    for w in _WHITE_SPACES.sub(" ", text.lower()).split():
+        w = f" {w} "
+        for n in range(lo, hi + 1):
+            offset = 0
+            out.append(w[offset:offset + n])
+            while offset + n < len(w):
+                offset += 1
+                out.append(w[offset:offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return out
+
+
 def hashed_counts(texts: Sequence[str], n_features: int, token_pattern: str,
-                  ngram_range: tuple[int, int] = (1, 1)) -> sparse.csr_matrix:
-    """Counts of hashed word n-grams, (len(texts), n_features) float64 CSR, as
-    ``HashingVectorizer(n_features, ngram_range, token_pattern, alternate_sign=False, norm=None)``."""
-    grams = [_ngrams(t, token_pattern, ngram_range) for t in texts]
+                  ngram_range: tuple[int, int] = (1, 1), lowercase: bool = True, analyzer: str = "word") -> sparse.csr_matrix:
+    """Counts of hashed word (or ``analyzer="char_wb"`` character) n-grams, (len(texts), n_features)
+    float64 CSR, as ``HashingVectorizer(n_features, ngram_range, token_pattern, lowercase, analyzer,
+    alternate_sign=False, norm=None)``."""
+    if analyzer == "char_wb":
+        grams = [_char_wb_ngrams(t, ngram_range) for t in texts]
+    else:
+        grams = [_ngrams(t, token_pattern, ngram_range, lowercase) for t in texts]
     keys = [g.encode("utf-8", "surrogatepass") for row in grams for g in row]
     cols = np.abs(murmurhash3_32(keys).astype(np.int64)) % n_features
     indptr = np.concatenate([[0], np.cumsum([len(row) for row in grams])])
     x = sparse.csr_matrix((np.ones(len(keys)), cols, indptr), shape=(len(texts), n_features))
     x.sum_duplicates()
     return x
+
+
+def l2_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row scaled to unit length (empty rows stay empty), as ``norm="l2"``."""
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)

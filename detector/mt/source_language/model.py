@@ -55,9 +55,9 @@ _NAME = re.compile(r"(?<=[\w,;] )[A-Z][\w'-]+")
 
 @lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | {"'s", "n't", "'ll", "'re", "'ve", "'d", "'m"}
+    lines = (Path(__file__).with_name("stop_words.txt")).read_text(encoding="utf-8").splitlines()
+    stop_words = {w for w in lines if w and not w.startswith("#")}  # scikit-learn's list, frozen
+    return frozenset(stop_words) | {"'s", "n't", "'ll", "'re", "'ve", "'d", "'m"}
 
 
 def abstract(text: str) -> str:
@@ -77,20 +77,17 @@ def abstract(text: str) -> str:
 
 def function_word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """L2-normalised hashed uni- to trigrams of ``abstract`` texts."""
-    from sklearn.feature_extraction.text import HashingVectorizer
+    from detector.ml.hashing import hashed_counts, l2_rows  # scikit-learn's HashingVectorizer, without importing it
 
-    vec = HashingVectorizer(n_features=N_FUNCTION_FEATURES, ngram_range=(1, 3), token_pattern=r"\S+",
-                            lowercase=False, alternate_sign=False, norm="l2")
-    return vec.transform([abstract(t) for t in texts]).tocsr()
+    return l2_rows(hashed_counts([abstract(t) for t in texts], N_FUNCTION_FEATURES, r"\S+", (1, 3), lowercase=False))
 
 
 def name_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     """L2-normalised hashed character 2-4-grams of the names in each text."""
-    from sklearn.feature_extraction.text import HashingVectorizer
+    from detector.ml.hashing import hashed_counts, l2_rows
 
-    vec = HashingVectorizer(n_features=N_NAME_FEATURES, analyzer="char_wb", ngram_range=(2, 4),
-                            alternate_sign=False, norm="l2")
-    return vec.transform([" ".join(_NAME.findall(normalize_typography(t))) for t in texts]).tocsr()
+    names = [" ".join(_NAME.findall(normalize_typography(t))) for t in texts]
+    return l2_rows(hashed_counts(names, N_NAME_FEATURES, "", (2, 4), analyzer="char_wb"))
 
 
 def window_bounds(n: int, size: int = WINDOW) -> list[tuple[int, int]]:
