@@ -73,38 +73,39 @@ class Encoder:
     session: Any = None  # an ``onnx_runtime.OnnxSession`` running the same weights, used when set
     loaded: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # shared by replace() copies
 
+    def _once(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()`` on first use, under the lock, kept in ``loaded`` (shared by replace() copies)."""
+        with _model_lock:
+            if key not in self.loaded:
+                self.loaded[key] = build()
+            return self.loaded[key]
+
     @property
     def model(self) -> Any:
-        with _model_lock:
-            if "model" not in self.loaded:
-                self.loaded["model"] = self.load_model()
-            return self.loaded["model"]
+        return self._once("model", self.load_model)
 
     @property
     def tokenizer(self) -> Any:
         """transformers' tokenizer (torch tensors; training and export)."""
-        with _model_lock:
-            if "tokenizer" not in self.loaded:
-                self.loaded["tokenizer"] = self.load_tokenizer()
-            return self.loaded["tokenizer"]
+        return self._once("tokenizer", self.load_tokenizer)
 
     @property
     def fast_tokenizer(self) -> Any:
         """The ``tokenizers`` Tokenizer of the same tokenizer.json, truncating and padding as
         ``tokenize`` does; None when the folder has no tokenizer.json (a hub id)."""
-        with _model_lock:
-            if "fast_tokenizer" not in self.loaded:
-                path = Path(self.name) / "tokenizer.json"
-                tok = None
-                if path.is_file():
-                    from tokenizers import Tokenizer
+        return self._once("fast_tokenizer", self._build_fast_tokenizer)
 
-                    tok = Tokenizer.from_file(str(path))
-                    tok.enable_truncation(self.max_length)
-                    pad = tok.token_to_id("[PAD]")
-                    tok.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")
-                self.loaded["fast_tokenizer"] = tok
-            return self.loaded["fast_tokenizer"]
+    def _build_fast_tokenizer(self) -> Any:
+        path = Path(self.name) / "tokenizer.json"
+        if not path.is_file():
+            return None
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(path))
+        tok.enable_truncation(self.max_length)
+        pad = tok.token_to_id("[PAD]")
+        tok.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")
+        return tok
 
     def tokenize_np(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """``tokenize`` without torch: int64 arrays input_ids, attention_mask, token_type_ids and
