@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import random
 import time
 from collections import Counter, defaultdict
@@ -42,6 +43,7 @@ from detector.eval.dates_inject import (
     load_corpus,
     real_dateline_forms,
 )
+from detector.eval.dates_shifts import shifts
 from detector.findings import Severity
 
 
@@ -125,7 +127,7 @@ def _clean_row(corpus: list[Sample], findings: list[list]) -> dict:
             "by_source": dict(by_source), "examples": examples[:20]}
 
 
-def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
+def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int, per_doc: int = 18) -> dict:
     rng = random.Random(seed)
     corpus = load_corpus()
     if limit:
@@ -174,12 +176,18 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         for s, fs in zip(ok, run_ours(ok)[0], strict=True):
             controls[s.split]["documents"] += 1
             controls[s.split]["flagged"] += bool(flagged(fs))
+    shifted = month_shift_samples(corpus, seed, per_doc)
+    shift_findings = run_ours(shifted)[0]
+    clean_of = {s.id: fs for s, fs in zip(corpus, clean_findings, strict=True)}
     splits = {}
     for sp in ("dev", "test"):
         idx = [i for i, s in enumerate(corpus) if s.split == sp]
         splits[sp] = {
             "documents": len(idx),
             "sites": len({corpus[i].site for i in idx}),
+            "month_shifts": month_shift_report([s for s in shifted if s.split == sp],
+                                               [f for s, f in zip(shifted, shift_findings, strict=True)
+                                                if s.split == sp], clean_of),
             "recall": {t: _recall_row(per_type[sp][t], by_rule[sp][t]) for t in (*TYPES, *WRITTEN_TYPES, "dateline-real")
                        if per_type[sp][t]["injected"]},
             "clean": _clean_row([corpus[i] for i in idx], [clean_findings[i] for i in idx]),
@@ -218,6 +226,78 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
     }
 
 
+# -- month shifts: many seeded injections, labelled by what the text says (dates_shifts) --------------
+def month_shift_samples(corpus: list[Sample], seed: int, per_doc: int) -> list[Sample]:
+    """Every eligible date of every article, shifted -3..+3 months, up to ``per_doc`` per article."""
+    out = []
+    for s in corpus:
+        for sh in shifts(s.text, s.published, random.Random(f"{seed}:{s.id}"), per_doc):
+            out.append(Sample(s.id, sh.text, s.published, s.source, "month-shift", sh.span, sh.detectable,
+                              sh.original, s.site, sh.label, sh.months))
+    return out
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> list[float] | None:
+    """The Wilson score interval of k successes in n (95%)."""
+    if not n:
+        return None
+    p = k / n
+    mid, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return [round((mid - half) / (1 + z * z / n), 4), round((mid + half) / (1 + z * z / n), 4)]
+
+
+def site_bootstrap(hits: list[tuple[str, bool]], reps: int = 2000, seed: int = 0) -> list[float] | None:
+    """95% interval of a recall, resampling sites: the shifts of one site are not independent."""
+    by_site: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for site, hit in hits:
+        by_site[site][0] += hit
+        by_site[site][1] += 1
+    sites = list(by_site.values())
+    if not sites:
+        return None
+    rng, stats = random.Random(f"shift-bootstrap:{seed}"), []
+    for _ in range(reps):
+        pick = [sites[rng.randrange(len(sites))] for _ in sites]
+        stats.append(sum(a for a, _ in pick) / sum(b for _, b in pick))
+    stats.sort()
+    return [round(stats[int(0.025 * reps)], 4), round(stats[int(0.975 * reps) - 1], 4)]
+
+
+def _rate(c: Counter) -> dict:
+    return {**c, "recall": round(c["detected"] / c["injected"], 4) if c["injected"] else None,
+            "wilson95": wilson(c["detected"], c["injected"])}
+
+
+def month_shift_report(samples: list[Sample], findings: list[list], clean: dict[str, list]) -> dict:
+    """Recall per label and per shift with intervals, over the detectable shifts pooled, and precision
+    on the shifted articles: findings on the shift over those plus the findings it added elsewhere."""
+    per, months = defaultdict(Counter), defaultdict(Counter)
+    pooled, on, added = [], 0, 0
+    for s, fs in zip(samples, findings, strict=True):
+        hit = bool(flagged(fs, s.span))
+        per[s.label]["injected"] += 1
+        per[s.label]["detected"] += hit
+        if s.detectable:
+            pooled.append((s.site, hit))
+            months[f"{s.months:+d}"]["injected"] += 1
+            months[f"{s.months:+d}"]["detected"] += hit
+        on += hit
+        before = {(f.rule, f.text) for f in flagged(clean[s.id])}
+        added += sum(1 for f in flagged(fs) if not (f.start < s.span[1] and s.span[0] < f.end)
+                     and (f.rule, f.text) not in before)
+    k, n = sum(h for _, h in pooled), len(pooled)
+    return {
+        "injections": len(samples), "distinct": len({(s.id, s.text) for s in samples}),
+        "articles": len({s.id for s in samples}), "sites": len({s.site for s in samples}),
+        "detectable": n, "detectable_sites": len({site for site, _ in pooled}),
+        "recall_detectable": round(k / n, 4) if n else None, "wilson95": wilson(k, n),
+        "site_bootstrap95": site_bootstrap(pooled),
+        "per_label": {lab: _rate(c) for lab, c in sorted(per.items())},
+        "detectable_per_shift": {m: _rate(months[m]) for m in sorted(months, key=int)},
+        "precision": round(on / (on + added), 4) if on + added else None, "added_findings_elsewhere": added,
+    }
+
+
 def scaling(corpus: list[Sample], sizes_mb: tuple[float, ...] = (0.25, 0.5, 1, 4)) -> dict:
     """Seconds the dates check takes on one long text of each size (the corpus's dated documents
     repeated), as paragraphs and flattened to one line (the case that used to be quadratic)."""
@@ -250,6 +330,12 @@ def print_table(r: dict) -> None:
         for g, q in v["pooled"].items():
             print(f"{g} kinds pooled: precision {q['precision']:.3f} ({q['on_error']}/{q['findings']} findings on the "
                   f"error), recall {q['recall']:.3f}, F1 {q['f1']:.3f}")
+        ms = v["month_shifts"]
+        print(f"month shifts: {ms['injections']} distinct in {ms['articles']} articles of {ms['sites']} sites; "
+              f"detectable {ms['detectable']} ({ms['detectable_sites']} sites): recall {ms['recall_detectable']} "
+              f"(Wilson {ms['wilson95']}, site bootstrap {ms['site_bootstrap95']}), precision {ms['precision']}")
+        for lab, x in ms["per_label"].items():
+            print(f"  {lab:<34}{x['detected']:>5}/{x['injected']:<5} {x['recall']:.3f}  {x['wilson95']}")
         c, k = v["clean"], v["controls_with_right_dates"]
         print(f"clean documents flagged at warning+: {c['flagged_warning_plus']}/{c['documents']} = {c['share_flagged']:.2%}; "
               f"right-date controls flagged: {k.get('flagged', 0)}/{k.get('documents', 0)}")
@@ -270,10 +356,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--peer-docs", type=int, default=120, help="documents to run dateparser on (it is slow)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--rounds", type=int, default=30, help="injection rounds pooled (each: half the dated documents)")
+    ap.add_argument("--per-doc", type=int, default=18, help="month shifts drawn per article (seeded)")
     ap.add_argument("--no-scaling", dest="scaling", action="store_false", help="skip timing 0.25-4 MB texts")
     ap.add_argument("--out", type=Path, default=Path("bench/results/dates.json"))
     args = ap.parse_args(argv)
-    result = evaluate(args.limit, args.peer_docs, args.seed, args.rounds)
+    result = evaluate(args.limit, args.peer_docs, args.seed, args.rounds, args.per_doc)
     if args.scaling:
         result["scaling_seconds"] = scaling(load_corpus())
     result["command"] = "python -m detector.eval.dates " + " ".join(argv or [])

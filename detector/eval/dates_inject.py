@@ -53,6 +53,8 @@ class Sample:
     detectable: bool = True  # future/year errors: the new date lies beyond publication + 2 days
     true_date: dt.date | None = None
     site: str = ""  # the outlet (web domain; WMT document): the unit of the dev/test split
+    label: str | None = None  # month shifts: what the text says about it (``dates_shifts.label``)
+    months: int = 0  # month shifts: by how many months
 
     @property
     def split(self) -> str:
