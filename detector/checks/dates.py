@@ -22,6 +22,7 @@ from detector.checks.dates_rules import (
     KNOWN_EVENT,
     MIXED_FORMAT,
     OUTLIER,
+    RANGE_ORDER,
     WEEKDAY_MISMATCH,
 )
 from detector.dates.context import (
@@ -53,6 +54,7 @@ from detector.dates.extract import (
     format_date,
     valid_day,
 )
+from detector.dates.ranges import range_years, reversed_ranges
 from detector.dates.suggest import OneLess, earlier_twin, one_typo_away, rewrite_weekday, span_text
 from detector.findings import Finding, Severity
 
@@ -62,7 +64,7 @@ class DatesCheck(Check):
     """Calendar checks over the dates an article writes."""
 
     name = "dates"
-    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT)
+    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT, RANGE_ORDER)
     defaults = {
         "future_tolerance_days": 2,
         "dateline_tolerance_days": 0,
@@ -94,11 +96,12 @@ class DatesCheck(Check):
         findings: list[Finding] = []
         resolved: list[tuple[DateMention, dt.date, bool]] = []  # (mention, reading, year was written)
         para_years = paragraph_years(text, mentions)
+        from_end = range_years(text, mentions)  # "from April 20 to May 2, 2026": the start is in 2026
         stated: dict[int, int | None] = {}  # id(mention) -> the year the text gives it, if any
         for i, m in enumerate(mentions):
             if not m.is_day:
                 continue
-            year = m.year or relative_year(text, m, pub.date) or para_years[i]
+            year = m.year or relative_year(text, m, pub.date) or from_end.get(i) or para_years[i]
             stated[id(m)] = year
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
                 findings.append(self._impossible(doc, m, year or (pub.date.year if pub.date else None), ctx))
@@ -138,6 +141,7 @@ class DatesCheck(Check):
         findings += self._future(doc, rest, pub, live, ctx)
         findings += self._outliers(doc, rest, pub, ctx)
         findings += self._mixed(doc, mentions)
+        findings += self._ranges(doc, mentions, findings)
         annotations = {
             "publication": ctx["publication"],
             "publication_source": pub.source,
@@ -349,6 +353,22 @@ class DatesCheck(Check):
             ))
         return out
 
+    def _ranges(self, doc: Document, mentions: list[DateMention], found: list[Finding]) -> list[Finding]:
+        """Ranges that end before they start; not where another rule already marks either end."""
+        taken = [(f.start, f.end) for f in found if f.severity.rank >= Severity.WARNING.rank]
+        out = []
+        for a, b, start, end in reversed_ranges(doc.text, mentions):
+            if any(s < b.end and a.start < e for s, e in taken):
+                continue
+            out.append(RANGE_ORDER.finding(
+                doc, a.start, b.end,
+                f"The range “{doc.text[a.start:b.end]}” ends before it starts: "
+                f"{format_date(start.day, start.month, start.year)} is {(start - end).days} days after "
+                f"{format_date(end.day, end.month, end.year)}. One end probably has a mistyped month or day.",
+                confidence=0.8, data={"start": start.isoformat(), "end": end.isoformat()},
+            ))
+        return out
+
     def _mixed(self, doc: Document, mentions: list[DateMention]) -> list[Finding]:
         out = []
         text = doc.text
@@ -380,4 +400,5 @@ class DatesCheck(Check):
         return out
 
 
-__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT", "DATELINE", "KNOWN_EVENT"]
+__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT", "DATELINE", "KNOWN_EVENT",
+           "RANGE_ORDER"]

@@ -203,12 +203,18 @@ def is_attributive(text: str, m: DateMention) -> bool:
 #: "Kyiv, 16 March (Ukrinform) –": a title-case place is a dateline only with the agency or dash after.
 _TITLE_PLACE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2},\s*$")
 _DATELINE_AFTER = re.compile(r",?\s*(?:\d{4}\s*)?(?:\([^)\n]{1,30}\)\s*)?[-–—]")
+#: "WASHINGTON (March 5) —", "Kyiv (5 March 2024) –": the date in parentheses after the place, then a dash.
+_PAREN_PLACE_BEFORE = re.compile(r"(?:^|\n)\s*(?:[A-Z][A-Z.'’-]+|[A-Z][a-z'’-]+)(?:[ -](?:[A-Z][A-Z.'’-]+|[A-Z][a-z'’-]+)){0,2}\s*\(\s*$")
+_PAREN_DATELINE_AFTER = re.compile(r",?\s*(?:\d{4}\s*)?\)\s*[-–—]")
 
 
 def is_dateline(text: str, m: DateMention) -> bool:
-    """"MINSK, 16 March (BelTA) –", "KYIV, March 5 (Reuters) -": the place and date of a report."""
+    """"MINSK, 16 March (BelTA) –", "KYIV, March 5 (Reuters) -", "WASHINGTON (March 5) —": the place and
+    date of a report."""
     before = text[max(0, m.start - 60):m.start]
     if _TITLE_PLACE_BEFORE.search(before) and _DATELINE_AFTER.match(text, m.end, m.end + 40):
+        return True
+    if _PAREN_PLACE_BEFORE.search(before) and _PAREN_DATELINE_AFTER.match(text, m.end, m.end + 12):
         return True
     return bool(_DATELINE_BEFORE.search(before)) or (
         (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:m.end + 40])

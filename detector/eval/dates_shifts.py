@@ -66,7 +66,7 @@ _STAMP = re.compile(r"\b(?:updated?|modified|revised|corrected|published|posted|
 _DATELINE_HEAD = re.compile(r"[A-Z][\w.'’-]*(?:[ ,\u00a0]+[A-Z][\w.'’-]*){0,4}(?:,\s*|\s*\(\s*)")
 _DATELINE_TAIL = re.compile(r"(?:,?\s*\d{4})?\)?\s*(?:\([^)\n]{1,40}\)\s*)?[–—-]+\s")
 _RANGE_BEFORE = re.compile(r"\b(?:from|between)\s+$", re.IGNORECASE)
-_RANGE_JOIN = re.compile(r"\s*(?:to|until|till|through|and|[-–—])\s*$")
+_RANGE_JOIN = re.compile(r",?\s*(?:to|until|till|through|and|[-–—])\s*$")
 
 
 @dataclass(frozen=True)
@@ -145,14 +145,21 @@ def _year_cue(text: str, start: int, end: int, year: int) -> bool:
     return False
 
 
+def _joined(text: str, a: DateMention, b: DateMention) -> bool:
+    """``a`` and ``b`` are the ends of one range: "from a to b", "between a and b", "a–b"."""
+    join = _RANGE_JOIN.fullmatch(text, a.end, b.start) if b.start - a.end <= 10 else None
+    if join is None or not a.is_day or not b.is_day:
+        return False
+    opener = _RANGE_BEFORE.search(text[max(0, a.start - 9):a.start])
+    word = join.group().strip(" ,")
+    return word in "-–—" or opener is not None and (word != "and" or opener.group().lower().startswith("between"))
+
+
 def _range_partner(text: str, ms: list[DateMention], i: int) -> tuple[DateMention, bool] | None:
     """The other end of a range the i-th mention opens or closes, and whether the mention is its start."""
-    m = ms[i]
-    if i + 1 < len(ms) and ms[i + 1].is_day and _RANGE_BEFORE.search(text[max(0, m.start - 9):m.start]) \
-            and _RANGE_JOIN.fullmatch(text, m.end, ms[i + 1].start) and ms[i + 1].start - m.end <= 9:
+    if i + 1 < len(ms) and _joined(text, ms[i], ms[i + 1]):
         return ms[i + 1], True
-    if i > 0 and ms[i - 1].is_day and _RANGE_BEFORE.search(text[max(0, ms[i - 1].start - 9):ms[i - 1].start]) \
-            and _RANGE_JOIN.fullmatch(text, ms[i - 1].end, m.start) and m.start - ms[i - 1].end <= 9:
+    if i > 0 and _joined(text, ms[i - 1], ms[i]):
         return ms[i - 1], False
     return None
 
