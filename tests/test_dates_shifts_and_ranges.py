@@ -138,3 +138,40 @@ def test_intervals():
     assert wilson(0, 0) is None
     lo, hi = site_bootstrap([("a", True)] * 10 + [("b", False)] * 10, reps=400)
     assert lo == 0.0 and hi == 1.0  # two sites: the interval says how little they tell
+
+
+# -- how far ahead a past-tense year-less date is read, and periods under way ---------------------------
+def test_a_past_tense_date_more_than_three_months_ahead_reads_as_last_year():
+    # Published 18 November: 10 March is 113 days ahead and 253 behind; a month typo moves a date <= 94 days.
+    assert rules("Maitlis asked what he was doing on the night of March 10, when he allegedly met her.",
+                 dt.date(2019, 11, 18)) == []
+
+
+def test_a_past_tense_date_within_three_months_ahead_is_still_flagged():
+    assert [r for r, _ in rules("He met the minister on 15 February, officials said.", dt.date(2019, 11, 18))] == [
+        "Date.Future"]
+
+
+@pytest.mark.parametrize("text, published", [
+    ("The tour continues November 19th in Greenville; the schedule picks up February 7th in Las Vegas.",
+     dt.date(2019, 11, 19)),  # present tense: no past report of a year-less date
+    ("7th Amsterdam Light Festival\n29 November 2018 | 20 January 2019", dt.date(2018, 11, 29)),
+    ("The exhibition runs from 29 November to 20 January in the old town.", dt.date(2018, 12, 5)),
+])
+def test_trap_schedules_and_periods_under_way_are_not_future_errors(text, published):
+    assert [r for r, _ in rules(text, published)] == []
+
+
+def test_a_period_told_as_past_still_has_its_end_judged():
+    found = rules("The exhibition ran from 1 March to 20 April 2022, the museum said.", dt.date(2022, 3, 5))
+    assert found == [("Date.Future", "20 April 2022")]
+
+
+def test_a_month_named_alone_or_a_date_far_ahead_is_no_evidence():
+    text = "He was arrested in April for the March 21 call. The minister met him on 21 July, officials said."
+    got = {(s.text[s.span[0]:s.span[1]], s.months): s.label
+           for s in shifts(text, dt.date(2019, 11, 18), random.Random(0), per_doc=1000)}
+    assert got["December 21", -3] == "undetectable:year-cue"  # "in April" places the call
+    assert got["21 October", 3] == "undetectable:earlier"  # 21 July read in 2019: +3 stays before
+    # "21 April" is 154 days ahead of 18 November 2019 and 211 behind: read as last April.
+    assert got["21 April", -3] == "undetectable:earlier"

@@ -26,6 +26,7 @@ from detector.checks.dates_rules import (
     WEEKDAY_MISMATCH,
 )
 from detector.dates.context import (
+    NEARER_AHEAD_DAYS,
     Publication,
     has_future_cue,
     infer_publication,
@@ -37,6 +38,7 @@ from detector.dates.context import (
     is_named_or_anniversary,
     is_past_report,
     is_update_stamp,
+    names_year,
     paragraph_years,
     relative_year,
     reports_past,
@@ -54,7 +56,7 @@ from detector.dates.extract import (
     format_date,
     valid_day,
 )
-from detector.dates.ranges import range_years, reversed_ranges
+from detector.dates.ranges import range_years, ranges, reversed_ranges
 from detector.dates.suggest import OneLess, earlier_twin, one_typo_away, rewrite_weekday, span_text
 from detector.findings import Finding, Severity
 
@@ -118,10 +120,12 @@ class DatesCheck(Check):
                     findings.append(self._weekday(doc, m, reading, ctx, confidence=0.95 if m.year else 0.8))
                     continue
             elif pub.date is not None:
-                near, _ = resolve_year(m.month, m.day, None, pub.date, True)
+                near, _ = resolve_year(m.month, m.day, None, pub.date, 183)
                 nearer = m.weekday is None and (is_past_report(text, m, near.year if near else None)
                                                 or is_dateline(text, m))
-                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, nearer)
+                # Up to three months ahead (a month typo), or half a year when the sentence names that year.
+                ahead = 0 if not nearer else 183 if near and names_year(text, m, near.year) else NEARER_AHEAD_DAYS
+                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, ahead)
                 if reading is not None and reading > pub.date and m.weekday is None and not is_dateline(text, m) \
                         and says_last_year(text, m) and valid_day(reading.year - 1, m.month, m.day):
                     reading = reading.replace(year=reading.year - 1)
@@ -134,11 +138,17 @@ class DatesCheck(Check):
             else:
                 continue
             resolved.append((m, reading, m.year is not None or year is not None))
+        readings = {id(m): r for m, r, _ in resolved}
         events, attached = self._known_events(doc, mentions, resolved, stated, pub, ctx)
         findings += events
         rest = [x for x in resolved if id(x[0]) not in attached]  # an event's date is judged by its event
         findings += self._datelines(doc, rest, pub, ctx)
-        findings += self._future(doc, rest, pub, live, ctx)
+        # The end of a period that has begun may lie ahead ("the exhibition runs from 29 November to 20
+        # January"), unless the sentence tells it as past ("ran from 1 to 10 March").
+        begun = {id(b) for _, a, b in ranges(text, mentions, listing=True)
+                 if pub.effective and (r := readings.get(id(a))) and r <= pub.effective
+                 and not (id(b) in readings and is_past_report(text, b, readings[id(b)].year))}
+        findings += self._future(doc, [x for x in rest if id(x[0]) not in begun], pub, live, ctx)
         findings += self._outliers(doc, rest, pub, ctx)
         findings += self._mixed(doc, mentions)
         findings += self._ranges(doc, mentions, findings)
@@ -222,6 +232,8 @@ class DatesCheck(Check):
             elif (has_future_cue(text, m) or is_attributive(text, m) or is_named_or_anniversary(text, m)
                     or is_dateline(text, m) or is_update_stamp(text, m) or live and is_entry_stamp(text, m)):
                 continue
+            elif id(m) in year_less and not is_past_report(text, m, reading.year):
+                continue  # a year-less date ahead, not reported as past ("the tour picks up February 7th")
             days = (reading - pub.date).days if pub.date else (reading - ref).days
             since = "inferred publication date" if pub.inferred else "publication date"
             intended = earlier_twin(m, reading, ref)

@@ -12,8 +12,10 @@ text and the publication date alone say, never by what the detector outputs:
 - ``after-publication``: the shifted date lies more than 2 days after publication in a sentence
   that narrates the past (a past-tense verb, no word announcing the future: ``FUTURE_WORDS``),
   where the original date was not after publication. A year-less date is read in the nearer year
-  (issue 18, item 3), and counts only when nothing puts it in another year (a year written in its
-  sentence or earlier in its paragraph, "last year", "a year ago");
+  (issue 18, item 3) when that lies at most ``AHEAD_DAYS`` ahead (half a year when its sentence names
+  that year), and counts only when nothing puts it in another year (a year written in its sentence or
+  earlier in its paragraph, "last year", "a year ago", a month named alone in its sentence: "arrested
+  in April for the December 21 call");
 - ``range-order``: the date is one end of a range ("from 3 March to 10 March", "between ... and ...")
   whose start now lies after its end;
 - else ``undetectable`` with the reason (``earlier``: the shift keeps the date before publication;
@@ -36,6 +38,10 @@ from detector.dates.extract import MONTH_NAMES, MONTH_RE, DateMention, extract_d
 
 SHIFTS = (-3, -2, -1, 1, 2, 3)
 TOLERANCE_DAYS = 2
+#: A year-less date is read ahead of publication only this close: a shift of up to three months of a
+#: date up to publication (+ the tolerance) lands within it; further ahead, last year's reading is the
+#: likelier one ("the night of March 10" in November), unless the sentence names the year ahead.
+AHEAD_DAYS = 94
 #: Words by which a sentence gives a date as planned or announced (the issue's list, plus the
 #: modal, schedule and plan words with the same meaning): a shift there proves nothing.
 FUTURE_WORDS = re.compile(
@@ -51,6 +57,8 @@ PAST_VERB = re.compile(
     r"(?<!\bbe )(?<!\bbeen )(?<!\bhas )(?<!\bhave )(?<!\bis )(?<!\bare )(?<!\bto )"
     r"\b(?:was|were|had|did|said|told|met|took|gave|went|came|left|began|held|made|saw|fled|fell|won|lost|spoke"
     r"|wrote|sent|found|shot|hit|struck|led|sank|broke|ran|became|got|paid|put|kept|brought|bought|sold|thought"
+    r"|ate|drank|rode|flew|drove|stood|sat|threw|caught|taught|felt|built|spent|heard|hid|chose|stole|wore|woke|rose"
+    r"|shook|grew|knew|drew|withdrew|blew|fed|fought|sought|swam|sang|rang|stuck|dug|forgave"
     r"|\w{3,}ed)\b"
 )
 _NOT_PAST = frozenset("united need speed hundred indeed proceed exceed succeed embed breed sacred naked wicked "
@@ -85,14 +93,17 @@ class Shift:
         return not self.label.startswith("undetectable")
 
 
-def _nearer(month: int, day: int, pub: dt.date) -> dt.date | None:
-    """The reading of a year-less date nearest publication, ahead or behind."""
+def _nearer(month: int, day: int, pub: dt.date, ahead_days: int = AHEAD_DAYS) -> dt.date | None:
+    """How a reader reads a year-less date: the nearest reading behind publication, unless one ahead lies
+    within ``ahead_days``."""
     options = [dt.date(y, month, day) for y in (pub.year - 1, pub.year, pub.year + 1) if valid_day(y, month, day)]
-    return min(options, key=lambda d: abs((d - pub).days)) if options else None
+    ahead = [d for d in options if 0 < (d - pub).days <= ahead_days]
+    behind = [d for d in options if d <= pub]
+    return min(ahead or behind or options, key=lambda d: abs((d - pub).days)) if options else None
 
 
 def _reading(m: DateMention, pub: dt.date | None) -> dt.date | None:
-    """How the clean article's date reads: its written year, else the nearer year to publication."""
+    """How the clean article's date reads: its written year, else as ``_nearer`` says."""
     if m.year:
         return m.value
     return _nearer(m.month, m.day, pub) if pub else None
@@ -134,10 +145,18 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
     return ls, le
 
 
+#: A month named alone ("arrested in April for the December 21 call"): it places the date's year.
+_MONTH_ALONE = re.compile(rf"(?<![\d\w])(?:{MONTH_RE})(?!\w)(?<!\bMay)")
+
+
 def _year_cue(text: str, start: int, end: int, year: int) -> bool:
-    """A year other than ``year`` written in the date's sentence, or earlier in its paragraph."""
+    """A year other than ``year`` written in the date's sentence or earlier in its paragraph, or a month
+    named alone in its sentence."""
     para = text.rfind("\n\n", 0, start)
     s, e = _sentence(text, start)
+    days = [(d.start, d.end) for d in extract_dates(text[s:e]) if d.is_day]
+    if any(not any(a <= w.start() - s < b for a, b in days) for w in _MONTH_ALONE.finditer(text, s, e)):
+        return True
     for lo, hi in ((para + 1 if para >= 0 else 0, start), (start, e), (s, start)):
         for got in _OTHER_YEAR.finditer(text, lo, hi):
             if got.group() != str(year):
@@ -249,7 +268,9 @@ def shifts(text: str, pub: dt.date | None, rng: random.Random, per_doc: int = 18
             elif partner is not None:  # a range's year-less start is in the year written at its end
                 new = dt.date(partner[0].year, month, m.day) if valid_day(partner[0].year, month, m.day) else None
             else:
-                new = _nearer(month, m.day, pub)
+                s0, s1 = _sentence(text, m.start)
+                named = re.search(rf"(?<!\d)(?:{pub.year}|{pub.year + 1})(?!\d)", text[s0:s1])
+                new = _nearer(month, m.day, pub, 183 if named else AHEAD_DAYS)
             if new is None:
                 continue
             shifted_m = replace(m, month=month, start=start, end=end, text=new_text[start:end])
