@@ -9,8 +9,7 @@ import random
 import pytest
 from dates_helpers import run_dates
 
-from detector.eval.dates import site_bootstrap, wilson
-from detector.eval.dates_shifts import shifts
+from detector.eval.dates_shifts import shifts, site_bootstrap, wilson
 from detector.findings import Severity
 
 PUB = dt.date(2026, 2, 17)

@@ -4,7 +4,7 @@ A month typo ("14 March" for "14 February") is only an error a reader can see wh
 holds evidence against it. The old ``future`` injection drew one shift per chosen document and
 round, so the test half held 23 distinct cases: a lottery. Here every eligible date of every
 article gets shifts of -3..-1 and +1..+3 months (the written month replaced in the article's own
-form), up to ``per_doc`` of them per article (seeded), and each is labelled by what the injected
+form; optionally capped per article, seeded), and each is labelled by what the injected
 text and the publication date alone say, never by what the detector outputs:
 
 - ``weekday``: a weekday written beside the date contradicts the shifted date (read in its written
@@ -29,8 +29,10 @@ words are this module's own, fixed lists.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import re
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from detector.article import split_sentences
@@ -241,8 +243,9 @@ def excluded(text: str, m: DateMention) -> bool:
         and bool(_DATELINE_TAIL.match(text, m.end))
 
 
-def shifts(text: str, pub: dt.date | None, rng: random.Random, per_doc: int = 18) -> list[Shift]:
-    """Up to ``per_doc`` distinct month shifts of the article's dates (seeded by ``rng``).
+def shifts(text: str, pub: dt.date | None, rng: random.Random, per_doc: int = 0) -> list[Shift]:
+    """The distinct month shifts of the article's dates, in a seeded order (``rng``); at most ``per_doc``
+    when it is set.
 
     Eligible: written, ISO and unambiguous numeric dates that exist, whose stated weekday (if any)
     fits their reading and whose shifted day exists; not update stamps or datelines (``excluded``).
@@ -277,4 +280,39 @@ def shifts(text: str, pub: dt.date | None, rng: random.Random, per_doc: int = 18
             out.append(Shift(new_text, (start, end), k, original, new,
                              label(new_text, start, end, shifted_m, new, original, pub, partner)))
     rng.shuffle(out)
-    return out[:per_doc]
+    return out[:per_doc] if per_doc else out
+
+
+# -- intervals -------------------------------------------------------------------------------------------
+def wilson(k: int, n: int, z: float = 1.96) -> list[float] | None:
+    """The Wilson score interval of k successes in n (95%)."""
+    if not n:
+        return None
+    p = k / n
+    mid, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return [round((mid - half) / (1 + z * z / n), 4), round((mid + half) / (1 + z * z / n), 4)]
+
+
+def site_bootstrap(hits: list[tuple[str, bool]], reps: int = 2000, seed: int = 0) -> list[float] | None:
+    """95% interval of a recall, resampling sites: the shifts of one site are not independent."""
+    by_site: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for site, hit in hits:
+        by_site[site][0] += hit
+        by_site[site][1] += 1
+    sites = list(by_site.values())
+    if not sites:
+        return None
+    rng, stats = random.Random(f"shift-bootstrap:{seed}"), []
+    for _ in range(reps):
+        pick = [sites[rng.randrange(len(sites))] for _ in sites]
+        stats.append(sum(a for a, _ in pick) / sum(b for _, b in pick))
+    stats.sort()
+    return [round(stats[int(0.025 * reps)], 4), round(stats[int(0.975 * reps) - 1], 4)]
+
+
+def site_macro(hits: list[tuple[str, bool]]) -> float | None:
+    """Recall with each site weighted once, however many shifts it holds."""
+    by_site: dict[str, list[bool]] = defaultdict(list)
+    for site, hit in hits:
+        by_site[site].append(hit)
+    return round(sum(sum(v) / len(v) for v in by_site.values()) / len(by_site), 4) if by_site else None
