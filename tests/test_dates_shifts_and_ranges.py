@@ -174,3 +174,15 @@ def test_a_month_named_alone_or_a_date_far_ahead_is_no_evidence():
     assert got["21 October", 3] == "undetectable:earlier"  # 21 July read in 2019: +3 stays before
     # "21 April" is 154 days ahead of 18 November 2019 and 211 behind: read as last April.
     assert got["21 April", -3] == "undetectable:earlier"
+
+
+def test_the_date_of_the_article_or_of_a_post_it_embeds_is_a_stamp():
+    text = ("Posted November 9, 2018\n\nThe senate met on Monday.\n\n"
+            "— The Nigerian Senate (@NGRSenate) October 8, 2018\n\nMore followed.")
+    got = {(s.text[s.span[0]:s.span[1]], s.months): s.label
+           for s in shifts(text, dt.date(2018, 11, 9), random.Random(0), per_doc=1000)}
+    assert got["December 9, 2018", 1] == "stamp"
+    assert got["December 8, 2018", 2] == "stamp"  # the embedded post cannot postdate the article
+    assert got["September 8, 2018", -1] == "undetectable:earlier"
+    found = run_dates(text.replace("October 8", "December 8"), dt.date(2018, 11, 9))
+    assert [f.rule for f in found] == ["Date.Future"]

@@ -16,6 +16,9 @@ text and the publication date alone say, never by what the detector outputs:
   that year), and counts only when nothing puts it in another year (a year written in its sentence or
   earlier in its paragraph, "last year", "a year ago", a month named alone in its sentence: "arrested
   in April for the December 21 call");
+- ``stamp``: the shifted date lies more than 2 days after publication and is the date of the article
+  or of a post it embeds ("Posted March 5", a date alone on one of the first or last three lines, an
+  embedded post's sign-off "— Name (@handle) November 9, 2018"), which cannot postdate it;
 - ``range-order``: the date is one end of a range ("from 3 March to 10 March", "between ... and ...")
   whose start now lies after its end;
 - else ``undetectable`` with the reason (``earlier``: the shift keeps the date before publication;
@@ -69,8 +72,28 @@ _OTHER_YEAR = re.compile(r"\b(?:last|previous|past)\s+year\b|\ba\s+year\s+(?:ago
                          r"|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
 #: An annual day or an anniversary: the date names a day of every year, so no year reading is wrong.
 ANNUAL = re.compile(r"\b(?:[A-Z][a-z]+\s+Day|anniversary|annual(?:ly)?|every\s+year|each\s+year|holiday|birthday)\b")
-_STAMP = re.compile(r"\b(?:updated?|modified|revised|corrected|published|posted|as\s+of|retrieved|accessed)(?:\s+on)?"
-                    r"[:,]?\s*$", re.IGNORECASE)
+_UPDATE = re.compile(r"\b(?:updated?|modified|revised|corrected|as\s+of|retrieved|accessed)(?:\s+on)?[:,]?\s*$",
+                     re.IGNORECASE)
+_POSTED = re.compile(r"\b(?:published|posted)(?:\s+on)?[:,]?\s*$", re.IGNORECASE)
+#: An embedded post's sign-off: "— Name (@handle) November 9, 2018".
+_SIGN_OFF = re.compile(r"\s*[—–-]\s.{0,80}\(@\w+\)\s*$")
+
+
+def is_stamp(text: str, start: int, end: int) -> bool:
+    """The date of the article or of a post it embeds: "Posted March 5", a date alone on one of the
+    first or last three lines, or an embedded post's sign-off. None can be later than publication."""
+    if _POSTED.search(text, max(0, start - 25), start):
+        return True
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    if text[end:le].strip() == "" and _SIGN_OFF.fullmatch(text, ls, start):
+        return True
+    if text[ls:le].strip(" \t·•|-–—,.:📅🗓") != text[start:end]:
+        return False
+    lines = [x for x in text.split("\n") if x.strip()]
+    k = sum(1 for x in text[:ls].split("\n") if x.strip())
+    return k < 3 or k >= len(lines) - 3
 #: A dateline: the line opens with a place of capitalised words and a comma or parenthesis, and the
 #: date is followed by an agency or a dash.
 _DATELINE_HEAD = re.compile(r"[A-Z][\w.'’-]*(?:[ ,\u00a0]+[A-Z][\w.'’-]*){0,4}(?:,\s*|\s*\(\s*)")
@@ -88,7 +111,7 @@ class Shift:
     months: int  # the shift, -3..3
     original: dt.date
     shifted: dt.date  # the shifted date as a reader would read it
-    label: str  # weekday, after-publication, range-order, or undetectable:<reason>
+    label: str  # weekday, after-publication, stamp, range-order, or undetectable:<reason>
 
     @property
     def detectable(self) -> bool:
@@ -222,6 +245,8 @@ def label(text: str, at: int, end: int, m: DateMention, new: dt.date, original: 
     limit = pub + dt.timedelta(days=TOLERANCE_DAYS)
     if new <= limit or original > limit:
         return "undetectable:earlier"
+    if is_stamp(text, at, end):
+        return "stamp"
     s, e = _sentence(text, at)
     if FUTURE_WORDS.search(text, s, at) or FUTURE_WORDS.search(text, end, e):
         return "undetectable:future-words"
@@ -236,7 +261,7 @@ def label(text: str, at: int, end: int, m: DateMention, new: dt.date, original: 
 
 def excluded(text: str, m: DateMention) -> bool:
     """Update stamps and datelines: a later revision is no error, and datelines are their own kind."""
-    if _STAMP.search(text, max(0, m.start - 25), m.start):
+    if _UPDATE.search(text, max(0, m.start - 25), m.start):
         return True
     ls = text.rfind("\n", 0, m.start) + 1
     return m.start - ls <= 60 and bool(_DATELINE_HEAD.fullmatch(text, ls, m.start)) \
