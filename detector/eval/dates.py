@@ -3,7 +3,7 @@
     python -m detector.eval.dates [--limit N] [--peer-docs N] [--seed S] [--out bench/results/dates.json]
 
 Corpus (``detector.eval.dates_inject.load_corpus``): WCXB article bodies whose page states a
-publication date, ScrapingHub article bodies whose URL carries the date, the original-English WMT22
+publication date, ScrapingHub article bodies whose URL or publication metadata carries the date, the original-English WMT22
 sources (blocks of consecutive lines; publication inferred) and the human English references of
 WMT22 uk/ru news that contain a date. Documents are split dev/test by site (web domain, WMT
 document); the rules were tuned on dev, and test is what we report. Each round, half of the
@@ -12,7 +12,10 @@ impossible day incl. days 32-39, a year one off) and half of those with a public
 written-in one (a dateline later than publication, a mistyped date of a well-known event); a
 quarter get the same lines with the right date, as controls. A further quarter open with a
 dateline in a form taken from real articles (``dateline-real``: WMT21/22 English references and
-the corpus; never tuned on), an eighth with such a dateline rightly dated (controls). We report recall per error type (a
+the corpus; never tuned on), an eighth with such a dateline rightly dated (controls). Month shifts
+are also measured apart (``month_shifts``, ``detector.eval.dates_shifts``): every eligible date of
+every article shifted -3..+3 months, each labelled detectable or not from the text and publication
+alone, with recall per label, Wilson and site-bootstrap intervals. We report recall per error type (a
 warning-or-error date finding overlapping the edited span), the share of clean documents flagged at
 warning or above, articles/second for our check and for ``dateparser.search_dates`` (which flags
 any date later than publication + 2 days; it cannot see impossible days or weekdays), and seconds
