@@ -22,9 +22,11 @@ from detector.checks.dates_rules import (
     KNOWN_EVENT,
     MIXED_FORMAT,
     OUTLIER,
+    RANGE_ORDER,
     WEEKDAY_MISMATCH,
 )
 from detector.dates.context import (
+    NEARER_AHEAD_DAYS,
     Publication,
     has_future_cue,
     infer_publication,
@@ -36,6 +38,7 @@ from detector.dates.context import (
     is_named_or_anniversary,
     is_past_report,
     is_update_stamp,
+    names_year,
     paragraph_years,
     relative_year,
     reports_past,
@@ -53,6 +56,7 @@ from detector.dates.extract import (
     format_date,
     valid_day,
 )
+from detector.dates.ranges import range_years, ranges, reversed_ranges
 from detector.dates.suggest import OneLess, earlier_twin, one_typo_away, rewrite_weekday, span_text
 from detector.findings import Finding, Severity
 
@@ -62,7 +66,7 @@ class DatesCheck(Check):
     """Calendar checks over the dates an article writes."""
 
     name = "dates"
-    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT)
+    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT, RANGE_ORDER)
     defaults = {
         "future_tolerance_days": 2,
         "dateline_tolerance_days": 0,
@@ -94,11 +98,12 @@ class DatesCheck(Check):
         findings: list[Finding] = []
         resolved: list[tuple[DateMention, dt.date, bool]] = []  # (mention, reading, year was written)
         para_years = paragraph_years(text, mentions)
+        from_end = range_years(text, mentions)  # "from April 20 to May 2, 2026": the start is in 2026
         stated: dict[int, int | None] = {}  # id(mention) -> the year the text gives it, if any
         for i, m in enumerate(mentions):
             if not m.is_day:
                 continue
-            year = m.year or relative_year(text, m, pub.date) or para_years[i]
+            year = m.year or relative_year(text, m, pub.date) or from_end.get(i) or para_years[i]
             stated[id(m)] = year
             if m.impossible or (year and not valid_day(year, m.month, m.day)):
                 findings.append(self._impossible(doc, m, year or (pub.date.year if pub.date else None), ctx))
@@ -115,10 +120,12 @@ class DatesCheck(Check):
                     findings.append(self._weekday(doc, m, reading, ctx, confidence=0.95 if m.year else 0.8))
                     continue
             elif pub.date is not None:
-                near, _ = resolve_year(m.month, m.day, None, pub.date, True)
+                near, _ = resolve_year(m.month, m.day, None, pub.date, 183)
                 nearer = m.weekday is None and (is_past_report(text, m, near.year if near else None)
                                                 or is_dateline(text, m))
-                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, nearer)
+                # Up to three months ahead (a month typo), or half a year when the sentence names that year.
+                ahead = 0 if not nearer else 183 if near and names_year(text, m, near.year) else NEARER_AHEAD_DAYS
+                reading, agrees = resolve_year(m.month, m.day, m.weekday, pub.date, ahead)
                 if reading is not None and reading > pub.date and m.weekday is None and not is_dateline(text, m) \
                         and says_last_year(text, m) and valid_day(reading.year - 1, m.month, m.day):
                     reading = reading.replace(year=reading.year - 1)
@@ -131,13 +138,20 @@ class DatesCheck(Check):
             else:
                 continue
             resolved.append((m, reading, m.year is not None or year is not None))
+        readings = {id(m): r for m, r, _ in resolved}
         events, attached = self._known_events(doc, mentions, resolved, stated, pub, ctx)
         findings += events
         rest = [x for x in resolved if id(x[0]) not in attached]  # an event's date is judged by its event
         findings += self._datelines(doc, rest, pub, ctx)
-        findings += self._future(doc, rest, pub, live, ctx)
+        # The end of a period that has begun may lie ahead ("the exhibition runs from 29 November to 20
+        # January"), unless the sentence tells it as past ("ran from 1 to 10 March").
+        begun = {id(b) for _, a, b in ranges(text, mentions, listing=True)
+                 if pub.effective and (r := readings.get(id(a))) and r <= pub.effective
+                 and not (id(b) in readings and is_past_report(text, b, readings[id(b)].year))}
+        findings += self._future(doc, [x for x in rest if id(x[0]) not in begun], pub, live, ctx)
         findings += self._outliers(doc, rest, pub, ctx)
         findings += self._mixed(doc, mentions)
+        findings += self._ranges(doc, mentions, findings)
         annotations = {
             "publication": ctx["publication"],
             "publication_source": pub.source,
@@ -218,6 +232,8 @@ class DatesCheck(Check):
             elif (has_future_cue(text, m) or is_attributive(text, m) or is_named_or_anniversary(text, m)
                     or is_dateline(text, m) or is_update_stamp(text, m) or live and is_entry_stamp(text, m)):
                 continue
+            elif id(m) in year_less and not is_past_report(text, m, reading.year):
+                continue  # a year-less date ahead, not reported as past ("the tour picks up February 7th")
             days = (reading - pub.date).days if pub.date else (reading - ref).days
             since = "inferred publication date" if pub.inferred else "publication date"
             intended = earlier_twin(m, reading, ref)
@@ -349,6 +365,22 @@ class DatesCheck(Check):
             ))
         return out
 
+    def _ranges(self, doc: Document, mentions: list[DateMention], found: list[Finding]) -> list[Finding]:
+        """Ranges that end before they start; not where another rule already marks either end."""
+        taken = [(f.start, f.end) for f in found if f.severity.rank >= Severity.WARNING.rank]
+        out = []
+        for a, b, start, end in reversed_ranges(doc.text, mentions):
+            if any(s < b.end and a.start < e for s, e in taken):
+                continue
+            out.append(RANGE_ORDER.finding(
+                doc, a.start, b.end,
+                f"The range “{doc.text[a.start:b.end]}” ends before it starts: "
+                f"{format_date(start.day, start.month, start.year)} is {(start - end).days} days after "
+                f"{format_date(end.day, end.month, end.year)}. One end probably has a mistyped month or day.",
+                confidence=0.8, data={"start": start.isoformat(), "end": end.isoformat()},
+            ))
+        return out
+
     def _mixed(self, doc: Document, mentions: list[DateMention]) -> list[Finding]:
         out = []
         text = doc.text
@@ -380,4 +412,5 @@ class DatesCheck(Check):
         return out
 
 
-__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT", "DATELINE", "KNOWN_EVENT"]
+__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT", "DATELINE", "KNOWN_EVENT",
+           "RANGE_ORDER"]

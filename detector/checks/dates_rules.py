@@ -44,8 +44,11 @@ FUTURE = Rule(
         "event (\"the Feb. 24 invasion\") or a named day or anniversary (\"Victory Day on May 9\"), in a "
         "dateline (judged by `Date.Dateline`), or when the paragraph's own year places it in the past. A year-less "
         "date in a past-tense report with no cue for another year (\"last year\", \"a year ago\", a year in the "
-        "sentence) is read in the nearer year, ahead or behind, and the message names the other reading "
-        "(`data.readings`); with such a cue it reads as last year. The tolerance "
+        "sentence) is read in the nearer year when that lies at most 94 days ahead (how far a month typo of up "
+        "to three months moves a date; half a year when the sentence names that year), and the message names "
+        "the other reading (`data.readings`); with such a cue it reads as last year. A year-less date ahead that "
+        "no past-tense verb reports (\"the tour picks up February 7th\") and the end of a period under way "
+        "(\"runs from 29 November to 20 January\") are left alone. The tolerance "
         "(`future_tolerance_days`, default 2) covers time zones and overnight publication. Because February "
         "and March share weekdays in non-leap years, the suggestion is the same day one or two months "
         "earlier when that date has the stated weekday and precedes publication (\"Monday, March 28\" in a "
@@ -81,7 +84,8 @@ DATELINE = Rule(
     id="Date.Dateline", category=Category.DATE, severity=Severity.WARNING,
     summary="A dateline dated after publication (or, as info, more than two days before it).",
     doc=(
-        "A dateline (\"MINSK, 16 March (BelTA) –\", \"KYIV, March 5 (Reuters) -\") states when the report was "
+        "A dateline (\"MINSK, 16 March (BelTA) –\", \"KYIV, March 5 (Reuters) -\", \"WASHINGTON (March 5) —\") states when "
+        "the report was "
         "filed. It may carry the publication day or a day or two before (`dateline_max_lag_days`, default 2); "
         "one after publication (beyond `dateline_tolerance_days`, default 0) is an error like any other "
         "date (warning; the suggestion is the publication day in the dateline's form). One older than the lag is "
@@ -110,5 +114,17 @@ KNOWN_EVENT = Rule(
         "Add events with `[[tool.detector.checks.dates.known_events]]` (keys `name`, `phrase`, `dates`, and "
         "optionally `requires`, `excludes`, `scope`, `years`, `source`; see docs/configuration.md). The "
         "suggestion is the event's date in the article's form; `data.event` names the event."
+    ),
+)
+RANGE_ORDER = Rule(
+    id="Date.RangeOrder", category=Category.DATE, severity=Severity.WARNING,
+    summary="A date range that ends before it starts: \"from April 20 to January 22, 2026\".",
+    doc=(
+        "A month typo in one end of a range leaves both dates plausible alone; their order shows it. Ranges "
+        "are \"from A to/until/through B\", \"between A and B\" and \"A–B\" with both ends full dates. News style "
+        "writes the year once, at the end, when both ends fall in that year (AP gives both years when a range "
+        "crosses a new year), so a year-less start is read in the end's year. Only ranges whose end carries a "
+        "year are judged: \"from December 20 to January 5\" may straddle a new year and is left alone, as is "
+        "\"from Dec. 14, 2025, to Jan. 16, 2026\". No suggestion: either end may hold the typo."
     ),
 )

@@ -4,5 +4,6 @@ The check that emits findings is ``detector.checks.dates``; this package holds w
 evaluation (``detector.eval.dates``) share: ``extract`` (date expressions with offsets),
 ``context`` (publication date, datelines, future and anniversary cues), ``index`` (line, sentence
 and paragraph lookups in O(log n), so a long text costs n log n) and ``events`` (well-known events
-and their dates, ``events.toml``).
+and their dates, ``events.json``) and ``ranges`` ("from A to B" ranges and the year a year-less start
+takes from its end).
 """

@@ -100,11 +100,18 @@ def _short_line(text: str, m: DateMention, slack: int) -> str | None:
     return text[s:e] if e - s <= len(m.text) + slack else None
 
 
+#: Irregular past forms beyond the commonest (which the patterns below name themselves).
+IRREGULAR_PAST = (
+    "ate|drank|ran|rode|flew|drove|stood|sat|threw|caught|bought|brought|thought|taught|sold|kept|slept|felt|paid"
+    "|built|spent|lent|heard|hid|bit|chose|froze|stole|swore|wore|tore|woke|rose|shook|forgot|got|became|grew|knew"
+    "|drew|withdrew|blew|hung|fed|meant|dealt|sought|swam|sang|rang|sprang|stuck|struck|swung|wound|overthrew"
+    "|undertook|overtook|forbade|arose|awoke|beat|bore|bred|clung|crept|dug|flung|forgave"
+)
 #: A finite past-tense verb (not a participle after an auxiliary: "will be held" is no past).
 _FINITE_PAST = re.compile(
     r"(?<!\bbe )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bto )(?<!\bhas )(?<!\bhave )(?<!\bhad )"
     r"(?<!\bget )(?<!\bgot )(?<!-)\b(?:told|said|met|took|gave|went|came|began|saw|fled|fell|won|lost|spoke|wrote|sent|found"
-    r"|sank|broke|\w{3,}ed)\b(?!-)"
+    r"|sank|broke|" + IRREGULAR_PAST + r"|\w{3,}ed)\b(?!-)"
 )
 #: Words that open another clause: a cue after one of them belongs to that clause, not to the date.
 _CLAUSE = re.compile(r"\b(?:that|which|who|because|while|but|and|after|before)\b")
@@ -203,12 +210,18 @@ def is_attributive(text: str, m: DateMention) -> bool:
 #: "Kyiv, 16 March (Ukrinform) –": a title-case place is a dateline only with the agency or dash after.
 _TITLE_PLACE_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2},\s*$")
 _DATELINE_AFTER = re.compile(r",?\s*(?:\d{4}\s*)?(?:\([^)\n]{1,30}\)\s*)?[-–—]")
+#: "WASHINGTON (March 5) —", "Kyiv (5 March 2024) –": the date in parentheses after the place, then a dash.
+_PAREN_PLACE_BEFORE = re.compile(r"(?:^|\n)\s*(?:[A-Z][A-Z.'’-]+|[A-Z][a-z'’-]+)(?:[ -](?:[A-Z][A-Z.'’-]+|[A-Z][a-z'’-]+)){0,2}\s*\(\s*$")
+_PAREN_DATELINE_AFTER = re.compile(r",?\s*(?:\d{4}\s*)?\)\s*[-–—]")
 
 
 def is_dateline(text: str, m: DateMention) -> bool:
-    """"MINSK, 16 March (BelTA) –", "KYIV, March 5 (Reuters) -": the place and date of a report."""
+    """"MINSK, 16 March (BelTA) –", "KYIV, March 5 (Reuters) -", "WASHINGTON (March 5) —": the place and
+    date of a report."""
     before = text[max(0, m.start - 60):m.start]
     if _TITLE_PLACE_BEFORE.search(before) and _DATELINE_AFTER.match(text, m.end, m.end + 40):
+        return True
+    if _PAREN_PLACE_BEFORE.search(before) and _PAREN_DATELINE_AFTER.match(text, m.end, m.end + 12):
         return True
     return bool(_DATELINE_BEFORE.search(before)) or (
         (m.start == 0 or text[m.start - 1] == "\n") and re.match(r"\s*\((?:Reuters|AP|AFP|UPI|Xinhua)\)", text[m.end:m.end + 40])
@@ -294,29 +307,35 @@ def infer_publication(text: str, mentions: list[DateMention], published: dt.date
     return Publication(None, "none")
 
 
-def reading_cost(d: dt.date, ref: dt.date, nearer: bool = False) -> int:
+#: How far ahead of publication a past-tense year-less date is still read in the nearer year: a month
+#: typo of up to three months in a date up to publication (+2 days' tolerance) lands within it; a date
+#: further ahead is likelier last year's ("the night of March 10" in November).
+NEARER_AHEAD_DAYS = 94
+
+
+def reading_cost(d: dt.date, ref: dt.date, ahead_days: int = 0) -> int:
     """How unlikely a year-less date is to mean ``d`` in an article of ``ref``: news looks back more
-    than forward, so a day ahead costs three days behind; with ``nearer`` (a past-tense report with
-    no cue for another year) the nearer reading wins, ahead or behind."""
+    than forward, so a day ahead costs three days behind, except within ``ahead_days`` (a past-tense
+    report with no cue for another year: ``NEARER_AHEAD_DAYS``), where the nearer reading wins."""
     delta = (d - ref).days
-    return -delta if delta <= 0 else delta if nearer else 3 * delta
+    return -delta if delta <= 0 else delta if delta <= ahead_days else 3 * delta
 
 
-def candidate_readings(month: int, day: int, ref: dt.date, nearer: bool = False) -> list[dt.date]:
+def candidate_readings(month: int, day: int, ref: dt.date, ahead_days: int = 0) -> list[dt.date]:
     """The existing dates with this month and day in the years around ``ref``, likeliest first."""
     out = [dt.date(y, month, day) for y in (ref.year - 1, ref.year, ref.year + 1) if valid_day(y, month, day)]
-    return sorted(out, key=lambda d: reading_cost(d, ref, nearer))
+    return sorted(out, key=lambda d: reading_cost(d, ref, ahead_days))
 
 
 def resolve_year(
-    month: int, day: int, weekday: int | None, ref: dt.date, nearer: bool = False,
+    month: int, day: int, weekday: int | None, ref: dt.date, ahead_days: int = 0,
 ) -> tuple[dt.date | None, bool]:
     """The reading of a year-less date, and whether a stated weekday agrees with it.
 
     The likeliest reading by ``reading_cost`` wins, unless only another reading within a year of
     ``ref`` has the stated weekday and lies within half a year of it (then the weekday decides).
     """
-    readings = candidate_readings(month, day, ref, nearer)
+    readings = candidate_readings(month, day, ref, ahead_days)
     if not readings:
         return None, True
     if weekday is None or readings[0].weekday() == weekday:
@@ -330,7 +349,7 @@ def resolve_year(
 #: A past-tense verb: a report of something that happened ("met", "said", "resigned").
 _PAST = re.compile(
     r"(?<!-)\b(?:was|were|had|did|said|told|met|took|gave|went|came|left|began|held|made|saw|fled|fell|won|lost|spoke"
-    r"|wrote|sent|found|shot|hit|struck|led|sank|broke|\w{3,}ed)\b"
+    r"|wrote|sent|found|shot|hit|struck|led|sank|broke|{IRREGULAR}|\w{3,}ed)\b".replace("{IRREGULAR}", IRREGULAR_PAST)
 )
 _NOT_PAST = frozenset("united need speed hundred indeed proceed exceed succeed embed breed sacred naked wicked "
                       "rugged based expected scheduled planned proposed intended".split())
@@ -341,6 +360,12 @@ _LAST_YEAR = re.compile(
 )
 #: ...or in a year of its own: "in 2021".
 _OTHER_YEAR = re.compile(_LAST_YEAR.pattern + r"|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+
+
+def names_year(text: str, m: DateMention, year: int) -> bool:
+    """The date's sentence writes ``year`` ("met on 20 May to agree the 2022 budget")."""
+    s, e = sentence_bounds(text, m)
+    return re.search(rf"(?<!\d){year}(?!\d)", text[s:e]) is not None
 
 
 def says_last_year(text: str, m: DateMention) -> bool:

@@ -3,7 +3,7 @@
     python -m detector.eval.dates [--limit N] [--peer-docs N] [--seed S] [--out bench/results/dates.json]
 
 Corpus (``detector.eval.dates_inject.load_corpus``): WCXB article bodies whose page states a
-publication date, ScrapingHub article bodies whose URL carries the date, the original-English WMT22
+publication date, ScrapingHub article bodies whose URL or publication metadata carries the date, the original-English WMT22
 sources (blocks of consecutive lines; publication inferred) and the human English references of
 WMT22 uk/ru news that contain a date. Documents are split dev/test by site (web domain, WMT
 document); the rules were tuned on dev, and test is what we report. Each round, half of the
@@ -12,7 +12,10 @@ impossible day incl. days 32-39, a year one off) and half of those with a public
 written-in one (a dateline later than publication, a mistyped date of a well-known event); a
 quarter get the same lines with the right date, as controls. A further quarter open with a
 dateline in a form taken from real articles (``dateline-real``: WMT21/22 English references and
-the corpus; never tuned on), an eighth with such a dateline rightly dated (controls). We report recall per error type (a
+the corpus; never tuned on), an eighth with such a dateline rightly dated (controls). Month shifts
+are also measured apart (``month_shifts``, ``detector.eval.dates_shifts``): every eligible date of
+every article shifted -3..+3 months, each labelled detectable or not from the text and publication
+alone, with recall per label, Wilson and site-bootstrap intervals. We report recall per error type (a
 warning-or-error date finding overlapping the edited span), the share of clean documents flagged at
 warning or above, articles/second for our check and for ``dateparser.search_dates`` (which flags
 any date later than publication + 2 days; it cannot see impossible days or weekdays), and seconds
@@ -42,6 +45,7 @@ from detector.eval.dates_inject import (
     load_corpus,
     real_dateline_forms,
 )
+from detector.eval.dates_shifts import shifts, site_bootstrap, site_macro, wilson
 from detector.findings import Severity
 
 
@@ -125,7 +129,7 @@ def _clean_row(corpus: list[Sample], findings: list[list]) -> dict:
             "by_source": dict(by_source), "examples": examples[:20]}
 
 
-def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
+def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int, per_doc: int = 0) -> dict:
     rng = random.Random(seed)
     corpus = load_corpus()
     if limit:
@@ -174,12 +178,18 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
         for s, fs in zip(ok, run_ours(ok)[0], strict=True):
             controls[s.split]["documents"] += 1
             controls[s.split]["flagged"] += bool(flagged(fs))
+    shifted = month_shift_samples(corpus, seed, per_doc)
+    shift_findings = run_ours(shifted)[0]
+    clean_of = {s.id: fs for s, fs in zip(corpus, clean_findings, strict=True)}
     splits = {}
     for sp in ("dev", "test"):
         idx = [i for i, s in enumerate(corpus) if s.split == sp]
         splits[sp] = {
             "documents": len(idx),
             "sites": len({corpus[i].site for i in idx}),
+            "month_shifts": month_shift_report([s for s in shifted if s.split == sp],
+                                               [f for s, f in zip(shifted, shift_findings, strict=True)
+                                                if s.split == sp], clean_of),
             "recall": {t: _recall_row(per_type[sp][t], by_rule[sp][t]) for t in (*TYPES, *WRITTEN_TYPES, "dateline-real")
                        if per_type[sp][t]["injected"]},
             "clean": _clean_row([corpus[i] for i in idx], [clean_findings[i] for i in idx]),
@@ -218,6 +228,52 @@ def evaluate(limit: int | None, peer_docs: int, seed: int, rounds: int) -> dict:
     }
 
 
+# -- month shifts: many seeded injections, labelled by what the text says (dates_shifts) --------------
+def month_shift_samples(corpus: list[Sample], seed: int, per_doc: int) -> list[Sample]:
+    """Every eligible date of every article, shifted -3..+3 months (at most ``per_doc`` per article if set)."""
+    out = []
+    for s in corpus:
+        for sh in shifts(s.text, s.published, random.Random(f"{seed}:{s.id}"), per_doc):
+            out.append(Sample(s.id, sh.text, s.published, s.source, "month-shift", sh.span, sh.detectable,
+                              sh.original, s.site, sh.label, sh.months))
+    return out
+
+
+def _rate(c: Counter) -> dict:
+    return {**c, "recall": round(c["detected"] / c["injected"], 4) if c["injected"] else None,
+            "wilson95": wilson(c["detected"], c["injected"])}
+
+
+def month_shift_report(samples: list[Sample], findings: list[list], clean: dict[str, list]) -> dict:
+    """Recall per label and per shift with intervals, over the detectable shifts pooled, and precision
+    on the shifted articles: findings on the shift over those plus the findings it added elsewhere."""
+    per, months = defaultdict(Counter), defaultdict(Counter)
+    pooled, on, added = [], 0, 0
+    for s, fs in zip(samples, findings, strict=True):
+        hit = bool(flagged(fs, s.span))
+        per[s.label]["injected"] += 1
+        per[s.label]["detected"] += hit
+        if s.detectable:
+            pooled.append((s.site, hit))
+            months[f"{s.months:+d}"]["injected"] += 1
+            months[f"{s.months:+d}"]["detected"] += hit
+        on += hit
+        before = {(f.rule, f.text) for f in flagged(clean[s.id])}
+        added += sum(1 for f in flagged(fs) if not (f.start < s.span[1] and s.span[0] < f.end)
+                     and (f.rule, f.text) not in before)
+    k, n = sum(h for _, h in pooled), len(pooled)
+    return {
+        "injections": len(samples), "distinct": len({(s.id, s.text) for s in samples}),
+        "articles": len({s.id for s in samples}), "sites": len({s.site for s in samples}),
+        "detectable": n, "detectable_sites": len({site for site, _ in pooled}),
+        "recall_detectable": round(k / n, 4) if n else None, "wilson95": wilson(k, n),
+        "site_bootstrap95": site_bootstrap(pooled), "site_macro_recall": site_macro(pooled),
+        "per_label": {lab: _rate(c) for lab, c in sorted(per.items())},
+        "detectable_per_shift": {m: _rate(months[m]) for m in sorted(months, key=int)},
+        "precision": round(on / (on + added), 4) if on + added else None, "added_findings_elsewhere": added,
+    }
+
+
 def scaling(corpus: list[Sample], sizes_mb: tuple[float, ...] = (0.25, 0.5, 1, 4)) -> dict:
     """Seconds the dates check takes on one long text of each size (the corpus's dated documents
     repeated), as paragraphs and flattened to one line (the case that used to be quadratic)."""
@@ -250,6 +306,13 @@ def print_table(r: dict) -> None:
         for g, q in v["pooled"].items():
             print(f"{g} kinds pooled: precision {q['precision']:.3f} ({q['on_error']}/{q['findings']} findings on the "
                   f"error), recall {q['recall']:.3f}, F1 {q['f1']:.3f}")
+        ms = v["month_shifts"]
+        print(f"month shifts: {ms['injections']} distinct in {ms['articles']} articles of {ms['sites']} sites; "
+              f"detectable {ms['detectable']} ({ms['detectable_sites']} sites): recall {ms['recall_detectable']} "
+              f"(Wilson {ms['wilson95']}, site bootstrap {ms['site_bootstrap95']}; per site {ms['site_macro_recall']}), "
+              f"precision {ms['precision']}")
+        for lab, x in ms["per_label"].items():
+            print(f"  {lab:<34}{x['detected']:>5}/{x['injected']:<5} {x['recall']:.3f}  {x['wilson95']}")
         c, k = v["clean"], v["controls_with_right_dates"]
         print(f"clean documents flagged at warning+: {c['flagged_warning_plus']}/{c['documents']} = {c['share_flagged']:.2%}; "
               f"right-date controls flagged: {k.get('flagged', 0)}/{k.get('documents', 0)}")
@@ -270,10 +333,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--peer-docs", type=int, default=120, help="documents to run dateparser on (it is slow)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--rounds", type=int, default=30, help="injection rounds pooled (each: half the dated documents)")
+    ap.add_argument("--per-doc", type=int, default=0, help="cap on month shifts per article (0: all; seeded)")
     ap.add_argument("--no-scaling", dest="scaling", action="store_false", help="skip timing 0.25-4 MB texts")
     ap.add_argument("--out", type=Path, default=Path("bench/results/dates.json"))
     args = ap.parse_args(argv)
-    result = evaluate(args.limit, args.peer_docs, args.seed, args.rounds)
+    result = evaluate(args.limit, args.peer_docs, args.seed, args.rounds, args.per_doc)
     if args.scaling:
         result["scaling_seconds"] = scaling(load_corpus())
     result["command"] = "python -m detector.eval.dates " + " ".join(argv or [])

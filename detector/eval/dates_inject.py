@@ -53,6 +53,8 @@ class Sample:
     detectable: bool = True  # future/year errors: the new date lies beyond publication + 2 days
     true_date: dt.date | None = None
     site: str = ""  # the outlet (web domain; WMT document): the unit of the dev/test split
+    label: str | None = None  # month shifts: what the text says about it (``dates_shifts.label``)
+    months: int = 0  # month shifts: by how many months
 
     @property
     def split(self) -> str:
@@ -62,10 +64,16 @@ class Sample:
 
 #: A publication date in a news URL path: /2019/11/19/ or /2019-11-19/.
 _URL_DATE = re.compile(r"/(20\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+#: ...else the page's own publication metadata (Open Graph / schema.org); never a modified date.
+_META_DATE = re.compile(
+    rb"""(?:property|name|itemprop)=["'](?:article:published_time|datePublished|og:published_time|parsely-pub-date"""
+    rb"""|sailthru\.date|pubdate|publish-date|article\.published)["'][^>]{0,80}?content=["'](20\d\d-\d\d-\d\d)"""
+    rb"""|["']datePublished["']\s*:\s*["'](20\d\d-\d\d-\d\d)""", re.IGNORECASE)
 
 
 def load_corpus(wmt_block: int = 12) -> list[Sample]:
-    """English documents with their publication date where one is known."""
+    """English documents with their publication date where one is known: WCXB's ``publish_date``,
+    a ScrapingHub page's URL date or else its publication metadata, none for WMT text."""
     out: list[Sample] = []
     for rec in iter_wcxb():
         gt = rec["ground_truth"]
@@ -78,15 +86,18 @@ def load_corpus(wmt_block: int = 12) -> list[Sample]:
             continue
         if detect_language(body) == "en":
             out.append(Sample(f"wcxb:{rec['id']}", body, published, "wcxb", site=rec.get("domain") or rec["id"]))
-    for page_id, _html, body, url in iter_scrapinghub():
+    for page_id, html, body, url in iter_scrapinghub():
         got = _URL_DATE.search(url or "")
-        if got and len(body) >= 200 and detect_language(body) == "en":
+        meta = None if got else _META_DATE.search(html)
+        if (got or meta) and len(body) >= 200 and detect_language(body) == "en":
             try:
-                published = dt.date(int(got.group(1)), int(got.group(2)), int(got.group(3)))
+                published = dt.date(*map(int, got.groups())) if got else dt.date.fromisoformat(
+                    (meta.group(1) or meta.group(2)).decode())
             except ValueError:
                 continue
             site = (url or "").split("/")[2] if "://" in (url or "") else page_id
-            out.append(Sample(f"scrapinghub:{page_id}", body, published, "scrapinghub", site=site.removeprefix("www.")))
+            out.append(Sample(f"scrapinghub:{page_id}", body, published, "scrapinghub" if got else "scrapinghub-meta",
+                              site=site.removeprefix("www.")))
     lines = wmt22_english_sources()
     for i in range(0, len(lines), wmt_block):
         out.append(Sample(f"wmt-en:{i}", "\n\n".join(lines[i:i + wmt_block]), None, "wmt22-en", site=f"wmt-en:{i}"))
