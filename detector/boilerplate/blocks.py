@@ -59,9 +59,12 @@ CTA_RE = re.compile(
 
 #: Reasons that make a block informational wherever it stands: the article's own metadata, credit,
 #: invitation or press-release paragraph, which a corpus cleaner may drop and an editor may keep.
-METADATA, INVITATION, ORGANISATION, LONE_BIO = (
-    "date or reading time", "call to action inside the body", "about the organisation", "author biography without a box")
-WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, "repeats the page title"))
+METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION = (
+    "date or reading time", "call to action inside the body", "about the organisation", "author biography without a box",
+    "link to another article inside the body", "heading of the article's own section")
+WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION, "repeats the page title"))
+#: Cue prefixes that are site metadata, not a link the author placed between paragraphs.
+_METADATA_PREFIX_RE = re.compile(r"^(?:filed under|tags|categories|topics)\b", re.IGNORECASE)
 
 
 def _name_heading(line: str, bio: str) -> bool:
@@ -154,19 +157,42 @@ def _lead_in_lists(lines: Sequence[str], cue: Sequence[str | None]) -> list[bool
 
     A line ending in ":" that is no cue (a widget heading such as "Related posts:" is one) opens a
     list: the short lines under it, up to the next prose line, cue or longer line, are the article's
-    own items, wherever they stand (services, credits, sponsors, events).
+    own items, wherever they stand (services, credits, sponsors, events). An invitation among them
+    ("Links mentioned:" over "Sign up for the course!") is one of the author's own links.
     """
     out = [False] * len(lines)
     i = 0
     while i < len(lines):
         if cue[i] is None and lines[i].rstrip().endswith(":"):
             j = i + 1
-            while j < len(lines) and cue[j] is None and not is_prose(lines[j]) and len(words_of(lines[j])) <= 25:
+            while (j < len(lines) and (cue[j] is None or (cue[j] == cues.PROMPT and cues.is_invitation(lines[j])))
+                   and not is_prose(lines[j]) and len(words_of(lines[j])) <= 25):
                 out[j] = True
                 j += 1
             i = max(j, i + 1)
         else:
             i += 1
+    return out
+
+
+def _own_sections(
+    lines: Sequence[str], cue: Sequence[str | None], off_topic: Sequence[bool] | None, last_prose: int,
+) -> list[bool]:
+    """Per line, whether it stands after the last paragraph under a heading of the article's own.
+
+    After the prose, a cue-less, on-topic heading ("After the Wedding", "Upcoming Events") opens a
+    section the article makes (a checklist, a list of events): the classifier's short lines under it
+    are not sure furniture there, whatever their position. A related-post widget's heading is a cue
+    or off the article's topic.
+    """
+    out = [False] * len(lines)
+    if off_topic is None:
+        return out
+    inside = False
+    for i in range(last_prose + 1, len(lines)):
+        out[i] = inside
+        if cue[i] is None and not off_topic[i] and is_headline_shaped(lines[i]) and not LIST_ITEM_RE.match(lines[i].lstrip()):
+            inside = True
     return out
 
 
@@ -233,6 +259,7 @@ def find_blocks(
         kinds[i], conf[i], why[i] = kind, max(c, float(proba[i])), reason
 
     cue = [cues.cue_kind(x) for x in lines]
+    listed = _lead_in_lists(lines, cue)
     i = 0
     while i < n:
         k = cue[i]
@@ -249,9 +276,20 @@ def find_blocks(
             i = end
             continue
         elif k == WIDGET:
+            stripped = lines[i].strip(cues.CUE_STRIP)
+            if cues.WIDGET_PREFIX_RE.match(stripped):
+                # "Related: <headline>" carries its own teaser and claims nothing below; alone between two
+                # paragraphs it is a link the author placed in the text (how-tos and reviews do it at every
+                # section), which reference bodies keep: info there, a warning at the edges or in a stack.
+                lone = not any(0 <= j < n and j != i and cue[j] == WIDGET for j in (i - 1, i + 1))
+                inside = first_prose < i < last_prose and lone and not _METADATA_PREFIX_RE.match(stripped)
+                mark(i, WIDGET, 0.95, BODY_LINK if inside else "widget heading")
+                i += 1
+                continue
             mark(i, WIDGET, 0.95, "widget heading")
-            if cues.WIDGET_PREFIX_RE.match(lines[i].strip(cues.CUE_STRIP)):
-                i += 1  # "Related: <headline>" carries its own teaser and claims nothing below
+            if first_prose < i < last_prose and i + 1 < n and is_prose(lines[i + 1]) and not _teaser_shaped(lines[i + 1]):
+                mark(i, WIDGET, 0.95, SECTION)  # "Related" over paragraphs: the article's section, no links under it
+                i += 1
                 continue
             j, headlines = i + 1, 0
             while j < n and cue[j] in (None, WIDGET) and _teaser_shaped(lines[j]):
@@ -278,7 +316,7 @@ def find_blocks(
         elif k == HEADER and i < min(first_prose, 4):
             mark(i, HEADER, 0.9, "page header")
         elif k == PROMPT:
-            body = first_prose < i < last_prose and cues.is_invitation(lines[i])
+            body = (first_prose < i < last_prose or listed[i]) and cues.is_invitation(lines[i])
             mark(i, PROMPT, 0.9, INVITATION if body else "call to action or site notice")
         elif k == EMBED:
             mark(i, EMBED, 0.8, "caption or embedded post")
@@ -300,7 +338,6 @@ def find_blocks(
     if off_topic is not None:
         for i in _tail_list(lines, kinds, off_topic):
             mark(i, WIDGET, 0.8, "off-topic list at the end of the text")
-    listed = _lead_in_lists(lines, cue)
     for i in range(n):
         if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic, listed):
             continue
@@ -323,8 +360,9 @@ def find_blocks(
     # The classifier alone makes a warning only where position and topic agree with it: outside the
     # body, off the article's topic, and confident. Elsewhere it is the article's own list or heading
     # often enough (on sites it never saw) that a warning would cost more than it finds.
+    own = _own_sections(lines, cue, off_topic, last_prose)
     sure = [not first_prose < i < last_prose and kinds[i] != HEADER and float(proba[i]) >= warn_threshold
-            and (off_topic is None or off_topic[i]) and bool(words_of(lines[i])) for i in range(n)]
+            and (off_topic is None or off_topic[i]) and not own[i] and bool(words_of(lines[i])) for i in range(n)]
     weak = [kinds[i] == BYLINE or why[i] in WEAK_REASONS or ("classifier" in why[i] and not sure[i])
             for i in range(n)]
     blocks: list[Block] = []
