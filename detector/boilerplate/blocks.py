@@ -205,6 +205,7 @@ def _parallel_item(lines: Sequence[str], i: int) -> bool:
 
 def grow_teaser_runs(
     lines: Sequence[str], proba: Sequence[float], kinds: Sequence[str | None], off_topic: Sequence[bool], low: float,
+    listed: Sequence[bool] | None = None,
 ) -> list[tuple[int, str]]:
     """Unmarked lines that extend a furniture block (not an embed): (line, kind) pairs.
 
@@ -212,7 +213,7 @@ def grow_teaser_runs(
     the classifier is sure of some lines and only fairly sure of their neighbours. A neighbour
     joins when it is teaser-shaped, off the article's topic and scored at least ``low``, so a
     stray on-topic subheading next to a block stays content. It is a widget line beside a widget,
-    a teaser otherwise.
+    a teaser otherwise. An item of a list its own lead-in introduces (``listed``) never joins.
     """
     grown = list(kinds)
     out: list[tuple[int, str]] = []
@@ -220,7 +221,8 @@ def grow_teaser_runs(
     while changed:
         changed = False
         for i in range(len(lines)):
-            if grown[i] is not None or proba[i] < low or not off_topic[i] or not _teaser_shaped(lines[i]):
+            if (grown[i] is not None or proba[i] < low or not off_topic[i] or not _teaser_shaped(lines[i])
+                    or (listed is not None and listed[i])):
                 continue
             near = [grown[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and grown[j] not in (None, EMBED)]
             if near:
@@ -344,7 +346,7 @@ def find_blocks(
         line = lines[i]
         if i < first_prose and i < 3:
             mark(i, HEADER, 0.0, "page header (classifier)")
-        elif i > 0 and kinds[i - 1] == WIDGET:
+        elif i > 0 and kinds[i - 1] == WIDGET and why[i - 1] not in WEAK_REASONS:
             mark(i, WIDGET, 0.0, "widget line (classifier)")
         elif CTA_RE.match(line.strip()):
             mark(i, PROMPT, 0.0, "call to action (classifier)")
@@ -354,7 +356,7 @@ def find_blocks(
             # A whole sentence of prose is no navigation line, whatever the classifier says.
             mark(i, WIDGET, 0.0, "navigation or widget line (classifier)")
     if extend_threshold is not None and off_topic is not None:
-        for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold):
+        for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold, listed):
             mark(i, kind, 0.0, "off-topic line next to a teaser block (classifier)")
 
     # The classifier alone makes a warning only where position and topic agree with it: outside the
