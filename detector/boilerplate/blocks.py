@@ -62,7 +62,9 @@ CTA_RE = re.compile(
 METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION = (
     "date or reading time", "call to action inside the body", "about the organisation", "author biography without a box",
     "link to another article inside the body", "heading of the article's own section")
-WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION, "repeats the page title"))
+TAIL_HEADLINES = "list of headlines on the article's topic at the end of the text"
+WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION, TAIL_HEADLINES,
+                          "repeats the page title"))
 #: Cue prefixes that are site metadata, not a link the author placed between paragraphs.
 _METADATA_PREFIX_RE = re.compile(r"^(?:filed under|tags|categories|topics)\b", re.IGNORECASE)
 
@@ -338,8 +340,9 @@ def find_blocks(
 
     off_topic = None if topical is None else [float(t) <= teaser_max_similarity for t in topical]
     if off_topic is not None:
-        for i in _tail_list(lines, kinds, off_topic):
-            mark(i, WIDGET, 0.8, "off-topic list at the end of the text")
+        tail, off = _tail_list(lines, kinds, off_topic)
+        for i in tail:
+            mark(i, WIDGET, 0.8, "off-topic list at the end of the text" if off else TAIL_HEADLINES)
     for i in range(n):
         if kinds[i] is not None or proba[i] < threshold or _content_shaped(lines, i, first_prose, last_prose, off_topic, listed):
             continue
@@ -406,8 +409,13 @@ def _comment_section(lines: Sequence[str], i: int) -> int | None:
     if not COMMENTS_HEADING_RE.match(heading):
         return None
     marks = sum(bool(COMMENT_MARK_RE.search(x.strip())) for x in lines[i + 1:i + 16])
-    # WordPress's own title of a thread ("10 thoughts on “<post>”") needs one comment mark under it.
-    return len(lines) if marks >= (1 if THREAD_TITLE_RE.match(heading) else 2) else None
+    # WordPress's own title of a thread ("10 thoughts on “<post>”", the post's title quoted) is the thread
+    # by itself; unquoted ("3 thoughts on the budget") it needs one comment mark under it.
+    if THREAD_TITLE_RE.match(heading):
+        need = 0 if re.search(r"\b(?:on|to) [“\"«]", lines[i]) and i + 1 < len(lines) else 1
+    else:
+        need = 2
+    return len(lines) if marks >= need else None
 
 
 def repeats_title(line: str, title: str) -> bool:
@@ -421,21 +429,39 @@ def repeats_title(line: str, title: str) -> bool:
     return rest is not None and bool(re.match(r"^\s*[|:–—-]|.*[|:–—-]\s*$", rest))
 
 
-def _tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> list[int]:
-    """The closing run of three or more list items, most of them off the article's topic.
+def _title_case(line: str) -> bool:
+    """A headline in Title Case ("15 Amazing Images of Stars"): nearly every longer word capitalised."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return len(words) >= 2 and 4 * sum(w[0].isupper() for w in words) >= 3 * len(words)
 
-    A "related" list without its heading: bullets of other headlines that end the text, right after
-    its last paragraph. A list in the body is the article's own, and so is one under a heading or a
-    lead-in; at the very end, off topic and straight after the prose, its position says otherwise.
+
+def _tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> tuple[list[int], bool]:
+    """The closing run of three or more list items: a "related" list whose heading was lost.
+
+    Bullets of other headlines end the text, right after its last paragraph, mostly off the article's
+    topic or (a site's related list is often on it) in Title Case, the way headlines are written; up
+    to two short lines may follow them ("Originally published on ...", an author's box). A list in the
+    body is the article's own, and so is one under a heading or a lead-in; at the very end, straight
+    after the prose, its position says otherwise. Returns the lines and whether most are off topic (on
+    topic, a Title Case list may still be the article's own reading list: info).
     """
     end = len(lines)
     while end > 0 and kinds[end - 1] is not None:
         end -= 1
+    for _ in range(2):
+        if end > 0 and not LIST_ITEM_RE.match(lines[end - 1].lstrip()) and not is_prose(lines[end - 1]) \
+                and len(words_of(lines[end - 1])) <= 12:
+            end -= 1
+        while end > 0 and kinds[end - 1] is not None:
+            end -= 1
     start = end
     while start > 0 and kinds[start - 1] is None and LIST_ITEM_RE.match(lines[start - 1].lstrip()):
         start -= 1
-    if end - start < 3 or 3 * sum(off_topic[start:end]) < 2 * (end - start):
-        return []
+    if end - start < 3:
+        return [], False
+    off = 3 * sum(off_topic[start:end]) >= 2 * (end - start)
+    if not off and 4 * sum(_title_case(x) for x in lines[start:end]) < 3 * (end - start):
+        return [], False
     if start > 0 and kinds[start - 1] is None and not is_prose(lines[start - 1]):
-        return []  # under its own heading or lead-in ("References", "Former sponsors:"): the article's list
-    return list(range(start, end))
+        return [], False  # under its own heading or lead-in ("References", "Former sponsors:"): the article's list
+    return list(range(start, end)), off

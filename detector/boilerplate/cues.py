@@ -117,7 +117,7 @@ LONG_PROMPT_RE = re.compile(
     r"\bdelivered (?:straight )?to your inbox\b|\bby subscribing to (?:our|the) newsletter\b|"
     r"\bsign up for (?:our|the|[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,4}) (?:free )?(?:daily |weekly )?newsletters?\b|"
     r"\bfor your personal,? non-commercial use only\b|\bby submitting this form\b|\brevoke (?:this|your) consent\b|"
-    r"^an error has occurred\b|^this article has been sent to\b|^(?:order reprints|print article|reprints)$|"
+    r"^an error has occurred\b|^this article has been sent to\b|^(?:[-•*] )?(?:order reprints|print article|reprints)$|"
     r"^follow @\w+ on\b",
     re.IGNORECASE,
 )
