@@ -361,6 +361,12 @@ def find_blocks(
     if extend_threshold is not None and off_topic is not None:
         for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold, listed):
             mark(i, kind, 0.0, "off-topic line next to a teaser block (classifier)")
+    # A notice box (newsletter, subscription, consent) holds lines no lexicon knows between its cue lines:
+    # a short line between two site notices belongs to the box.
+    for i in range(1, n - 1):
+        if kinds[i] is None and len(words_of(lines[i])) <= 30 and all(
+                kinds[j] == PROMPT and why[j] not in WEAK_REASONS and why[j] != "comment section" for j in (i - 1, i + 1)):
+            mark(i, PROMPT, 0.8, "line inside a notice box")
 
     # The classifier alone makes a warning only where position and topic agree with it: outside the
     # body, off the article's topic, and confident. Elsewhere it is the article's own list or heading
