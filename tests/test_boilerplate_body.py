@@ -93,3 +93,48 @@ def test_classifier_lines_under_the_articles_own_closing_heading_are_not_sure():
         pr = [0.0] * 4 + ([0.1] if head_topic is not None else []) + [0.99, 0.99]
         tp = [0.5] * 4 + ([head_topic] if head_topic is not None else []) + [0.02, 0.02]
         assert any(not b.weak for b in find_blocks(ls, pr, 0.5, tp, 0.08, warn_threshold=0.95))
+
+
+def test_a_closing_title_case_headline_list_is_found_and_warned_only_off_topic():
+    lines = [*PROSE, "- 15 Amazing Images of Distant Stars", "- Eleven Fascinating Facts About Our Galaxy",
+             "- Keck Observatory: Twin Telescopes on Mauna Kea", "Originally published on Live Science."]
+    on = find_blocks(lines, [0.0] * 8, 0.5, topical=[0.5] * 8, teaser_max_similarity=0.1)
+    assert [(b.first, b.last, b.kind, b.weak) for b in on] == [(4, 6, "widget", True)]
+    off = find_blocks(lines, [0.0] * 8, 0.5, topical=[0.5] * 4 + [0.0] * 4, teaser_max_similarity=0.1)
+    assert [(b.first, b.last, b.weak) for b in off] == [(4, 6, False)]
+    # Sentence-case items on the topic are the article's own closing list.
+    own = [*PROSE, "- Register the warranty online", "- Keep the inspection papers", "- Book a yearly check"]
+    assert find_blocks(own, [0.0] * 7, 0.5, topical=[0.5] * 7, teaser_max_similarity=0.1) == []
+
+
+def test_a_wordpress_thread_title_with_the_post_quoted_claims_unmarked_comments():
+    thread = ["6 thoughts on “How to Adopt an Online Leader Success Mindset”",
+              "When I started out, making my website live was the scary level for me, and it took months.",
+              "Yes! We all have our own comfort continuum, don't we? And things become simpler over time."]
+    blocks = find_blocks([*PROSE, *thread], [0.0] * 7, 0.5)
+    assert [(b.first, b.last, b.kind, b.weak) for b in blocks] == [(4, 6, "prompt", False)]
+    # Unquoted, "3 thoughts on ..." is a heading the article may have: it needs a comment mark under it.
+    heading = ["3 thoughts on the budget", *thread[1:]]
+    assert find_blocks([*PROSE, *heading], [0.0] * 7, 0.5) == []
+
+
+def test_a_line_inside_a_newsletter_box_joins_it(check):
+    box = ["Pick Six Newsletter", "Get the day's big stories plus picks and power rankings.", "Thanks for signing up!"]
+    found = run(check, [*PROSE, *box])
+    assert ("Boilerplate.Prompt", "warning", "\n\n".join(box)) in found
+    # Between two paragraphs of prose a line stays the article's.
+    assert run(check, PROSE[:2] + ["Get the day's big stories plus picks and power rankings."] + PROSE[2:]) == []
+
+
+@pytest.mark.parametrize("line", [
+    "You may revoke this consent at any time with effect for the future, in which case your personal data will be "
+    "deleted immediately. Otherwise, your data will be deleted if pv magazine has processed your request or the "
+    "purpose of data storage is fulfilled.",
+    "If you buy something through this post, the site may get a share of the sale. For more, read our policy.",
+    "- Order Reprints",
+])
+def test_long_consent_affiliate_and_reprint_notices_are_prompts(line):
+    from detector.boilerplate.cues import cue_kind
+
+    assert cue_kind(line) == "prompt"
+    assert cue_kind("Users may revoke their consent to tracking in the settings, the regulator said on Tuesday.") is None

@@ -364,7 +364,7 @@ def find_blocks(
     # A notice box (newsletter, subscription, consent) holds lines no lexicon knows between its cue lines:
     # a short line between two site notices belongs to the box.
     for i in range(1, n - 1):
-        if kinds[i] is None and len(words_of(lines[i])) <= 30 and all(
+        if (kinds[i] is None or "classifier" in why[i]) and len(words_of(lines[i])) <= 30 and all(
                 kinds[j] == PROMPT and why[j] not in WEAK_REASONS and why[j] != "comment section" for j in (i - 1, i + 1)):
             mark(i, PROMPT, 0.8, "line inside a notice box")
 
