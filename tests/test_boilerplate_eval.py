@@ -57,3 +57,25 @@ def test_repeated_finds_the_template_and_counts_what_a_veto_would_cost(shared_da
     assert out["repeated_on_other"] <= out["template_lines"] // 10
     assert out["vetoable_false_warnings"] <= out["warnings_false"]
     assert out["true_warnings_lost_by_veto"] <= out["warnings_true"]
+
+
+def test_wilson_interval_brackets_the_rate_and_stays_inside_zero_one():
+    from detector.eval.boilerplate_clean import wilson
+
+    lo, hi = wilson(6, 158)
+    assert lo < 6 / 158 < hi and (round(lo, 3), round(hi, 3)) == (0.018, 0.08)
+    assert wilson(0, 98)[0] == 0.0 and 0.03 < wilson(0, 98)[1] < 0.04
+    assert wilson(0, 0) == [0.0, 1.0]
+
+
+def test_second_clean_source_is_news_from_wmt_every_line_clean(shared_data):
+    from detector.eval.boilerplate_clean import other_clean_sets
+
+    sets = other_clean_sets()
+    assert set(sets) == {"clean_native_news", "clean_reference_news"}
+    native, refs = sets["clean_native_news"], sets["clean_reference_news"]
+    assert 90 <= len(native) <= 99 and len(refs) >= 300
+    for d in native + refs:
+        assert len(d.lines) >= 4 and not any(d.labels) and d.blocks == []
+    assert all(d.source.startswith("wmt22:en-") for d in native)
+    assert not {d.id for d in native} & {d.id for d in refs}

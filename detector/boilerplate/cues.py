@@ -110,18 +110,20 @@ LEGAL_ADDRESS_RE = re.compile(
     r"\b(?:our|agree|accept|read|view|see|review|consent|by (?:using|continuing|clicking|signing|subscribing))\b|\s[|·•]\s",
     re.IGNORECASE,
 )
-#: Site strings that no article sentence says, matched in lines of up to ``LONG_CUE_WORDS`` words:
+#: Site strings that no article sentence says, matched in lines of up to ``LONG_PROMPT_WORDS`` words:
 #: newsletter boxes, consent forms, reprint notices, contact lines (Dow Jones, Gannett and WordPress
 #: theme strings seen in trafilatura's leftovers).
 LONG_PROMPT_RE = re.compile(
     r"\bdelivered (?:straight )?to your inbox\b|\bby subscribing to (?:our|the) newsletter\b|"
     r"\bsign up for (?:our|the|[A-Z][\w'’]*(?: [A-Z][\w'’]*){0,4}) (?:free )?(?:daily |weekly )?newsletters?\b|"
     r"\bfor your personal,? non-commercial use only\b|\bby submitting this form\b|\brevoke (?:this|your) consent\b|"
-    r"^an error has occurred\b|^this article has been sent to\b|^(?:order reprints|print article|reprints)$|"
-    r"^follow @\w+ on\b",
+    r"^an error has occurred\b|^this article has been sent to\b|^(?:[-•*] )?(?:order reprints|print article|reprints)$|"
+    r"^follow @\w+ on\b|\bif you (?:buy|purchase) (?:something|anything|a product) (?:through|via|from) (?:this|our|one of our)\b",
     re.IGNORECASE,
 )
 LONG_CUE_WORDS = 40
+#: Consent forms and reprint notices run long; their strings are still no article's sentence.
+LONG_PROMPT_WORDS = 80
 #: An author's contact line: "Write to Al Root at allen.root@dowjones.com", "Follow him @tariqjmalik".
 CONTACT_RE = re.compile(
     r"(?i:\b(?:write to|e-?mail|contact|reach))\s+(?:[A-Z][\w.'’-]*\s+){1,3}at\s+[\w.+-]+@[\w-]+\.\w+|"
@@ -242,8 +244,10 @@ def cue_kind(line: str, max_words: int = 25) -> str | None:
     Memoised: the features and the block finder both ask for every line of an article.
     """
     words = line.split()
-    if not words or len(words) > LONG_CUE_WORDS:
+    if not words or len(words) > LONG_PROMPT_WORDS:
         return None
+    if len(words) > LONG_CUE_WORDS:
+        return PROMPT if LONG_PROMPT_RE.search(line.strip()) else None
     if len(words) > max_words:
         return PROMPT if LONG_PROMPT_RE.search(line.strip()) else (AUTHOR if CONTACT_RE.search(line) else None)
     norm = normalize(line)

@@ -42,9 +42,13 @@ WIDGET_RULE = _rule(
         "and a snippet cut off with \"…\", or a list of navigation links. A widget heading from the cue "
         "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
         "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
-        "three or more list items mostly off the article's topic straight after its last paragraph (a \"related\" "
-        "list whose heading was lost). A list inside the body, or under its own heading or lead-in (\"References\", "
-        "\"Count on us for:\"), is the article's own: there a classifier-only finding is info or nothing. "
+        "three or more list items straight after its last paragraph, mostly off the article's topic or in Title Case "
+        "like headlines (a \"related\" list whose heading was lost; info when on topic). A list inside the body, or "
+        "under its own heading or lead-in (\"References\", \"Count on us for:\"), is the article's own: there a "
+        "classifier-only finding is info or nothing, and so is one under an on-topic heading after the last "
+        "paragraph (\"After the Wedding\" over a checklist). A lone \"Read more: <headline>\" between two paragraphs "
+        "is a link the author placed in the text: info; at the edges of the text or in a stack it is a warning. "
+        "A \"Related\" heading over paragraphs is the article's own section: info. "
         "The finding covers the whole block; delete it from the article text."
     ),
 )
@@ -82,13 +86,15 @@ PROMPT_RULE = _rule(
     doc=(
         "Lines such as \"Share this:\", \"Click to share on Twitter\", \"Leave a Reply\", \"Your email "
         "address will not be published\", newsletter sign-ups, cookie notices and copyright lines. The "
-        "lexicon matches only short lines (at most 15 words; up to 40 for strings no article says, such as "
+        "lexicon matches only short lines (at most 15 words; up to 80 for strings no article says, such as "
         "\"delivered to your inbox\" or \"for your personal, non-commercial use only\"), so an article sentence "
         "that mentions a newsletter is not flagged; \"privacy policy\" or \"terms of use\" count only as a link "
         "or an address to the reader, not in a table row or a heading. Invitations inside the body (\"Subscribe to "
         "our podcast!\" between two paragraphs) are info, closings (\"Thanks for reading\") are not flagged. A "
         "comment-section heading (\"Comments\", \"3 Responses\") followed by readers' comments (\"Hi Milan,\", "
-        "\"Jane says:\") claims the thread down to the end of the text."
+        "\"Jane says:\") claims the thread down to the end of the text, and WordPress's \"6 thoughts on “<post "
+        "title>”\" claims it without such marks. A short line between two site notices is part of their box (a "
+        "newsletter's blurb), and an invitation in a list its lead-in introduces (\"Links mentioned:\") is info."
     ),
 )
 HEADER_RULE = _rule(

@@ -7,6 +7,9 @@ domain; training uses the train sites, thresholds and rules were tuned on the va
   share of these articles with any boilerplate finding at warning or above: what a user sees.
   ``clean_articles_no_host_cues`` first drops the publishers' own cue lines ("Also read: <headline>")
   by the fixed ``HOST_CUE_RE`` (independent of any system's output), which are furniture.
+* ``clean_native_news``, ``clean_reference_news`` (test runs only): clean news from another source
+  (the WMT test sets, ``detector.eval.boilerplate_clean``), never looked at while tuning: the same
+  flag rate, each with a Wilson 95% interval, as a second check that the headline holds.
 * ``injected``: the same bodies with 1–3 furniture blocks each (widgets, teasers, real ``without``
   snippets of other test-site pages, author boxes, headers): block P/R/F1, recall per kind.
 * ``trafilatura``: the ScrapingHub test pages through trafilatura's default extraction, each line
@@ -36,6 +39,7 @@ from pathlib import Path
 from detector.article import Article, Document
 from detector.boilerplate.cues import cue_kind
 from detector.boilerplate.data import LabelledDoc, scrapinghub_docs, trafilatura_docs, wcxb_injected
+from detector.eval.boilerplate_clean import other_clean_sets, wilson
 from detector.findings import Severity
 
 RESULTS = Path(__file__).resolve().parent.parent.parent / "bench" / "results" / "boilerplate.json"
@@ -157,7 +161,7 @@ def article_rate(docs: list[LabelledDoc], preds: list[Pred]) -> dict:
                 for d, p in zip(docs, preds, strict=True) if p.warnings
                 for i in range(len(d.lines)) if p.lines[i] in p.warnings][:40]
     return {"articles": len(docs), "flagged": sum(warned), "flag_rate": round(sum(warned) / max(len(docs), 1), 4),
-            "by_rule": dict(fired.most_common()), "examples": examples}
+            "wilson_95": wilson(sum(warned), len(docs)), "by_rule": dict(fired.most_common()), "examples": examples}
 
 
 def score(docs: list[LabelledDoc], preds: list[Pred]) -> dict:
@@ -238,9 +242,12 @@ def load_sets(split: str, seed: int) -> dict[str, list[LabelledDoc]]:
     }
 
 
-def evaluate(split: str = "test", seed: int = 0, peers: bool = True) -> dict:
-    """Every set of ``split`` sites through every system."""
+def evaluate(split: str = "test", seed: int = 0, peers: bool = True, other_clean: bool | None = None) -> dict:
+    """Every set of ``split`` sites through every system; on the test split (or with ``other_clean``)
+    also the clean news of ``detector.eval.boilerplate_clean``, which tuning never sees."""
     sets = load_sets(split, seed)
+    if other_clean if other_clean is not None else split == "test":
+        sets.update(other_clean_sets())
     check, timing = check_predictor()
     systems: dict[str, Predictor] = {DETECTOR: check}
     if peers:
@@ -253,7 +260,7 @@ def evaluate(split: str = "test", seed: int = 0, peers: bool = True) -> dict:
         out = {k: pred(v) for k, v in sets.items()}
         for k, v in sets.items():
             entry = score(v, out[k])
-            if k.startswith("clean_articles"):
+            if k.startswith("clean_"):
                 entry = {"articles": article_rate(v, out[k]), "clean_line_rate": entry["clean_line_rate"]}
             elif k == "trafilatura":
                 entry["intervals"] = bootstrap(v, out[k], seed=seed)
@@ -285,12 +292,13 @@ def main(argv: list[str] | None = None) -> None:
 
 def _print(report: dict) -> None:
     print(f"split: {report['split']} sites; sites per set: {report['sites']}")
-    for k in ("clean_articles", "clean_articles_no_host_cues"):
+    for k in (k for k in report["data"] if k.startswith("clean_")):
         print(f"\n== {k}: {report['data'][k]['articles']} untouched articles; share with a warning (lines flagged)")
         for name, s in report[k].items():
             a = s["articles"]
-            print(f"{name:26} {100 * a['flag_rate']:6.2f}% ({a['flagged']}/{a['articles']})  lines {100 * s['clean_line_rate']:5.2f}%"
-                  f"  {a['by_rule'] if name.startswith('detector') else ''}")
+            lo, hi = a["wilson_95"]
+            print(f"{name:26} {100 * a['flag_rate']:6.2f}% ({a['flagged']}/{a['articles']}, 95% {100 * lo:.1f}–{100 * hi:.1f}%)"
+                  f"  lines {100 * s['clean_line_rate']:5.2f}%  {a['by_rule'] if name.startswith('detector') else ''}")
     for k in ("injected", "trafilatura", "scrapinghub"):
         d = report["data"][k]
         print(f"\n== {k}: {d['articles']} articles, {d['lines']} lines, {d['furniture_lines']} furniture lines "
