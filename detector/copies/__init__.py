@@ -15,7 +15,7 @@ from typing import Any
 
 from detector.copies.align import KINDS, Link
 from detector.copies.cluster import Member, Meta, Story, outlet_shares, stories
-from detector.copies.index import CopyIndex, UpdateStats
+from detector.copies.index import CopyIndex, UpdateStats, store_state
 
 __all__ = ["KINDS", "CopyIndex", "Link", "Member", "Meta", "Story", "find", "outlet_shares", "story_dict", "side_by_side"]
 
@@ -46,7 +46,7 @@ def find(store: Any, settings: Mapping[str, Any] | None = None, *, folder: Path 
          min_similarity: float = 0.0) -> tuple[list[Story], UpdateStats, CopyIndex]:
     """Bring the store's copy index up to date and cluster its links into stories."""
     index = CopyIndex(store, folder, settings)
-    stats = index.update()
+    stats = index.update(state=store_state(store))
     links = list(index.links(min_similarity))
     linked = {pk for lk in links for pk in (lk.a, lk.b)}
     meta = load_meta(store, linked)

@@ -229,7 +229,7 @@ def article_page(request: Request, outlet: str, id: str) -> HTMLResponse:
             raise LookupError(f"no article {id!r} of outlet {outlet!r} in the store")
         from detector.copies.views import CopyViews
 
-        with CopyViews(store) as views:  # the article's story: its copies, its original, side by side
+        with CopyViews(store, state.config.get("copies")) as views:  # the article's story: its copies, its original, side by side
             copies = views.html(stored.pk, lambda o, i: "/article?" + urllib.parse.urlencode({"outlet": o, "id": i}))
     report = ArticleReport(stored.article, stored.findings, score=stored.score, mt_probability=stored.mt_probability,
                            language=stored.language, words=stored.words, metrics=stored.metrics,
