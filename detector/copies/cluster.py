@@ -60,6 +60,16 @@ class Story:
         return f"story-{self.original.pk}"
 
 
+def defect_counts(categories: Iterable[str]) -> tuple[int, int]:
+    """(defects, boilerplate findings) of an article from its findings' categories: what the
+    original's tie-break counts, the same for the store path and the Ray path."""
+    defects = boilerplate = 0
+    for c in categories:
+        defects += c != "internal"
+        boilerplate += c == "boilerplate"
+    return defects, boilerplate
+
+
 def original_key(m: Meta) -> tuple:
     return (m.published is None, m.published or dt.date.max, m.boilerplate,
             m.defects * 1000.0 / max(m.words, 1), m.pk)
