@@ -28,7 +28,7 @@ from detector.copies import CopyIndex, load_meta, stories
 from detector.copies.align import containment
 from detector.copies.cluster import _Union
 from detector.copies.signature import compute
-from detector.eval.copies_corpus import Truth, build, cache_dir, corpus_hash
+from detector.eval.copies_corpus import Truth, build, build_hard, cache_dir, corpus_hash
 
 QUERY_ARTICLES = 20
 
@@ -103,11 +103,13 @@ def components(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, str]:
     return {a: f"c{uf.find(index[a])}" for a in ids}
 
 
-def evaluate(split: str, settings: Mapping[str, Any], embed_threshold: float | None = None) -> dict[str, Any]:
+def evaluate(split: str, settings: Mapping[str, Any], embed_threshold: float | None = None, *,
+             hard: bool = False) -> dict[str, Any]:
+    """One split's corpus (``hard``: its hard negatives, ``build_hard``), indexed from scratch and scored."""
     from detector.store import Store
 
-    articles, truth = build(split)
-    path, scan_rate = scanned_store(split, articles)
+    articles, truth = build_hard(split) if hard else build(split)
+    path, scan_rate = scanned_store(f"{split}-hard" if hard else split, articles)
     out: dict[str, Any] = {"articles": len(articles), "kinds": dict(Counter(t.kind for t in truth.values()))}
     if scan_rate is not None:
         out["scan_articles_per_s"] = round(scan_rate, 2)
@@ -325,13 +327,14 @@ def main(argv: list[str] | None = None) -> None:
     settings = dict(load_config().get("copies"))
     results: dict[str, Any] = {"settings": settings}
     results["dev"] = evaluate("dev", settings)
+    results["dev_hard"] = evaluate("dev", settings, hard=True)
     results["test"] = evaluate("test", settings, embed_threshold=results["dev"]["embedding_only"]["threshold"])
     results["seeds"] = seeds(settings)
     results["minhash_libraries"] = minhash_libraries()
     results["encoder_choice"] = encoder_choice()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: results[k] for k in ("dev", "test", "seeds", "minhash_libraries", "encoder_choice")}, indent=2))
+    print(json.dumps({k: results[k] for k in ("dev", "dev_hard", "test", "seeds", "minhash_libraries", "encoder_choice")}, indent=2))
 
 
 if __name__ == "__main__":
