@@ -76,18 +76,22 @@ def containment(x: Signature, y: Signature) -> float:
     """Share of the smaller 5-gram set inside the other, estimated from the two MinHashes."""
     if not x.shingles or not y.shingles:
         return 0.0
-    j = float(np.mean(x.minhash == y.minhash))
+    j = np.count_nonzero(x.minhash == y.minhash) / len(x.minhash)
     inter = j * (x.shingles + y.shingles) / (1.0 + j)
     return min(1.0, inter / min(x.shingles, y.shingles))
 
 
-def similarity_matrix(x: Signature, y: Signature, ix: np.ndarray, iy: np.ndarray) -> np.ndarray:
-    """Sentence similarities: vector cosine (when both have vectors of one encoder), 1 for identical words."""
-    sim = np.zeros((len(ix), len(iy)), dtype=np.float32)
-    if x.vectors is not None and y.vectors is not None and x.encoder == y.encoder:
-        sim = x.unit[ix] @ y.unit[iy].T
-    same = x.hashes[ix][:, None] == y.hashes[iy][None, :]
-    return np.where(same, np.float32(1.0), sim)
+def similarity_matrix(x: Signature, y: Signature, cap: int) -> np.ndarray:
+    """Sentence similarities of the first ``cap`` long sentences: vector cosine (when both have
+    vectors of one encoder), 1 for identical words."""
+    ix, ux, hx = x.aligned_part(cap)
+    iy, uy, hy = y.aligned_part(cap)
+    same = hx[:, None] == hy[None, :]
+    if ux is not None and uy is not None and x.encoder == y.encoder:
+        sim = ux @ uy.T
+        sim[same] = 1.0
+        return sim
+    return same.astype(np.float32)
 
 
 def in_order(sim: np.ndarray, threshold: float, per_row: int = 3) -> list[tuple[int, int]]:
@@ -95,8 +99,13 @@ def in_order(sim: np.ndarray, threshold: float, per_row: int = 3) -> list[tuple[
     if not sim.size:
         return []
     k = min(per_row, sim.shape[1])
-    top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
-    cands = [(i, int(j)) for i in range(sim.shape[0]) for j in sorted(top[i], reverse=True) if sim[i, j] >= threshold]
+    top = np.argpartition(-sim, k - 1, axis=1)[:, :k] if k < sim.shape[1] else np.broadcast_to(np.arange(k), sim.shape)
+    rows = np.repeat(np.arange(sim.shape[0]), k)
+    cols = top.ravel()
+    keep = sim[rows, cols] >= threshold
+    rows, cols = rows[keep], cols[keep]
+    order = np.lexsort((-cols, rows))  # rows ascending, columns descending within a row
+    cands = list(zip(rows[order].tolist(), cols[order].tolist()))
     # Patience sorting on the column; rows ascending, columns descending within a row (one pair per row).
     tails: list[int] = []
     tail_idx: list[int] = []
@@ -126,11 +135,18 @@ def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, A
     shorter = min(len(ix), len(iy))
     if shorter == 0:
         return None
-    sim = similarity_matrix(x, y, ix, iy)
-    chain = in_order(sim, float(s["sentence_similarity"]))
     need = min(int(s["min_aligned"]), shorter)
-    share = len(chain) / shorter
+    threshold = float(s["sentence_similarity"])
     c = containment(x, y)
+    sim = similarity_matrix(x, y, cap)
+    hit = sim >= threshold
+    # No chain is longer than the rows (or columns) with any pair above the threshold: most
+    # candidates (neighbours on topic, not copies) stop here, before the alignment.
+    bound = min(int(np.count_nonzero(hit.any(axis=1))), int(np.count_nonzero(hit.any(axis=0))))
+    if bound < need or max(bound / shorter, c) < float(s["partial_share"]):
+        return None
+    chain = in_order(sim, threshold)
+    share = len(chain) / shorter
     if len(chain) < need or max(share, c) < float(s["partial_share"]):
         return None
     exact = sum(1 for i, j in chain if x.hashes[ix[i]] == y.hashes[iy[j]])

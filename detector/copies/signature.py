@@ -64,6 +64,17 @@ class Signature:
         """Indexes of the sentences that take part in alignment."""
         return np.flatnonzero(self.hashes != 0)
 
+    def aligned_part(self, cap: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """(indexes, unit vectors, hashes) of the first ``cap`` long sentences, sliced once per
+        signature: an article is confirmed against each of its candidates, and as a candidate of
+        every later one."""
+        got = self.__dict__.get("_aligned")
+        if got is None or got[0] != cap:
+            ix = self.long[:cap]
+            got = (cap, ix, None if self.unit is None else np.ascontiguousarray(self.unit[ix]), self.hashes[ix])
+            self.__dict__["_aligned"] = got
+        return got[1], got[2], got[3]
+
     def doc_vector(self) -> np.ndarray | None:
         """The mean of the long sentences' vectors, unit length (the ANN index's key)."""
         if self.vectors is None or not len(self.vectors):
