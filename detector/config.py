@@ -81,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
         "max_sentences": 300,
         "min_anchors": 5,
         "min_anchor_agreement": 0.2,
+        "block_gap": 2,  # a partial link's aligned sentences must form a passage (steps of at most this many)
     },
 }
 

@@ -13,7 +13,9 @@ Link kinds, by the share ``s`` of the shorter article's sentences aligned and th
 ``verbatim`` (v or c >= 0.9), ``near`` (>= 0.5), ``rewrite`` (the rest: the words changed, the
 sentences stayed), each needing ``s`` >= ``full_share`` and ``min_full_aligned`` sentences (three
 aligned sentences of five are what two reports of one event can share); below, with ``s`` >=
-``partial_share``, the pair is ``partial`` (a mashup's borrowed part). Anchors (numbers, names
+``partial_share``, the pair is ``partial`` (a mashup's borrowed part) if its aligned sentences form
+a passage (``block_gap``): on the dev set's hard negatives (reports of one event by two outlets),
+look-alike sentences were scattered through both articles, a mashup's borrowing is one block. Anchors (numbers, names
 normalised through the gazetteer) must agree: two articles that both name five or more and share
 almost none are different stories whatever their sentences' vectors say, unless they share
 passages word for word (what a mashup borrows keeps the other story's names, not its own).
@@ -39,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "max_sentences": 300,  # longer articles are aligned on their first 300 long sentences
     "min_anchors": 5,
     "min_anchor_agreement": 0.2,
+    # A partial link needs min_aligned aligned pairs in one block (each within block_gap sentences of the
+    # last on both sides) or as many verbatim: what a mashup borrows is a passage.
+    "block_gap": 2,
 }
 KINDS = ("original", "verbatim", "near", "rewrite", "partial")
 
@@ -127,6 +132,15 @@ def in_order(sim: np.ndarray, threshold: float, per_row: int = 3) -> list[tuple[
     return out[::-1]
 
 
+def longest_block(chain: list[tuple[int, int]], gap: int) -> int:
+    """Pairs in the longest run of the chain whose steps are at most ``gap`` sentences on both sides."""
+    best = cur = 1 if chain else 0
+    for (i0, j0), (i1, j1) in zip(chain, chain[1:]):
+        cur = cur + 1 if i1 - i0 <= gap and j1 - j0 <= gap else 1
+        best = max(best, cur)
+    return best
+
+
 def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, Any] | None = None) -> Link | None:
     """The link between articles ``a`` and ``b`` (their signatures ``x``, ``y``), or None if not a copy."""
     s = {**DEFAULTS, **(settings or {})}
@@ -161,6 +175,8 @@ def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, A
     similarity = max(share, c) if lexical != "rewrite" else share
     full = similarity >= float(s["full_share"]) and len(chain) >= min(int(s["min_full_aligned"]), shorter)
     kind = lexical if full else "partial"
+    if kind == "partial" and exact < need and longest_block(chain, int(s["block_gap"])) < need:
+        return None  # scattered look-alike sentences: two reports of one event, not a borrowed passage
     names = [t for t in shared if not t.startswith("#")]
     numbers = [t for t in shared if t.startswith("#")]
     return Link(a, b, kind, round(float(similarity), 4), lexical, len(chain), shorter, exact, c,

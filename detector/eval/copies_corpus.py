@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,8 +154,8 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
     - **same event, other story**: WMT documents whose references are the most alike by TF-IDF
       cosine (two outlets' own reports of the G7 warning, six reports on Omicron in one week), with
       no source or reference segment shared; each published in the same week as its neighbours,
-      each with one MT rewrite a day later (a true copy), so a report and the *other* report's
-      rewrite are the pairs to keep apart;
+      two of three with one MT rewrite a day later (a true copy), so a report and the *other*
+      report's rewrite are the pairs to keep apart, and a lone report must join no story;
     - **same site, other article**: WCXB pages of one domain, all carrying that site's furniture
       (the union of its pages' ``without`` snippets and a few common widgets) above and below the
       body, so they share whole passages that are furniture only; every other page also gets a
@@ -186,6 +187,9 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
         d0 = WEEK0 + dt.timedelta(days=int(rng.integers(0, 5)))  # one week: neighbours in each other's window
         add(f"{sid}-orig", f"wire-{n % 5}.example", d0, _text(d.ref), Truth(sid, "original"))
         system = str(rng.choice(sorted(d.hyps)))
+        if n % 3 == 2:  # a lone report: nothing ties it to a story but its look-alike neighbours
+            truth[f"{sid}-orig"].kind = "negative"
+            continue
         add(f"{sid}-mt", f"farm-{n % 6}.example", d0 + dt.timedelta(days=1), _text([h for h in d.hyps[system] if h]),
             Truth(sid, "rewrite"))
     _merge_duplicate_documents(truth, [docs[k] for k in chosen], [], split, prefix="h")
@@ -199,12 +203,19 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
                 continue
             furniture = sorted({x for _, snip in pages for x in snip})[:8] + list(rng.choice(FURNITURE, size=3, replace=False))
             head, foot = furniture[: len(furniture) // 2], furniture[len(furniture) // 2:]
+            first: dict[str, str] = {}  # a sentence -> the story of the page it first appeared on
             for body, _ in pages:
                 sid, d0 = f"{split}-w{m}", WEEK0 + dt.timedelta(days=int(rng.integers(0, 5)))
-                add(f"{sid}-orig", host, d0, "\n".join([*head, body, *foot]), Truth(sid, "original"))
+                # One site can hold one article under two addresses: pages sharing 3+ long sentences are one story.
+                sents = {" ".join(x.split()).lower() for x in re.split(r"(?<=[.!?])\s+", body) if len(x.split()) >= 8}
+                same = Counter(first[x] for x in sents if x in first).most_common(1)
+                story = same[0][0] if same and same[0][1] >= 3 else sid
+                for x in sents:
+                    first.setdefault(x, story)
+                add(f"{sid}-orig", host, d0, "\n".join([*head, body, *foot]), Truth(story, "original" if story == sid else "verbatim"))
                 if m % 2 == 0:
                     add(f"{sid}-copy", f"scraper-{m % 4}.example", d0 + dt.timedelta(days=1),
-                        "\n".join(["Share this article", body, "Related articles"]), Truth(sid, "verbatim"))
+                        "\n".join(["Share this article", body, "Related articles"]), Truth(story, "verbatim"))
                 m += 1
     perm = rng.permutation(len(arts))
     return [arts[i] for i in perm], truth
