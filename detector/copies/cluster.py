@@ -113,7 +113,10 @@ def stories(links: Iterable[Link], meta: Mapping[int, Meta], settings: Mapping[s
     article quoting another story) cannot chain them: its link to the second story is kept as a
     ``partial`` borrowing instead."""
     cfg = {**ATTACH, **(settings or {})}
-    links = [lk for lk in links if lk.a in meta and lk.b in meta]
+    # Two articles of one outlet that share only part of their sentences share its furniture (the
+    # newsletter prompt the boilerplate check missed), not a story: a borrowing is across outlets.
+    links = [lk for lk in links if lk.a in meta and lk.b in meta
+             and not (lk.kind == "partial" and meta[lk.a].outlet == meta[lk.b].outlet)]
     uf = _Union()
     members: dict[int, list[int]] = {}
     adjacent: dict[int, set[int]] = defaultdict(set)

@@ -23,6 +23,7 @@ For a corpus too large for one process, the same steps run as ``ray.data`` stage
 from __future__ import annotations
 
 import datetime as dt
+import json
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -44,9 +45,10 @@ _FACTS = ("pk", "id", "outlet", "published", "words", "defects", "boilerplate")
 class _Signer:
     """A worker actor: signatures of a batch of articles (MT model loaded once per actor)."""
 
-    def __init__(self, vectors: Callable[[list[Document]], list[dict]] | None, bands: int) -> None:
+    def __init__(self, vectors: Callable[[list[Document]], list[dict]] | None, bands: int, mask: bool = True) -> None:
         self.vectors = vectors
         self.bands = bands
+        self.mask = mask
         if vectors is None:
             from detector.checks.mt_model import MTModelCheck
 
@@ -57,6 +59,8 @@ class _Signer:
         docs = [Document(Article(id=str(i), text=str(t))) for i, t in zip(batch["id"], batch["text"])]
         got = self.vectors(docs) if self.vectors is not None else [r.signals for r in self.check.check_batch(docs)]
         sigs = [compute(d, g.get("sentence_vectors"), g.get("encoder"), g.get("sentence_spans")) for d, g in zip(docs, got)]
+        if self.mask:  # the store path's masking: sentences inside the scan's boilerplate findings
+            sigs = [s.masked(json.loads(str(f))) for s, f in zip(sigs, batch["furniture"])]
         return {**{k: list(batch[k]) for k in _FACTS},
                 "sig": [pickle.dumps(s) for s in sigs],
                 "bands": [band_keys(s.minhash, self.bands) for s in sigs],
@@ -133,13 +137,15 @@ def _confirm(settings: Mapping[str, Any]) -> Callable[[dict[str, np.ndarray]], d
 
 def _row(pk: int, item: Article | ArticleReport) -> dict[str, Any]:
     """An article's row: its text and clustering facts (defect counts from a report's findings)."""
+    furniture: list[tuple[int, int]] = []
     if isinstance(item, ArticleReport):
         a, (defects, boilerplate) = item.article, defect_counts(str(f.category) for f in item.findings)
         words = item.words or len(a.text.split())
+        furniture = [(f.start, f.end) for f in item.findings if str(f.category) == "boilerplate"]
     else:
         a, defects, boilerplate, words = item, 0, 0, len(item.text.split())
     return {"pk": pk, "id": a.id, "outlet": a.outlet, "text": a.text, "published": a.published.isoformat() if a.published else None,
-            "words": words, "defects": defects, "boilerplate": boilerplate}
+            "words": words, "defects": defects, "boilerplate": boilerplate, "furniture": json.dumps(furniture)}
 
 
 def copies_ray(articles: Iterable[Article | ArticleReport], settings: Mapping[str, Any] | None = None, *,
@@ -153,7 +159,8 @@ def copies_ray(articles: Iterable[Article | ArticleReport], settings: Mapping[st
     s = {**DEFAULTS, **align.DEFAULTS, **(settings or {})}
     rows = [_row(i + 1, x) for i, x in enumerate(articles)]
     ds = ray.data.from_items(rows)
-    sigs = ds.map_batches(_Signer, fn_constructor_kwargs={"vectors": vectors, "bands": int(s["bands"])},
+    sigs = ds.map_batches(_Signer, fn_constructor_kwargs={"vectors": vectors, "bands": int(s["bands"]),
+                                                          "mask": bool(s["mask_furniture"])},
                           batch_size=32, concurrency=concurrency).materialize()
     lsh = (sigs.flat_map(lambda r: [{"bucket": f"{b}:{k}", "pk": r["pk"]} for b, k in enumerate(r["bands"])])
            .groupby("bucket").map_groups(_bucket_pairs(max_bucket)))

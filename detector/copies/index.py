@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "ann_min_similarity": 0.35,  # document-vector cosine below this is no candidate
     "window_days": 7,  # candidates published at most this many days apart (0: no window)
     "backfill_vectors": True,  # articles stored without the MT pass get vectors at indexing (a second pass)
+    "mask_furniture": True,  # sentences inside the scan's boilerplate findings take no part in alignment
 }
 
 _SCHEMA = """
@@ -196,7 +197,7 @@ class CopyIndex:
     def _identity(self) -> dict[str, str]:
         first = self.store.conn.execute("SELECT min(started_at) FROM runs").fetchone()[0]
         keys = ("bands", "sentence_similarity", "full_share", "partial_share", "min_aligned", "min_full_aligned", "max_sentences",
-                "min_anchors", "min_anchor_agreement", "window_days", "block_gap")
+                "min_anchors", "min_anchor_agreement", "window_days", "block_gap", "mask_furniture")
         return {"version": str(INDEX_VERSION), "store": str(first),
                 "settings": json.dumps({k: self.settings[k] for k in keys}, sort_keys=True)}
 
@@ -249,12 +250,20 @@ class CopyIndex:
         for start in range(0, len(want), 500):
             chunk = want[start:start + 500]
             marks = ",".join("?" * len(chunk))
+            got: dict[int, Signature] = {}
             for row in self.store.conn.execute(f"SELECT article_pk, {cols} FROM copy_signatures WHERE article_pk IN ({marks})", chunk):
-                self._cache[row[0]] = from_row(tuple(row)[1:])
-            missing = [pk for pk in chunk if pk not in self._cache]
+                got[row[0]] = from_row(tuple(row)[1:])
+            missing = [pk for pk in chunk if pk not in got]
             if missing:
                 for row in self.conn.execute(f"SELECT pk, {cols} FROM signatures WHERE pk IN ({','.join('?' * len(missing))})", missing):
-                    self._cache[row[0]] = from_row(row[1:])
+                    got[row[0]] = from_row(row[1:])
+            furniture: dict[int, list[tuple[int, int]]] = {}
+            if self.settings["mask_furniture"] and got:
+                for pk, a, b in self.store.conn.execute(
+                        f'SELECT article_pk, start, "end" FROM findings WHERE category = \'boilerplate\' AND article_pk IN ({marks})', chunk):
+                    furniture.setdefault(pk, []).append((a, b))
+            for pk, sig in got.items():
+                self._cache[pk] = sig.masked(furniture.get(pk, ()))
         return {pk: self._cache[pk] for pk in pks if pk in self._cache}
 
     def _backfill(self, pks: list[int]) -> int:
@@ -268,7 +277,7 @@ class CopyIndex:
         vectors = _mt_signals(list(docs.values())) if self.settings["backfill_vectors"] else [{}] * len(docs)
         for (pk, doc), sig in zip(docs.items(), vectors):
             s = compute(doc, sig.get("sentence_vectors"), sig.get("encoder"), sig.get("sentence_spans"))
-            self._cache[pk] = s
+            self._cache.pop(pk, None)  # read back through ``signatures``, which masks the furniture
             self.conn.execute(f"INSERT OR REPLACE INTO signatures(pk, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
                               (pk, *to_row(s)))
         return len(docs)

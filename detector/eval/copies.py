@@ -178,6 +178,10 @@ def _score(found: list, truth: Mapping[str, Truth], by_pk: Mapping[int, str]) ->
         copies = [a for a, t in truth.items() if t.kind == kind]
         hit = [a for a in copies if pred[a] == pred[originals[truth[a].story]] and pred[a] != a]
         recall[kind] = round(len(hit) / len(copies), 4) if copies else None
+    # Partial members a user sees in a story that the article neither belongs to nor borrowed from.
+    partial_members = [(m.meta.id, s.original.id) for s in found for m in s.members if m.link == "partial"]
+    wrong_partial = sum(1 for a, o in partial_members if truth[a].story != truth[o].story and truth[a].borrowed != truth[o].story
+                        and truth[o].borrowed != truth[a].story)
     mashups = [a for a, t in truth.items() if t.kind == "mashup"]
     partial_hits = sum(1 for a in mashups if originals[truth[a].borrowed] in partial_in.get(a, set())
                        or any(predicted_original.get(originals[truth[a].borrowed]) == o for o in partial_in.get(a, set())))
@@ -189,6 +193,7 @@ def _score(found: list, truth: Mapping[str, Truth], by_pk: Mapping[int, str]) ->
             "mashup_partial_link_recall": round(partial_hits / len(mashups), 4) if mashups else None,
             "attribution_accuracy": round(correct / len(stories_with_copies), 4) if stories_with_copies else None,
             "stories": len(found), "clusters_mixing_stories": chained,
+            "partial_members": len(partial_members), "partial_members_wrong": wrong_partial,
             "link_kinds": {f"{t}->{k}": n for (t, k), n in sorted(link_ok.items())}}
 
 

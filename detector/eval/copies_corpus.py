@@ -158,8 +158,8 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
       report's rewrite are the pairs to keep apart, and a lone report must join no story;
     - **same site, other article**: WCXB pages of one domain, all carrying that site's furniture
       (the union of its pages' ``without`` snippets and a few common widgets) above and below the
-      body, so they share whole passages that are furniture only; every other page also gets a
-      scraper's verbatim copy.
+      body, so they share whole passages that are furniture only; every other page is cut to five
+      sentences (its furniture then outweighs it), the rest get a scraper's verbatim copy.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -212,6 +212,8 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
                 story = same[0][0] if same and same[0][1] >= 3 else sid
                 for x in sents:
                     first.setdefault(x, story)
+                if m % 2:  # a short item: the site's furniture is then a large part of the page
+                    body = " ".join(re.split(r"(?<=[.!?])\s+", body)[:5])
                 add(f"{sid}-orig", host, d0, "\n".join([*head, body, *foot]), Truth(story, "original" if story == sid else "verbatim"))
                 if m % 2 == 0:
                     add(f"{sid}-copy", f"scraper-{m % 4}.example", d0 + dt.timedelta(days=1),
