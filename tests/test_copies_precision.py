@@ -37,14 +37,16 @@ def test_scattered_look_alike_sentences_are_no_partial_copy_but_a_passage_is():
     assert longest_block([(0, 1), (5, 6), (10, 11)], 2) == 1 and longest_block([(0, 7), (1, 8), (3, 9)], 2) == 3
 
 
-def test_a_partial_link_within_one_outlet_joins_no_story():
+def test_a_word_for_word_partial_link_within_one_outlet_joins_no_story():
     from detector.copies.align import Link
 
     lk = Link(1, 2, "partial", 0.5, "near", 4, 8, 4, 0.5)
     same = {1: Meta(1, "a", "site.example", day(0), 100, 0, 0), 2: Meta(2, "b", "site.example", day(1), 100, 0, 0)}
     other = {**same, 2: Meta(2, "b", "farm.example", day(1), 100, 0, 0)}
-    assert stories([lk], same, {"attach_share": 0.45, "attach_aligned": 4}) == []
+    assert stories([lk], same, {"attach_share": 0.45, "attach_aligned": 4}) == []  # word for word: its furniture
     assert len(stories([lk], other, {"attach_share": 0.45, "attach_aligned": 4})) == 1
+    paraphrased = Link(1, 2, "partial", 0.5, "rewrite", 4, 8, 0, 0.0)  # its own mashup of its own rewrite
+    assert len(stories([paraphrased], same, {"attach_share": 0.45, "attach_aligned": 4})) == 1
 
 
 FURNITURE = ["Sign up to get our curated emails with the best content from around the hiking world.",

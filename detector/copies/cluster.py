@@ -113,10 +113,12 @@ def stories(links: Iterable[Link], meta: Mapping[int, Meta], settings: Mapping[s
     article quoting another story) cannot chain them: its link to the second story is kept as a
     ``partial`` borrowing instead."""
     cfg = {**ATTACH, **(settings or {})}
-    # Two articles of one outlet that share only part of their sentences share its furniture (the
-    # newsletter prompt the boilerplate check missed), not a story: a borrowing is across outlets.
+    # Two articles of one outlet that share only a few sentences, all word for word, share its
+    # furniture (the newsletter prompt the boilerplate check missed), not a story. A paraphrased
+    # partial link within one outlet (its own mashup of its own rewrite) is kept: dropping it would
+    # send the mashup to the story it borrowed from.
     links = [lk for lk in links if lk.a in meta and lk.b in meta
-             and not (lk.kind == "partial" and meta[lk.a].outlet == meta[lk.b].outlet)]
+             and not (lk.kind == "partial" and lk.verbatim == lk.aligned and meta[lk.a].outlet == meta[lk.b].outlet)]
     uf = _Union()
     members: dict[int, list[int]] = {}
     adjacent: dict[int, set[int]] = defaultdict(set)
