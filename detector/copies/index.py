@@ -392,11 +392,12 @@ class CopyIndex:
 
 def store_state(store: Any) -> str:
     """What changes whenever the store gains, replaces or re-ranks an article, read cheaply: the
-    schema version, the largest article rowid, the count of current articles and of signatures."""
+    schema version, the largest article and signature rowids (one b-tree step each) and the count
+    of current articles (from the index on them)."""
     version = store.conn.execute("PRAGMA user_version").fetchone()[0]
     top = store.conn.execute("SELECT max(pk) FROM articles").fetchone()[0]
     n = store.conn.execute("SELECT count(*) FROM articles WHERE current = 1").fetchone()[0]
-    sigs = store.conn.execute("SELECT count(*) FROM copy_signatures").fetchone()[0]
+    sigs = store.conn.execute("SELECT max(article_pk) FROM copy_signatures").fetchone()[0]
     return f"v{version}:{top}:{n}:{sigs}"
 
 
