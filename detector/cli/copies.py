@@ -51,6 +51,8 @@ def copies(
         index.close()
     finally:
         store.close()
+    if index.rebuilt:
+        warn("the copy index was built with other settings (or an older detector): rebuilt it from the store")
     if stats.added:
         warn(f"indexed {stats.added} new article(s), {stats.compared} candidate pair(s) compared in {stats.seconds:.1f} s")
     _print(clusters, format)

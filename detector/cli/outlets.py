@@ -117,7 +117,7 @@ def _print_ranking(scores: list, rules: dict, categories: list[str], format: str
     typer.echo("Rates are defects per 1,000 words (posterior means, shrunk towards all outlets' typical rate).")
     if any(s.copies for s in scores):
         typer.echo("rewrites: articles that are unattributed machine rewrites of another outlet's earlier article; "
-                   "syndic.: verbatim copies of another outlet's (not scored); from 'detector copies'.")
+                   "syndic.: verbatim copies of another outlet's (not scored); from the copy index beside the store (docs/copies.md).")
 
 
 DEFECT_COLUMNS = ["article", "published", "rule", "category", "severity", "start", "end", "text", "message",

@@ -9,34 +9,31 @@ articles incrementally beside the store and confirms their candidates by sentenc
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from detector.copies.align import KINDS, Link
-from detector.copies.cluster import Member, Meta, Story, outlet_shares, stories
-from detector.copies.index import CopyIndex, UpdateStats
+from detector.copies.cluster import Member, Meta, Story, defect_counts, outlet_shares, stories
+from detector.copies.index import CopyIndex, UpdateStats, store_state
 
 __all__ = ["KINDS", "CopyIndex", "Link", "Member", "Meta", "Story", "find", "outlet_shares", "story_dict", "side_by_side"]
 
 
 def load_meta(store: Any, pks: set[int] | None = None, with_text: bool = True) -> dict[int, Meta]:
     """Clustering facts of the store's current articles (of ``pks`` only, when given)."""
-    counts: dict[int, list[int]] = {}
+    cats: dict[int, list[str]] = defaultdict(list)
     for pk, cat, n in store.conn.execute(
             "SELECT article_pk, category, count(*) FROM findings WHERE article_pk IN (SELECT pk FROM articles WHERE current = 1)"
             " GROUP BY article_pk, category"):
-        c = counts.setdefault(pk, [0, 0])
-        if cat != "internal":
-            c[0] += n
-        if cat == "boilerplate":
-            c[1] += n
+        cats[pk] += [cat] * n
     cols = "pk, id, outlet, published, words" + (", text" if with_text else "")
     out = {}
     for r in store.conn.execute(f"SELECT {cols} FROM articles WHERE current = 1"):
         if pks is not None and r["pk"] not in pks:
             continue
-        d, b = counts.get(r["pk"], [0, 0])
+        d, b = defect_counts(cats.get(r["pk"], ()))
         out[r["pk"]] = Meta(r["pk"], r["id"], r["outlet"], dt.date.fromisoformat(r["published"]) if r["published"] else None,
                             r["words"], d, b, r["text"] if with_text else "")
     return out
@@ -46,7 +43,7 @@ def find(store: Any, settings: Mapping[str, Any] | None = None, *, folder: Path 
          min_similarity: float = 0.0) -> tuple[list[Story], UpdateStats, CopyIndex]:
     """Bring the store's copy index up to date and cluster its links into stories."""
     index = CopyIndex(store, folder, settings)
-    stats = index.update()
+    stats = index.update(state=store_state(store))
     links = list(index.links(min_similarity))
     linked = {pk for lk in links for pk in (lk.a, lk.b)}
     meta = load_meta(store, linked)

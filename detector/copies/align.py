@@ -13,7 +13,9 @@ Link kinds, by the share ``s`` of the shorter article's sentences aligned and th
 ``verbatim`` (v or c >= 0.9), ``near`` (>= 0.5), ``rewrite`` (the rest: the words changed, the
 sentences stayed), each needing ``s`` >= ``full_share`` and ``min_full_aligned`` sentences (three
 aligned sentences of five are what two reports of one event can share); below, with ``s`` >=
-``partial_share``, the pair is ``partial`` (a mashup's borrowed part). Anchors (numbers, names
+``partial_share``, the pair is ``partial`` (a mashup's borrowed part) if its aligned sentences form
+a passage (``block_gap``): on the dev set's hard negatives (reports of one event by two outlets),
+look-alike sentences were scattered through both articles, a mashup's borrowing is one block. Anchors (numbers, names
 normalised through the gazetteer) must agree: two articles that both name five or more and share
 almost none are different stories whatever their sentences' vectors say, unless they share
 passages word for word (what a mashup borrows keeps the other story's names, not its own).
@@ -39,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "max_sentences": 300,  # longer articles are aligned on their first 300 long sentences
     "min_anchors": 5,
     "min_anchor_agreement": 0.2,
+    # A partial link needs min_aligned aligned pairs in one block (each within block_gap sentences of the
+    # last on both sides) or as many verbatim: what a mashup borrows is a passage.
+    "block_gap": 2,
 }
 KINDS = ("original", "verbatim", "near", "rewrite", "partial")
 
@@ -76,18 +81,22 @@ def containment(x: Signature, y: Signature) -> float:
     """Share of the smaller 5-gram set inside the other, estimated from the two MinHashes."""
     if not x.shingles or not y.shingles:
         return 0.0
-    j = float(np.mean(x.minhash == y.minhash))
+    j = np.count_nonzero(x.minhash == y.minhash) / len(x.minhash)
     inter = j * (x.shingles + y.shingles) / (1.0 + j)
     return min(1.0, inter / min(x.shingles, y.shingles))
 
 
-def similarity_matrix(x: Signature, y: Signature, ix: np.ndarray, iy: np.ndarray) -> np.ndarray:
-    """Sentence similarities: vector cosine (when both have vectors of one encoder), 1 for identical words."""
-    sim = np.zeros((len(ix), len(iy)), dtype=np.float32)
-    if x.vectors is not None and y.vectors is not None and x.encoder == y.encoder:
-        sim = x.unit[ix] @ y.unit[iy].T
-    same = x.hashes[ix][:, None] == y.hashes[iy][None, :]
-    return np.where(same, np.float32(1.0), sim)
+def similarity_matrix(x: Signature, y: Signature, cap: int) -> np.ndarray:
+    """Sentence similarities of the first ``cap`` long sentences: vector cosine (when both have
+    vectors of one encoder), 1 for identical words."""
+    ix, ux, hx = x.aligned_part(cap)
+    iy, uy, hy = y.aligned_part(cap)
+    same = hx[:, None] == hy[None, :]
+    if ux is not None and uy is not None and x.encoder == y.encoder:
+        sim = ux @ uy.T
+        sim[same] = 1.0
+        return sim
+    return same.astype(np.float32)
 
 
 def in_order(sim: np.ndarray, threshold: float, per_row: int = 3) -> list[tuple[int, int]]:
@@ -95,8 +104,13 @@ def in_order(sim: np.ndarray, threshold: float, per_row: int = 3) -> list[tuple[
     if not sim.size:
         return []
     k = min(per_row, sim.shape[1])
-    top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
-    cands = [(i, int(j)) for i in range(sim.shape[0]) for j in sorted(top[i], reverse=True) if sim[i, j] >= threshold]
+    top = np.argpartition(-sim, k - 1, axis=1)[:, :k] if k < sim.shape[1] else np.broadcast_to(np.arange(k), sim.shape)
+    rows = np.repeat(np.arange(sim.shape[0]), k)
+    cols = top.ravel()
+    keep = sim[rows, cols] >= threshold
+    rows, cols = rows[keep], cols[keep]
+    order = np.lexsort((-cols, rows))  # rows ascending, columns descending within a row
+    cands = list(zip(rows[order].tolist(), cols[order].tolist()))
     # Patience sorting on the column; rows ascending, columns descending within a row (one pair per row).
     tails: list[int] = []
     tail_idx: list[int] = []
@@ -118,6 +132,15 @@ def in_order(sim: np.ndarray, threshold: float, per_row: int = 3) -> list[tuple[
     return out[::-1]
 
 
+def longest_block(chain: list[tuple[int, int]], gap: int) -> int:
+    """Pairs in the longest run of the chain whose steps are at most ``gap`` sentences on both sides."""
+    best = cur = 1 if chain else 0
+    for (i0, j0), (i1, j1) in zip(chain, chain[1:]):
+        cur = cur + 1 if i1 - i0 <= gap and j1 - j0 <= gap else 1
+        best = max(best, cur)
+    return best
+
+
 def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, Any] | None = None) -> Link | None:
     """The link between articles ``a`` and ``b`` (their signatures ``x``, ``y``), or None if not a copy."""
     s = {**DEFAULTS, **(settings or {})}
@@ -126,11 +149,18 @@ def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, A
     shorter = min(len(ix), len(iy))
     if shorter == 0:
         return None
-    sim = similarity_matrix(x, y, ix, iy)
-    chain = in_order(sim, float(s["sentence_similarity"]))
     need = min(int(s["min_aligned"]), shorter)
-    share = len(chain) / shorter
+    threshold = float(s["sentence_similarity"])
     c = containment(x, y)
+    sim = similarity_matrix(x, y, cap)
+    hit = sim >= threshold
+    # No chain is longer than the rows (or columns) with any pair above the threshold: most
+    # candidates (neighbours on topic, not copies) stop here, before the alignment.
+    bound = min(int(np.count_nonzero(hit.any(axis=1))), int(np.count_nonzero(hit.any(axis=0))))
+    if bound < need or max(bound / shorter, c) < float(s["partial_share"]):
+        return None
+    chain = in_order(sim, threshold)
+    share = len(chain) / shorter
     if len(chain) < need or max(share, c) < float(s["partial_share"]):
         return None
     exact = sum(1 for i, j in chain if x.hashes[ix[i]] == y.hashes[iy[j]])
@@ -145,6 +175,8 @@ def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, A
     similarity = max(share, c) if lexical != "rewrite" else share
     full = similarity >= float(s["full_share"]) and len(chain) >= min(int(s["min_full_aligned"]), shorter)
     kind = lexical if full else "partial"
+    if kind == "partial" and exact < need and longest_block(chain, int(s["block_gap"])) < need:
+        return None  # scattered look-alike sentences: two reports of one event, not a borrowed passage
     names = [t for t in shared if not t.startswith("#")]
     numbers = [t for t in shared if t.startswith("#")]
     return Link(a, b, kind, round(float(similarity), 4), lexical, len(chain), shorter, exact, c,

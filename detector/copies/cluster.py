@@ -60,6 +60,16 @@ class Story:
         return f"story-{self.original.pk}"
 
 
+def defect_counts(categories: Iterable[str]) -> tuple[int, int]:
+    """(defects, boilerplate findings) of an article from its findings' categories: what the
+    original's tie-break counts, the same for the store path and the Ray path."""
+    defects = boilerplate = 0
+    for c in categories:
+        defects += c != "internal"
+        boilerplate += c == "boilerplate"
+    return defects, boilerplate
+
+
 def original_key(m: Meta) -> tuple:
     return (m.published is None, m.published or dt.date.max, m.boilerplate,
             m.defects * 1000.0 / max(m.words, 1), m.pk)
@@ -103,7 +113,12 @@ def stories(links: Iterable[Link], meta: Mapping[int, Meta], settings: Mapping[s
     article quoting another story) cannot chain them: its link to the second story is kept as a
     ``partial`` borrowing instead."""
     cfg = {**ATTACH, **(settings or {})}
-    links = [lk for lk in links if lk.a in meta and lk.b in meta]
+    # Two articles of one outlet that share only a few sentences, all word for word, share its
+    # furniture (the newsletter prompt the boilerplate check missed), not a story. A paraphrased
+    # partial link within one outlet (its own mashup of its own rewrite) is kept: dropping it would
+    # send the mashup to the story it borrowed from.
+    links = [lk for lk in links if lk.a in meta and lk.b in meta
+             and not (lk.kind == "partial" and lk.verbatim == lk.aligned and meta[lk.a].outlet == meta[lk.b].outlet)]
     uf = _Union()
     members: dict[int, list[int]] = {}
     adjacent: dict[int, set[int]] = defaultdict(set)

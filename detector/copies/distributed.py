@@ -14,11 +14,16 @@ For a corpus too large for one process, the same steps run as ``ray.data`` stage
 3. **Confirmation**: candidate pairs are joined with both signatures (a shuffle join by
    ``groupby``: Ray's own ``Dataset.join`` needs polars) and confirmed by ``align.confirm`` on the workers.
 4. **Components**: confirmed links come back to the driver (they are few: one per copy) and
-   ``cluster.stories`` joins them, partial links never merging stories.
+   ``cluster.stories`` joins them, partial links never merging stories. Each article's clustering
+   facts (outlet, date, words, defects and boilerplate findings of its scan, when given reports)
+   ride through the signature stage beside its signature, so the original is chosen by the same
+   key (``cluster.original_key``) as on the store path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -27,19 +32,23 @@ import numpy as np
 
 from detector.article import Article, Document
 from detector.copies import align
-from detector.copies.cluster import Meta, Story, stories
+from detector.copies.cluster import Meta, Story, defect_counts, stories
 from detector.copies.index import DEFAULTS, _in_window, band_keys
 from detector.copies.signature import compute
+from detector.findings import ArticleReport
 
 CENTROIDS = 2  # each article joins the groups of its two nearest centroids
+#: What clustering needs of an article (``cluster.Meta``), carried beside its signature.
+_FACTS = ("pk", "id", "outlet", "published", "words", "defects", "boilerplate")
 
 
 class _Signer:
     """A worker actor: signatures of a batch of articles (MT model loaded once per actor)."""
 
-    def __init__(self, vectors: Callable[[list[Document]], list[dict]] | None, bands: int) -> None:
+    def __init__(self, vectors: Callable[[list[Document]], list[dict]] | None, bands: int, mask: bool = True) -> None:
         self.vectors = vectors
         self.bands = bands
+        self.mask = mask
         if vectors is None:
             from detector.checks.mt_model import MTModelCheck
 
@@ -50,7 +59,9 @@ class _Signer:
         docs = [Document(Article(id=str(i), text=str(t))) for i, t in zip(batch["id"], batch["text"])]
         got = self.vectors(docs) if self.vectors is not None else [r.signals for r in self.check.check_batch(docs)]
         sigs = [compute(d, g.get("sentence_vectors"), g.get("encoder"), g.get("sentence_spans")) for d, g in zip(docs, got)]
-        return {"pk": list(batch["pk"]), "published": list(batch["published"]),
+        if self.mask:  # the store path's masking: sentences inside the scan's boilerplate findings
+            sigs = [s.masked(json.loads(str(f))) for s, f in zip(sigs, batch["furniture"])]
+        return {**{k: list(batch[k]) for k in _FACTS},
                 "sig": [pickle.dumps(s) for s in sigs],
                 "bands": [band_keys(s.minhash, self.bands) for s in sigs],
                 "vector": [s.doc_vector() for s in sigs]}
@@ -79,7 +90,7 @@ def _neighbour_pairs(settings: Mapping[str, Any]) -> Callable[[dict[str, np.ndar
         a, b = [], []
         for i in range(len(pks)):
             for j in np.argsort(-sims[i])[:k]:
-                if sims[i, j] >= floor and _in_window(group["published"][i], group["published"][j], window):
+                if sims[i, j] >= floor and _in_window(_iso(group["published"][i]), _iso(group["published"][j]), window):
                     a.append(min(pks[i], pks[j]))
                     b.append(max(pks[i], pks[j]))
         return {"a": a, "b": b}
@@ -124,18 +135,32 @@ def _confirm(settings: Mapping[str, Any]) -> Callable[[dict[str, np.ndarray]], d
     return confirm
 
 
-def copies_ray(articles: Iterable[Article], settings: Mapping[str, Any] | None = None, *,
+def _row(pk: int, item: Article | ArticleReport) -> dict[str, Any]:
+    """An article's row: its text and clustering facts (defect counts from a report's findings)."""
+    furniture: list[tuple[int, int]] = []
+    if isinstance(item, ArticleReport):
+        a, (defects, boilerplate) = item.article, defect_counts(str(f.category) for f in item.findings)
+        words = item.words or len(a.text.split())
+        furniture = [(f.start, f.end) for f in item.findings if str(f.category) == "boilerplate"]
+    else:
+        a, defects, boilerplate, words = item, 0, 0, len(item.text.split())
+    return {"pk": pk, "id": a.id, "outlet": a.outlet, "text": a.text, "published": a.published.isoformat() if a.published else None,
+            "words": words, "defects": defects, "boilerplate": boilerplate, "furniture": json.dumps(furniture)}
+
+
+def copies_ray(articles: Iterable[Article | ArticleReport], settings: Mapping[str, Any] | None = None, *,
                vectors: Callable[[list[Document]], list[dict]] | None = None, concurrency: int = 2,
                max_bucket: int = 200, centroids: int | None = None, seed: int = 0) -> list[Story]:
-    """Stories among ``articles`` computed on the running Ray cluster (``ray.init`` first)."""
+    """Stories among ``articles`` computed on the running Ray cluster (``ray.init`` first). Given the
+    scan's reports (or ``store_reports``), the original's tie-break counts their findings, as the store
+    path does; given bare articles, only dates (then order) break ties."""
     import ray.data
 
     s = {**DEFAULTS, **align.DEFAULTS, **(settings or {})}
-    arts = list(articles)
-    rows = [{"pk": i + 1, "id": a.id, "text": a.text, "published": a.published.isoformat() if a.published else None}
-            for i, a in enumerate(arts)]
+    rows = [_row(i + 1, x) for i, x in enumerate(articles)]
     ds = ray.data.from_items(rows)
-    sigs = ds.map_batches(_Signer, fn_constructor_kwargs={"vectors": vectors, "bands": int(s["bands"])},
+    sigs = ds.map_batches(_Signer, fn_constructor_kwargs={"vectors": vectors, "bands": int(s["bands"]),
+                                                          "mask": bool(s["mask_furniture"])},
                           batch_size=32, concurrency=concurrency).materialize()
     lsh = (sigs.flat_map(lambda r: [{"bucket": f"{b}:{k}", "pk": r["pk"]} for b, k in enumerate(r["bands"])])
            .groupby("bucket").map_groups(_bucket_pairs(max_bucket)))
@@ -159,7 +184,26 @@ def copies_ray(articles: Iterable[Article], settings: Mapping[str, Any] | None =
     side = sigs.select_columns(["pk", "sig"])
     joined = _attach(_attach(pairs.map(lambda r: {"a": r["a"], "b": r["b"], "sig_a": b""}), side, "a"), side, "b")
     links = [pickle.loads(r["link"]) for r in joined.map_batches(_confirm(s), batch_size=256).take_all()]
-    meta = {r["pk"]: Meta(r["pk"], r["id"], a.outlet, a.published, len(a.text.split()), 0, 0, a.text)
-            for r, a in zip(rows, arts)}
+    linked = {pk for lk in links for pk in (lk.a, lk.b)}
+    text = {r["pk"]: r["text"] for r in rows}
+    meta = {int(r["pk"]): Meta(int(r["pk"]), str(r["id"]), str(r["outlet"]), _date(r["published"]), int(r["words"]),
+                               int(r["defects"]), int(r["boilerplate"]), text[int(r["pk"])])
+            for r in sigs.select_columns(list(_FACTS)).filter(lambda r: r["pk"] in linked).take_all()}
     return stories(links, meta, s)
+
+
+def store_reports(store: Any) -> list[ArticleReport]:
+    """The store's current articles as reports (text, words, findings) for ``copies_ray``, in store order."""
+    return [ArticleReport(sa.article, sa.findings, sa.score, words=sa.words)
+            for sa in sorted(store.articles(), key=lambda sa: sa.pk)]
+
+
+def _iso(value: Any) -> str | None:
+    """A date column's value: Arrow hands an all-null column back as NaN, not None."""
+    return value if isinstance(value, str) and value else None
+
+
+def _date(value: Any) -> dt.date | None:
+    iso = _iso(value)
+    return dt.date.fromisoformat(iso) if iso else None
 

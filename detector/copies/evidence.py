@@ -1,6 +1,7 @@
 """Copies as reliability evidence: the two outlet columns and their weight in the score.
 
-Per outlet, from the copy index as ``detector copies`` last left it (``outlets`` never writes):
+Per outlet, from the copy index brought up to date with the store (``CopyIndex.fresh``: articles
+scanned since the index was last written are indexed first, from the scan's signatures):
 - ``rewrite_share``: articles that are machine rewrites (link ``rewrite``) of another outlet's
   earlier article, with no credit (no wire credit such as "The Associated Press contributed", no
   mention of the original outlet);
@@ -18,6 +19,7 @@ columns without scoring them.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -25,8 +27,9 @@ from typing import Any
 from detector.reliability import INSUFFICIENT, tier_for
 
 
-def outlet_copies(store: Any, settings: Mapping[str, Any] | None = None) -> tuple[dict[str, dict[str, Any]], int] | None:
-    """(per-outlet shares, current articles not yet indexed), or None without a copy index."""
+def outlet_copies(store: Any, settings: Mapping[str, Any] | None = None) -> tuple[dict[str, dict[str, Any]], str | None] | None:
+    """(per-outlet shares, a notice when the index could not be brought up to date), or None
+    without a copy index or signatures."""
     from detector.copies import load_meta
     from detector.copies.cluster import outlet_shares, stories
     from detector.copies.index import CopyIndex
@@ -35,17 +38,18 @@ def outlet_copies(store: Any, settings: Mapping[str, Any] | None = None) -> tupl
         from detector.config import load_config
 
         settings = load_config().get("copies")
-    index = CopyIndex.existing(store, settings=settings)
+    index, notice = CopyIndex.fresh(store, settings=settings)
+    if notice:
+        logging.getLogger("detector.copies").warning("detector: %s", notice)
     if index is None:
         return None
     try:
         links = list(index.links(float((settings or {}).get("min_similarity", 0.0))))
-        missing = index.unindexed()
     finally:
         index.close()
     meta = load_meta(store, {pk for lk in links for pk in (lk.a, lk.b)})
     totals = {o: n for o, (n, _) in store.outlet_totals().items()}
-    return outlet_shares(stories(links, meta, settings), totals), missing
+    return outlet_shares(stories(links, meta, settings), totals), notice
 
 
 def apply(scores: list, shares: Mapping[str, Mapping[str, Any]], settings: Mapping[str, Any]) -> list:

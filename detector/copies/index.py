@@ -14,6 +14,7 @@ f16 storage (768 bytes an article at 384 dimensions). faiss was not measured.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "ann_min_similarity": 0.35,  # document-vector cosine below this is no candidate
     "window_days": 7,  # candidates published at most this many days apart (0: no window)
     "backfill_vectors": True,  # articles stored without the MT pass get vectors at indexing (a second pass)
+    "mask_furniture": True,  # sentences inside the scan's boilerplate findings take no part in alignment
 }
 
 _SCHEMA = """
@@ -50,7 +52,14 @@ CREATE TABLE IF NOT EXISTS links (a INTEGER NOT NULL, b INTEGER NOT NULL, kind T
 CREATE INDEX IF NOT EXISTS links_b ON links(b);
 CREATE TABLE IF NOT EXISTS signatures (pk INTEGER PRIMARY KEY, minhash BLOB, shingles INTEGER, spans BLOB,
     hashes BLOB, anchors TEXT, vectors BLOB, dim INTEGER, encoder TEXT);
+CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+#: Seconds a connection waits for another process's write to the index to finish.
+BUSY_SECONDS = 60
+
+
+class SettingsDiffer(Exception):
+    """The index on disk was built with other settings; only ``detector copies`` rebuilds it."""
 
 
 @dataclass
@@ -80,16 +89,38 @@ def default_folder(db: Path) -> Path:
 class CopyIndex:
     """The on-disk index of one store (see the module docstring)."""
 
-    def __init__(self, store: Any, folder: Path | None = None, settings: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, store: Any, folder: Path | None = None, settings: Mapping[str, Any] | None = None,
+                 *, reset: bool = True) -> None:
+        """Open (or create) the index for writing. An index of other settings is rebuilt when ``reset``
+        (``detector copies``; it says so in ``rebuilt``), else ``SettingsDiffer`` is raised (readers)."""
         self.store = store
         self.settings = {**DEFAULTS, **align.DEFAULTS, **(settings or {})}
         self.folder = Path(folder) if folder is not None else default_folder(Path(store.path))
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.folder / "index.sqlite", isolation_level=None)
-        self.conn.executescript(_SCHEMA)
-        self._cache: dict[int, Signature] = {}
-        self._reset_if_stale()
-        self.ann = self._load_ann()
+        self.rebuilt = False
+        with self.locked():
+            self.conn = sqlite3.connect(self.folder / "index.sqlite", isolation_level=None, timeout=BUSY_SECONDS)
+            self.conn.executescript(_SCHEMA)
+            self._cache: dict[int, Signature] = {}
+            self._reset_if_stale(reset)
+            self.ann = self._load_ann()
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """One writer at a time across processes (``detector copies``, ``outlets``, ``report``, ``serve``):
+        an exclusive lock on ``lock`` in the index folder. Readers need none: sqlite keeps them
+        consistent, and the vectors file is replaced atomically."""
+        try:
+            import fcntl
+        except ImportError:  # no POSIX locks (Windows): sqlite's own write lock still serialises commits
+            yield
+            return
+        with open(self.folder / "lock", "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     @classmethod
     def existing(cls, store: Any, folder: Path | None = None, settings: Mapping[str, Any] | None = None) -> CopyIndex | None:
@@ -102,7 +133,7 @@ class CopyIndex:
         path = self.folder / "index.sqlite"
         if not path.is_file():
             return None
-        self.conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, isolation_level=None)
+        self.conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_SECONDS)
         try:
             have = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error:
@@ -113,7 +144,49 @@ class CopyIndex:
             return None
         self._cache = {}
         self.ann = None  # reading links needs no vectors
+        self.rebuilt = False
         return self
+
+    @classmethod
+    def fresh(cls, store: Any, folder: Path | None = None, settings: Mapping[str, Any] | None = None) -> tuple[CopyIndex | None, str | None]:
+        """For readers (``outlets``, ``report``, ``serve``): the index brought up to date with the
+        store's scanned articles, and a notice when it could not be (or None, None when the store has
+        neither an index nor signatures). The check is cheap (``store_state``); new articles are
+        indexed incrementally from the scan's signatures. Articles stored without one are left to
+        ``detector copies`` (it computes them, a second encoder pass no reader should start), and an
+        index built with other settings is read as it is, never rebuilt behind the user's back."""
+        old = cls.existing(store, folder, settings)
+        if old is not None and old.built_with() != old._identity()["settings"]:
+            return old, "the copy index was built with other copies settings: run 'detector copies' to rebuild it"
+        state = store_state(store)
+        if old is not None and old.seen() == state:
+            return old, None
+        signed = {r[0] for r in store.conn.execute("SELECT article_pk FROM copy_signatures")}
+        if old is None and not signed:
+            return None, None
+        try:
+            index = cls(store, folder, settings, reset=old is None)
+        except SettingsDiffer:
+            return old, "the copy index was built with other copies settings: run 'detector copies' to rebuild it"
+        except (PermissionError, sqlite3.OperationalError) as exc:
+            return old, f"the copy index could not be brought up to date ({exc}): run 'detector copies --index DIR'"
+        if old is not None:
+            old.close()
+        index.update(only=signed | {r[0] for r in index.conn.execute("SELECT pk FROM signatures")}, state=state)
+        missing = index.unindexed()
+        index.ann = None
+        return index, (f"{missing} stored article(s) have no copy signature yet: run 'detector copies' to index them"
+                       if missing else None)
+
+    def built_with(self) -> str | None:
+        """The settings (JSON) the index on disk was built with."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+        return row[0] if row else None
+
+    def seen(self) -> str | None:
+        """The ``store_state`` the index was last brought up to date with."""
+        row = self.conn.execute("SELECT value FROM seen WHERE key = 'store'").fetchone()
+        return row[0] if row else None
 
     def unindexed(self) -> int:
         """Current articles the index has not seen yet."""
@@ -124,17 +197,20 @@ class CopyIndex:
     def _identity(self) -> dict[str, str]:
         first = self.store.conn.execute("SELECT min(started_at) FROM runs").fetchone()[0]
         keys = ("bands", "sentence_similarity", "full_share", "partial_share", "min_aligned", "min_full_aligned", "max_sentences",
-                "min_anchors", "min_anchor_agreement", "window_days")
+                "min_anchors", "min_anchor_agreement", "window_days", "block_gap", "mask_furniture")
         return {"version": str(INDEX_VERSION), "store": str(first),
                 "settings": json.dumps({k: self.settings[k] for k in keys}, sort_keys=True)}
 
-    def _reset_if_stale(self) -> None:
+    def _reset_if_stale(self, reset: bool = True) -> None:
         want = self._identity()
         have = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         if have == want:
             return
-        self.conn.execute("BEGIN")
-        for table in ("meta", "indexed", "bands", "links", "signatures"):
+        if have and not reset and all(have.get(k) == want[k] for k in ("version", "store")):
+            raise SettingsDiffer(self.folder)
+        self.rebuilt = bool(have)
+        self.conn.execute("BEGIN IMMEDIATE")
+        for table in ("meta", "indexed", "bands", "links", "signatures", "seen"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.executemany("INSERT INTO meta VALUES (?, ?)", list(want.items()))
         self.conn.execute("COMMIT")
@@ -142,11 +218,20 @@ class CopyIndex:
 
     def _load_ann(self) -> Any:
         path = self.folder / "vectors.usearch"
+        self._ann_stamp = _stamp(path)
         if path.is_file():
             from usearch.index import Index
 
             return Index.restore(str(path))
         return None
+
+    def _reload_ann(self) -> None:
+        if _stamp(self.folder / "vectors.usearch") != getattr(self, "_ann_stamp", None) or self.ann is None:
+            self.ann = self._load_ann()
+
+    def _record(self, state: str | None) -> None:
+        if state is not None:
+            self.conn.execute("INSERT OR REPLACE INTO seen VALUES ('store', ?)", (state,))
 
     def close(self) -> None:
         self.conn.close()
@@ -165,12 +250,20 @@ class CopyIndex:
         for start in range(0, len(want), 500):
             chunk = want[start:start + 500]
             marks = ",".join("?" * len(chunk))
+            got: dict[int, Signature] = {}
             for row in self.store.conn.execute(f"SELECT article_pk, {cols} FROM copy_signatures WHERE article_pk IN ({marks})", chunk):
-                self._cache[row[0]] = from_row(tuple(row)[1:])
-            missing = [pk for pk in chunk if pk not in self._cache]
+                got[row[0]] = from_row(tuple(row)[1:])
+            missing = [pk for pk in chunk if pk not in got]
             if missing:
                 for row in self.conn.execute(f"SELECT pk, {cols} FROM signatures WHERE pk IN ({','.join('?' * len(missing))})", missing):
-                    self._cache[row[0]] = from_row(row[1:])
+                    got[row[0]] = from_row(row[1:])
+            furniture: dict[int, list[tuple[int, int]]] = {}
+            if self.settings["mask_furniture"] and got:
+                for pk, a, b in self.store.conn.execute(
+                        f'SELECT article_pk, start, "end" FROM findings WHERE category = \'boilerplate\' AND article_pk IN ({marks})', chunk):
+                    furniture.setdefault(pk, []).append((a, b))
+            for pk, sig in got.items():
+                self._cache[pk] = sig.masked(furniture.get(pk, ()))
         return {pk: self._cache[pk] for pk in pks if pk in self._cache}
 
     def _backfill(self, pks: list[int]) -> int:
@@ -184,7 +277,7 @@ class CopyIndex:
         vectors = _mt_signals(list(docs.values())) if self.settings["backfill_vectors"] else [{}] * len(docs)
         for (pk, doc), sig in zip(docs.items(), vectors):
             s = compute(doc, sig.get("sentence_vectors"), sig.get("encoder"), sig.get("sentence_spans"))
-            self._cache[pk] = s
+            self._cache.pop(pk, None)  # read back through ``signatures``, which masks the furniture
             self.conn.execute(f"INSERT OR REPLACE INTO signatures(pk, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
                               (pk, *to_row(s)))
         return len(docs)
@@ -194,22 +287,25 @@ class CopyIndex:
         """pk -> published date of the store's current articles."""
         return {r[0]: r[1] for r in self.store.conn.execute("SELECT pk, published FROM articles WHERE current = 1")}
 
-    def update(self, batch: int = 512, only: set[int] | None = None) -> UpdateStats:
+    def update(self, batch: int = 512, only: set[int] | None = None, state: str | None = None) -> UpdateStats:
         """Index every current article not indexed yet (of ``only``, when given), confirming its
-        candidates; saves the index."""
+        candidates; saves the index. ``state`` (``store_state``, taken before) is recorded as seen."""
+        with self.locked():
+            return self._update(batch, only, state)
+
+    def _update(self, batch: int, only: set[int] | None, state: str | None) -> UpdateStats:
         t0 = time.perf_counter()
         stats = UpdateStats()
-        current = self.current()
-        done = {r[0] for r in self.conn.execute("SELECT pk FROM indexed")}
-        new = sorted((pk for pk in current if pk not in done and (only is None or pk in only)),
-                     key=lambda pk: (current[pk] or "", pk))
-        if not new:
-            stats.seconds = time.perf_counter() - t0
-            return stats
         from threadpoolctl import threadpool_limits
 
-        self.conn.execute("BEGIN")
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have indexed (and saved vectors) since this one opened: read both afresh.
+            self._reload_ann()
+            current = self.current()
+            done = {r[0] for r in self.conn.execute("SELECT pk FROM indexed")}
+            new = sorted((pk for pk in current if pk not in done and (only is None or pk in only)),
+                         key=lambda pk: (current[pk] or "", pk))
             # One BLAS thread: the alignment's matrices are small, and OpenBLAS's threads on busy cores
             # made them 20-100x slower (0.5 ms -> 54 ms for 100 x 100 sentences on 2 shared cores).
             with threadpool_limits(1, "blas"):
@@ -224,7 +320,9 @@ class CopyIndex:
                     if len(self._cache) > CACHE_SIGNATURES:  # bounded memory
                         keep = set(chunk)
                         self._cache = {pk: s for pk, s in self._cache.items() if pk in keep}
-            self._save_ann()
+            if new:
+                self._save_ann()
+            self._record(state)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -280,6 +378,7 @@ class CopyIndex:
         tmp = path.with_suffix(".tmp")
         self.ann.save(str(tmp))
         os.replace(tmp, path)
+        self._ann_stamp = _stamp(path)
 
     # -- reading ---------------------------------------------------------------------------------------------
     def links(self, min_similarity: float = 0.0) -> Iterator[align.Link]:
@@ -289,6 +388,25 @@ class CopyIndex:
                                                         (min_similarity,)):
             if a in current and b in current:
                 yield align.Link.from_data(a, b, kind, sim, json.loads(data))
+
+
+def store_state(store: Any) -> str:
+    """What changes whenever the store gains, replaces or re-ranks an article, read cheaply: the
+    schema version, the largest article and signature rowids (one b-tree step each) and the count
+    of current articles (from the index on them)."""
+    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+    top = store.conn.execute("SELECT max(pk) FROM articles").fetchone()[0]
+    n = store.conn.execute("SELECT count(*) FROM articles WHERE current = 1").fetchone()[0]
+    sigs = store.conn.execute("SELECT max(article_pk) FROM copy_signatures").fetchone()[0]
+    return f"v{version}:{top}:{n}:{sigs}"
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 def _in_window(x: str | None, y: str | None, days: int) -> bool:

@@ -64,6 +64,38 @@ class Signature:
         """Indexes of the sentences that take part in alignment."""
         return np.flatnonzero(self.hashes != 0)
 
+    def masked(self, furniture: Sequence[tuple[int, int]]) -> Signature:
+        """This signature with the sentences that are mostly page furniture (at least half their
+        characters inside ``furniture``: the scan's boilerplate findings) taken out of alignment and
+        of the document vector, so two pages that share only a site's furniture share no sentence."""
+        if not len(furniture) or not len(self.spans):
+            return self
+        n = int(self.spans[:, 1].max())
+        edges = np.zeros(n + 1, dtype=np.int32)
+        for a, b in furniture:
+            a, b = max(0, int(a)), min(n, int(b))
+            if b > a:
+                edges[a] += 1
+                edges[b] -= 1
+        covered = np.concatenate([[0], np.cumsum(np.cumsum(edges)[:n] > 0)])  # furniture characters before each offset
+        start, end = self.spans[:, 0], self.spans[:, 1]
+        furn = (covered[end] - covered[start]) * 2 >= np.maximum(end - start, 1)
+        if not furn.any():
+            return self
+        return Signature(self.minhash, self.shingles, self.spans, np.where(furn, 0, self.hashes).astype(np.uint32),
+                         self.anchors, self.vectors, self.encoder)
+
+    def aligned_part(self, cap: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """(indexes, unit vectors, hashes) of the first ``cap`` long sentences, sliced once per
+        signature: an article is confirmed against each of its candidates, and as a candidate of
+        every later one."""
+        got = self.__dict__.get("_aligned")
+        if got is None or got[0] != cap:
+            ix = self.long[:cap]
+            got = (cap, ix, None if self.unit is None else np.ascontiguousarray(self.unit[ix]), self.hashes[ix])
+            self.__dict__["_aligned"] = got
+        return got[1], got[2], got[3]
+
     def doc_vector(self) -> np.ndarray | None:
         """The mean of the long sentences' vectors, unit length (the ANN index's key)."""
         if self.vectors is None or not len(self.vectors):

@@ -3,12 +3,14 @@
 Both render the same fragment (``copies.html`` beside this module): the article's story (its
 original and every copy, with link kind and similarity, each linked to its page) and, on a copy's
 page, the copy against its original side by side, aligned sentence by sentence. They read the copy
-index as ``detector copies`` last left it and write nothing.
+index brought up to date with the store (``CopyIndex.fresh``), so an article scanned after the last
+``detector copies`` shows its copies too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,15 @@ HERE = Path(__file__).resolve().parent
 class CopyViews:
     """Stories by article pk, read once from the store's copy index (empty without one)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, settings: Mapping[str, Any] | None = None) -> None:
+        if settings is None:
+            from detector.config import load_config
+
+            settings = load_config().get("copies")
         self.store = store
-        self.index = CopyIndex.existing(store)
+        self.index, notice = CopyIndex.fresh(store, settings=settings)
+        if notice:
+            logging.getLogger("detector.copies").warning("detector: %s", notice)
         self.by_pk: dict[int, Any] = {}
         if self.index is None:
             return

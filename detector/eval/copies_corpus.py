@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,13 +147,89 @@ def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int
     return [arts[i] for i in perm], truth
 
 
-def _merge_duplicate_documents(truth: dict[str, Truth], story_docs: list, spare: list, split: str) -> None:
+def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, seed: int = 0
+               ) -> tuple[list[Article], dict[str, Truth]]:
+    """Hard negatives of one split's sources, for tuning precision (the main corpus's negatives are
+    too unlike the stories to fail on):
+    - **same event, other story**: WMT documents whose references are the most alike by TF-IDF
+      cosine (two outlets' own reports of the G7 warning, six reports on Omicron in one week), with
+      no source or reference segment shared; each published in the same week as its neighbours,
+      two of three with one MT rewrite a day later (a true copy), so a report and the *other*
+      report's rewrite are the pairs to keep apart, and a lone report must join no story;
+    - **same site, other article**: WCXB pages of one domain, all carrying that site's furniture
+      (the union of its pages' ``without`` snippets and a few common widgets) above and below the
+      body, so they share whole passages that are furniture only; every other page is cut to five
+      sentences (its furniture then outweighs it), the rest get a scraper's verbatim copy.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rng = np.random.default_rng(seed + (500 if split == "dev" else 1500))
+    docs = [d for d in _wmt_docs(split) if not d.id.startswith("social")]
+    refs = [" ".join(x for x in d.ref if x) for d in docs]
+    x = TfidfVectorizer(stop_words="english", min_df=2, sublinear_tf=True).fit_transform(refs)
+    sim = (x @ x.T).toarray()
+    np.fill_diagonal(sim, 0.0)
+    order = np.dstack(np.unravel_index(np.argsort(-np.triu(sim, 1), axis=None), sim.shape))[0]
+    chosen: list[int] = []
+    for i, j in order[: pairs * 4]:
+        if sim[i, j] < min_cosine or len(chosen) >= 2 * pairs:
+            break
+        chosen += [int(k) for k in (i, j) if int(k) not in chosen]
+    arts: list[Article] = []
+    truth: dict[str, Truth] = {}
+
+    def add(aid: str, outlet: str, day: dt.date, text: str, t: Truth) -> None:
+        arts.append(Article(id=aid, text=text, outlet=outlet, published=day))
+        truth[aid] = t
+
+    for n, k in enumerate(chosen):
+        d, sid = docs[k], f"{split}-h{n}"
+        d0 = WEEK0 + dt.timedelta(days=int(rng.integers(0, 5)))  # one week: neighbours in each other's window
+        add(f"{sid}-orig", f"wire-{n % 5}.example", d0, _text(d.ref), Truth(sid, "original"))
+        system = str(rng.choice(sorted(d.hyps)))
+        if n % 3 == 2:  # a lone report: nothing ties it to a story but its look-alike neighbours
+            truth[f"{sid}-orig"].kind = "negative"
+            continue
+        add(f"{sid}-mt", f"farm-{n % 6}.example", d0 + dt.timedelta(days=1), _text([h for h in d.hyps[system] if h]),
+            Truth(sid, "rewrite"))
+    _merge_duplicate_documents(truth, [docs[k] for k in chosen], [], split, prefix="h")
+    if split == "dev":
+        by_site: dict[str, list[tuple[str, list[str]]]] = {}
+        for host, body, snippets in _bodies(split):
+            by_site.setdefault(host, []).append((body, snippets))
+        m = 0
+        for host, pages in sorted(by_site.items()):
+            if len(pages) < 2:
+                continue
+            furniture = sorted({x for _, snip in pages for x in snip})[:8] + list(rng.choice(FURNITURE, size=3, replace=False))
+            head, foot = furniture[: len(furniture) // 2], furniture[len(furniture) // 2:]
+            first: dict[str, str] = {}  # a sentence -> the story of the page it first appeared on
+            for body, _ in pages:
+                sid, d0 = f"{split}-w{m}", WEEK0 + dt.timedelta(days=int(rng.integers(0, 5)))
+                # One site can hold one article under two addresses: pages sharing 3+ long sentences are one story.
+                sents = {" ".join(x.split()).lower() for x in re.split(r"(?<=[.!?])\s+", body) if len(x.split()) >= 8}
+                same = Counter(first[x] for x in sents if x in first).most_common(1)
+                story = same[0][0] if same and same[0][1] >= 3 else sid
+                for x in sents:
+                    first.setdefault(x, story)
+                if m % 2:  # a short item: the site's furniture is then a large part of the page
+                    body = " ".join(re.split(r"(?<=[.!?])\s+", body)[:5])
+                add(f"{sid}-orig", host, d0, "\n".join([*head, body, *foot]), Truth(story, "original" if story == sid else "verbatim"))
+                if m % 2 == 0:
+                    add(f"{sid}-copy", f"scraper-{m % 4}.example", d0 + dt.timedelta(days=1),
+                        "\n".join(["Share this article", body, "Related articles"]), Truth(story, "verbatim"))
+                m += 1
+    perm = rng.permutation(len(arts))
+    return [arts[i] for i in perm], truth
+
+
+def _merge_duplicate_documents(truth: dict[str, Truth], story_docs: list, spare: list, split: str, prefix: str = "s") -> None:
     """WMT test sets hold a few documents twice (one news story in two documents, partly or whole):
     documents sharing three or more source or reference segments are one true story."""
     def segments(d: Any) -> set[str]:
         return {" ".join(x.split()).lower() for x in [*d.src, *d.ref] if len(x.split()) >= 5}
 
-    names = [f"{split}-s{k}" for k in range(len(story_docs))] + [f"{split}-n{n}" for n in range(len(spare))]
+    names = [f"{split}-{prefix}{k}" for k in range(len(story_docs))] + [f"{split}-n{n}" for n in range(len(spare))]
     sets = [segments(d) for d in [*story_docs, *spare]]
     alias: dict[str, str] = {}
     seen: dict[str, int] = {}

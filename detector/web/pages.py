@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from detector import __version__
 from detector.article import Article
@@ -46,7 +46,10 @@ SEVERITY_ICONS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 
 
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
+    # "report/..." reaches the report's templates: the outlet tables are one macro file for both.
+    env = Environment(loader=ChoiceLoader([FileSystemLoader(str(HERE / "templates")),
+                                           PrefixLoader({"report": FileSystemLoader(str(HERE.parent / "report"))})]),
+                      autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
     env.globals.update(version=__version__, icons=ICONS, sev_icons=SEVERITY_ICONS, categories=CATEGORIES)
@@ -194,9 +197,9 @@ def outlet_page(request: Request, outlet: str, rule: str = Query(""), category: 
     by_rule = Counter(f.rule for a in analysis.articles for f in a.findings)
     evidence = list(phase2.defects(analysis, rule=rule or None, category=category_filter, since=since_date))
     return render("outlet.html", s=s, label=nutrition_label(s, settings), months=phase2.monthly_rates(analysis, settings),
-                  by_rule=by_rule.most_common(), evidence=evidence[:MAX_EVIDENCE], total=len(evidence),
-                  max_evidence=MAX_EVIDENCE, articles=analysis.articles, filters={"rule": rule, "category": category,
-                  "since": since}, d0=float(settings["d0"]), figures=plots._plt() is not None,
+                  by_rule=by_rule.most_common(), evidence=[{"a": a, "f": f, "counted": True} for a, f in evidence[:MAX_EVIDENCE]],
+                  total=len(evidence), max_evidence=MAX_EVIDENCE, articles=[{"a": a, "findings": len(a.findings)} for a in analysis.articles],
+                  filters={"rule": rule, "category": category, "since": since}, d0=float(settings["d0"]), figures=plots._plt() is not None,
                   sources=phase2.source_language_words(analysis.source_languages()))
 
 
@@ -229,7 +232,7 @@ def article_page(request: Request, outlet: str, id: str) -> HTMLResponse:
             raise LookupError(f"no article {id!r} of outlet {outlet!r} in the store")
         from detector.copies.views import CopyViews
 
-        with CopyViews(store) as views:  # the article's story: its copies, its original, side by side
+        with CopyViews(store, state.config.get("copies")) as views:  # the article's story: its copies, its original, side by side
             copies = views.html(stored.pk, lambda o, i: "/article?" + urllib.parse.urlencode({"outlet": o, "id": i}))
     report = ArticleReport(stored.article, stored.findings, score=stored.score, mt_probability=stored.mt_probability,
                            language=stored.language, words=stored.words, metrics=stored.metrics,
