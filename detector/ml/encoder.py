@@ -54,7 +54,7 @@ def resolve_encoder(name: str | None = "auto") -> str:
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-_model_lock = threading.Lock()
+_model_lock = threading.RLock()  # re-entrant: one build may need another (the unpadded tokenizer)
 
 
 @dataclass
@@ -106,6 +106,33 @@ class Encoder:
         pad = tok.token_to_id("[PAD]")
         tok.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")
         return tok
+
+    def _build_unpadded_tokenizer(self) -> Any:
+        tok = self.fast_tokenizer
+        if tok is None:
+            return None
+        from tokenizers import Tokenizer
+
+        bare = Tokenizer.from_str(tok.to_str())
+        bare.no_padding()
+        return bare
+
+    def states_each(self, texts: Sequence[str], batch_size: int = 64) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(token offsets (T_i, 2), last hidden states (T_i, D)) of each text, unpadded. On the ONNX
+        session: tokenized once, run in same-length batches (``OnnxSession.run_each``); else padded
+        batches in the given order, trimmed."""
+        tok = self._once("unpadded_tokenizer", self._build_unpadded_tokenizer) if self.session is not None else None
+        if tok is None:
+            offsets, states = [], []
+            for b in range(0, len(texts), batch_size):
+                enc, hidden = self.states_np(texts[b:b + batch_size])
+                for j, n in enumerate(enc["attention_mask"].sum(1)):
+                    offsets.append(enc["offset_mapping"][j, :n])
+                    states.append(hidden[j, :n])
+            return offsets, states
+        out = tok.encode_batch([_LONE_SURROGATE.sub("\ufffd", t) for t in texts])
+        states = self.session.run_each([e.ids for e in out], batch_size)
+        return [np.array(e.offsets, dtype=np.int64).reshape(-1, 2) for e in out], states
 
     def tokenize_np(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """``tokenize`` without torch: int64 arrays input_ids, attention_mask, token_type_ids and
