@@ -82,9 +82,13 @@ def test_onnx_fp32_and_int8_agree_with_torch(model_dir: Path) -> None:
     assert not onnx_states.numpy()[~real].any()
 
 
-def test_auto_uses_fp32_and_ignores_a_stale_export(model_dir: Path, tmp_path: Path, caplog) -> None:
+def test_auto_uses_int8_then_fp32_and_ignores_a_stale_export(model_dir: Path, tmp_path: Path, caplog) -> None:
     model = MTModel.load(model_dir)
-    assert with_runtime(model.encoder, model_dir, "auto").session.path.name == "encoder.fp32.onnx"
+    assert with_runtime(model.encoder, model_dir, "auto").session.path.name == "encoder.int8.onnx"
+    older = tmp_path / "older"
+    shutil.copytree(model_dir, older)
+    (older / ONNX_DIR / "encoder.int8.onnx").unlink()  # an export without the int8 graph
+    assert with_runtime(model.encoder, older, "auto").session.path.name == "encoder.fp32.onnx"
     stale = tmp_path / "stale"
     shutil.copytree(model_dir, stale)
     manifest = json.loads((stale / ONNX_DIR / MANIFEST).read_text())
@@ -122,10 +126,12 @@ def test_onnx_path_never_builds_the_torch_encoder_and_ignores_batch_mates(model_
 
     encoder_module._cache.clear()  # a fresh process
     model = MTModel.load(model_dir)
-    model.encoder = with_runtime(model.encoder, model_dir, "auto")
-    together = [p.doc_probs["mt"] for p in model.predict(TEXTS)]
-    alone = [model.predict([t])[0].doc_probs["mt"] for t in TEXTS]
-    assert together == pytest.approx(alone, abs=1e-5)  # fp32: an article's score does not depend on its batch
+    for runtime in ("onnx", "onnx-int8"):
+        model.encoder = with_runtime(model.encoder, model_dir, runtime)
+        together = [p.doc_probs["mt"] for p in model.predict(TEXTS)]
+        alone = [model.predict([t])[0].doc_probs["mt"] for t in TEXTS]
+        # an article's score does not depend on its batch (int8 too: each text runs alone; batched it moved by 0.027)
+        assert together == pytest.approx(alone, abs=1e-5), runtime
     assert "model" not in model.encoder.loaded  # no weights loaded, no adapter merged: the cold start saved
     assert model.encoder.dim == 32  # from config.json
     assert with_runtime(model.encoder, model_dir, "torch").model is not None and "model" in model.encoder.loaded

@@ -62,7 +62,7 @@ class MTModelCheck(Check):
         "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
         "encoder": "auto",  # "auto" = the encoder named in the model's meta.json; or an HF id/path
         "device": "cpu",  # "cuda" (or "cuda:N"): the encoder in fp16 on the GPU; without CUDA a one-line error, exit 2
-        "runtime": "auto",  # encoder runtime: "auto" (ONNX fp32 when exported, else torch), "torch", "onnx", "onnx-int8"
+        "runtime": "auto",  # encoder runtime: "auto" (ONNX int8 when exported, else fp32, else torch), "torch", "onnx" (fp32), "onnx-int8"
         "batch_size": 64,
         "gpu_batch_size": 512,  # sentences per encoder batch on "cuda" (length-sorted, so padding stays small)
         "span_threshold": None,  # None = the model's dev-tuned (best F1) threshold, for info spans
