@@ -156,3 +156,20 @@ def test_export_command_refuses_a_missing_folder(tmp_path: Path, capsys) -> None
 
     assert main([str(tmp_path / "nope")]) == 2
     assert "no model folder" in capsys.readouterr().err
+
+
+def test_side_by_side_runs_give_one_threads_states_in_order(model_dir: Path) -> None:
+    from detector.ml.onnx_runtime import OnnxSession
+
+    model = MTModel.load(model_dir, runtime="onnx")
+    texts = [*TEXTS, "Short one.", "Short two.", TEXTS[0]]  # equal lengths share a batch
+    enc = model.encoder.tokenize_np(texts)
+    ids = [row[:n].tolist() for row, n in zip(enc["input_ids"], enc["attention_mask"].sum(1))]
+    one = OnnxSession(model_dir / ONNX_DIR / "encoder.fp32.onnx", threads=1).run_each(ids, batch_size=2)
+    two = OnnxSession(model_dir / ONNX_DIR / "encoder.fp32.onnx", threads=2).run_each(ids, batch_size=2)
+    assert [len(s) for s in one] == [len(i) for i in ids] == [len(s) for s in two]
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(one, two))
+    assert np.allclose(one[0], one[-1], atol=1e-5)  # the same text alone and in a batch
+    padded = model.encoder.states_np(texts)[1]  # the padded call: the same states, zeros after each text
+    assert all(np.allclose(padded[i, :len(s)], s, atol=1e-5) and not padded[i, len(s):].any() for i, s in enumerate(one))
+    assert OnnxSession(model_dir / ONNX_DIR / "encoder.int8.onnx", threads=2).per_text

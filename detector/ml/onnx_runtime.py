@@ -81,6 +81,7 @@ class OnnxSession:
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
 
     def _run(self, ids: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids) if mask is None else mask,
@@ -90,8 +91,8 @@ class OnnxSession:
     def _map(self, fn: Callable[[Any], np.ndarray], items: list[Any]) -> list[np.ndarray]:
         if self.workers == 1 or len(items) < 2:
             return [fn(x) for x in items]
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="onnx")
+        if self._pool is None or self._pool_pid != os.getpid():  # a forked child has none of its parent's threads
+            self._pool, self._pool_pid = ThreadPoolExecutor(self.workers, thread_name_prefix="onnx"), os.getpid()
         return list(self._pool.map(fn, items))
 
     def run_each(self, ids: Sequence[Sequence[int]], batch_size: int = 64) -> list[np.ndarray]:
