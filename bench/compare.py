@@ -192,6 +192,7 @@ def main() -> None:
             got = result["profiles"][profile]
             if all("seconds" in got[v] for v in trees):
                 got["speedup"] = round(got["previous"]["seconds"] / got["this"]["seconds"], 2)
+                got["cpu_speedup"] = round(got["previous"]["cpu_seconds"] / got["this"]["cpu_seconds"], 2)
             print(profile, json.dumps(got), flush=True)
         if cuda_available():
             result["profiles"]["cuda"] = {"this": scan(ROOT, work / "corpus.jsonl", "cuda", n, words)}
