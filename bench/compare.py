@@ -38,6 +38,9 @@ PROFILES: dict[str, dict[str, object]] = {
     "fast": {"ignore": ["MT.ModelSpan"]},
     "cuda": {"checks.mt_model.device": "cuda"},
 }
+#: What the previous release needs on top for the same profile: its boilerplate ran MiniLM unless told not to
+#: (this version's boilerplate runs no encoder and accepts the setting only for old config files).
+PREVIOUS_EXTRA: dict[str, dict[str, object]] = {"fast": {"checks.boilerplate.encoder": "none"}}
 ONE = ("The minister said on Tuesday that the new bridge over the river would open on 31 February 2024. "
        "Vladimir Zelenskiy visited Kyiv and Kiev on the same day. Subscribe to our newsletter for more news.\n")
 
@@ -97,7 +100,8 @@ def write_corpus(n: int, path: Path) -> tuple[str, int, int]:
 
 
 def scan(tree: Path, corpus: Path, profile: str, n: int, words: int) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(corpus), json.dumps(PROFILES[profile])],
+    overrides = PROFILES[profile] | (PREVIOUS_EXTRA.get(profile, {}) if tree != ROOT else {})
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(corpus), json.dumps(overrides)],
                           capture_output=True, text=True, env=_env(tree), cwd=tree)
     if proc.returncode:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
