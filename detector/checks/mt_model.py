@@ -2,8 +2,8 @@
 
 The model (``detector.mt.model.model``) is a MiniLM encoder (LoRA-adapted, the adapter merged on
 load) with two small trained heads and a document head. One
-forward pass runs over the sentences of every article in the batch (sorted by length, padded per
-batch, inference mode). Its spans are *supporting* evidence: the scanner folds them into an
+encoder pass runs over the distinct sentences of every article in the batch (ONNX int8 by default,
+same-length batches, unpadded), and only while ``MT.ModelSpan`` is enabled (``needs_encoder``). Its spans are *supporting* evidence: the scanner folds them into an
 overlapping explainable MT rule finding rather than reporting the same words twice.
 """
 

@@ -218,7 +218,8 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
     """Load (once per process) the encoder named by id or path, with the LoRA ``adapter`` folder
     merged into its weights when given; offline unless the user allows hubs. The packaged MiniLM
     without an adapter runs on its ONNX export (``BASE_EXPORT``) when there is one and ``runtime``
-    is not "torch" (``onnx_runtime.with_runtime``; fp32 gives torch's numbers to 1e-6)."""
+    is not "torch" (``onnx_runtime.with_runtime``: "auto" is int8 when exported; "onnx", fp32, gives
+    torch's numbers to 1e-6)."""
     tag = adapter_hash(adapter) if adapter is not None else None
     key = (resolve_encoder(name), device, tag or "")
     with _lock:
