@@ -80,6 +80,8 @@ class Scanner:
                 if any(r.id in self.enabled_rules for r in cls.rules if not r.outlet_level)
             ]
         self.checks: list[Check] = list(checks)
+        for c in self.checks:  # before setup: a check loads only what its enabled rules need
+            c.enabled_rules = frozenset(r.id for r in c.rules if r.id in self.enabled_rules)
         self.stats: dict[str, CheckStats] = {c.name: CheckStats() for c in self.checks}
         self._supporting = {rid for rid, r in rules.items() if r.supporting}
 

@@ -75,14 +75,20 @@ def test_onnx_fp32_and_int8_agree_with_torch(model_dir: Path) -> None:
         doc, sent = _probs(model)
         assert np.abs(doc - ref_doc).max() < 0.02, runtime
         assert np.abs(np.array(sent) - np.array(ref_sent)).max() < 0.02, runtime
-    _, states = torch_enc.token_states(TEXTS)
+    enc, states = torch_enc.token_states(TEXTS)
     _, onnx_states = with_runtime(torch_enc, model_dir, "onnx").token_states(TEXTS)
-    assert np.allclose(states.numpy(), onnx_states.numpy(), atol=1e-4)  # same graph, same weights
+    real = enc["attention_mask"].numpy().astype(bool)  # padding positions: zeros on ONNX (each text runs unpadded)
+    assert np.allclose(states.numpy()[real], onnx_states.numpy()[real], atol=1e-4)  # same graph, same weights
+    assert not onnx_states.numpy()[~real].any()
 
 
-def test_auto_uses_fp32_and_ignores_a_stale_export(model_dir: Path, tmp_path: Path, caplog) -> None:
+def test_auto_uses_int8_then_fp32_and_ignores_a_stale_export(model_dir: Path, tmp_path: Path, caplog) -> None:
     model = MTModel.load(model_dir)
-    assert with_runtime(model.encoder, model_dir, "auto").session.path.name == "encoder.fp32.onnx"
+    assert with_runtime(model.encoder, model_dir, "auto").session.path.name == "encoder.int8.onnx"
+    older = tmp_path / "older"
+    shutil.copytree(model_dir, older)
+    (older / ONNX_DIR / "encoder.int8.onnx").unlink()  # an export without the int8 graph
+    assert with_runtime(model.encoder, older, "auto").session.path.name == "encoder.fp32.onnx"
     stale = tmp_path / "stale"
     shutil.copytree(model_dir, stale)
     manifest = json.loads((stale / ONNX_DIR / MANIFEST).read_text())
@@ -120,10 +126,12 @@ def test_onnx_path_never_builds_the_torch_encoder_and_ignores_batch_mates(model_
 
     encoder_module._cache.clear()  # a fresh process
     model = MTModel.load(model_dir)
-    model.encoder = with_runtime(model.encoder, model_dir, "auto")
-    together = [p.doc_probs["mt"] for p in model.predict(TEXTS)]
-    alone = [model.predict([t])[0].doc_probs["mt"] for t in TEXTS]
-    assert together == pytest.approx(alone, abs=1e-5)  # fp32: an article's score does not depend on its batch
+    for runtime in ("onnx", "onnx-int8"):
+        model.encoder = with_runtime(model.encoder, model_dir, runtime)
+        together = [p.doc_probs["mt"] for p in model.predict(TEXTS)]
+        alone = [model.predict([t])[0].doc_probs["mt"] for t in TEXTS]
+        # an article's score does not depend on its batch (int8 too: each text runs alone; batched it moved by 0.027)
+        assert together == pytest.approx(alone, abs=1e-5), runtime
     assert "model" not in model.encoder.loaded  # no weights loaded, no adapter merged: the cold start saved
     assert model.encoder.dim == 32  # from config.json
     assert with_runtime(model.encoder, model_dir, "torch").model is not None and "model" in model.encoder.loaded
@@ -148,3 +156,20 @@ def test_export_command_refuses_a_missing_folder(tmp_path: Path, capsys) -> None
 
     assert main([str(tmp_path / "nope")]) == 2
     assert "no model folder" in capsys.readouterr().err
+
+
+def test_side_by_side_runs_give_one_threads_states_in_order(model_dir: Path) -> None:
+    from detector.ml.onnx_runtime import OnnxSession
+
+    model = MTModel.load(model_dir, runtime="onnx")
+    texts = [*TEXTS, "Short one.", "Short two.", TEXTS[0]]  # equal lengths share a batch
+    enc = model.encoder.tokenize_np(texts)
+    ids = [row[:n].tolist() for row, n in zip(enc["input_ids"], enc["attention_mask"].sum(1))]
+    one = OnnxSession(model_dir / ONNX_DIR / "encoder.fp32.onnx", threads=1).run_each(ids, batch_size=2)
+    two = OnnxSession(model_dir / ONNX_DIR / "encoder.fp32.onnx", threads=2).run_each(ids, batch_size=2)
+    assert [len(s) for s in one] == [len(i) for i in ids] == [len(s) for s in two]
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(one, two))
+    assert np.allclose(one[0], one[-1], atol=1e-5)  # the same text alone and in a batch
+    padded = model.encoder.states_np(texts)[1]  # the padded call: the same states, zeros after each text
+    assert all(np.allclose(padded[i, :len(s)], s, atol=1e-5) and not padded[i, len(s):].any() for i, s in enumerate(one))
+    assert OnnxSession(model_dir / ONNX_DIR / "encoder.int8.onnx", threads=2).per_text

@@ -62,3 +62,22 @@ def test_source_language_features_equal_hashing_vectorizer() -> None:
                                              [" ".join(sl._NAME.findall(sl.normalize_typography(t))) for t in texts])
     assert names.nnz > 0 and abs(names - ref).max() < 1e-12
     assert sl._function_words() >= frozenset(ENGLISH_STOP_WORDS)
+
+
+def test_cached_hashes_equal_fresh_ones_across_calls_and_a_full_cache() -> None:
+    from detector.ml import hashing
+
+    first = [b"of the", b"<w> of", b"x", b"", "Kyiv \u00e9".encode()]
+    again = [b"new one", b"of the", b"x", b"of the"]
+    for keys in (first, again, first):
+        assert hashing.cached_murmurhash3_32(keys).tolist() == hashing.murmurhash3_32(keys).tolist()
+    old = hashing._SEEN_MAX
+    try:
+        hashing._SEEN_MAX = 4  # cleared when full, and still right
+        hashing._SEEN.clear()
+        assert hashing.cached_murmurhash3_32(again).tolist() == hashing.murmurhash3_32(again).tolist()
+        assert set(hashing._SEEN) == {b"new one", b"of the", b"x"}
+        assert hashing.cached_murmurhash3_32(first).tolist() == hashing.murmurhash3_32(first).tolist()
+        assert set(hashing._SEEN) == {b"<w> of", b"", "Kyiv \u00e9".encode()}  # 3 + 3 > 4: cleared, then the new ones
+    finally:
+        hashing._SEEN_MAX = old

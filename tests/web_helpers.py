@@ -23,7 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Every check but the MiniLM-backed ones: for tests that need a real server but not the model.
-LIGHT_CONFIG = 'ignore = ["MT.ModelSpan", "Translation.SourceLanguage"]\n\n[checks.boilerplate]\nencoder = "none"\n'
+LIGHT_CONFIG = 'ignore = ["MT.ModelSpan"]\n'
 
 
 def free_port() -> int:

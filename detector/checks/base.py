@@ -95,6 +95,9 @@ class Check:
         if unknown:
             raise ValueError(f"check {self.name!r} has no setting(s) {', '.join(sorted(unknown))}")
         self.settings: dict[str, Any] = {**self.defaults, **(settings or {})}
+        #: This check's rules that the scan reports (the scanner narrows it from select/ignore before
+        #: setup), so a check can skip work only disabled rules need (the MT check's encoder pass).
+        self.enabled_rules: frozenset[str] = frozenset(r.id for r in self.rules)
         self._ready = False
 
     @classmethod

@@ -2,8 +2,8 @@
 
 The model (``detector.mt.model.model``) is a MiniLM encoder (LoRA-adapted, the adapter merged on
 load) with two small trained heads and a document head. One
-forward pass runs over the sentences of every article in the batch (sorted by length, padded per
-batch, inference mode). Its spans are *supporting* evidence: the scanner folds them into an
+encoder pass runs over the distinct sentences of every article in the batch (ONNX int8 by default,
+same-length batches, unpadded), and only while ``MT.ModelSpan`` is enabled (``needs_encoder``). Its spans are *supporting* evidence: the scanner folds them into an
 overlapping explainable MT rule finding rather than reporting the same words twice.
 """
 
@@ -62,24 +62,42 @@ class MTModelCheck(Check):
         "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
         "encoder": "auto",  # "auto" = the encoder named in the model's meta.json; or an HF id/path
         "device": "cpu",  # "cuda" (or "cuda:N"): the encoder in fp16 on the GPU; without CUDA a one-line error, exit 2
-        "runtime": "auto",  # encoder runtime: "auto" (ONNX fp32 when exported, else torch), "torch", "onnx", "onnx-int8"
+        "runtime": "auto",  # encoder runtime: "auto" (ONNX int8 when exported, else fp32, else torch), "torch", "onnx" (fp32), "onnx-int8"
         "batch_size": 64,
         "gpu_batch_size": 512,  # sentences per encoder batch on "cuda" (length-sorted, so padding stays small)
         "span_threshold": None,  # None = the model's dev-tuned (best F1) threshold, for info spans
         "warning_threshold": None,  # None = the model's dev-tuned precision-first threshold
-        "source_language": True,  # the source-language head and route-name notes (same encoder pass)
+        "source_language": True,  # the source-language head and route-name notes (same encoder pass); "names": the notes and name evidence only
         "min_document_probability": 0.7,  # info spans only in articles at least this likely MT (8% of human and 43% of machine-translated WMT22 dev documents reach it)
     }
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         check_device(str(self.settings["device"]))  # when the scanner is built: before any article is read
+        if self.settings["source_language"] not in (True, False, "names"):
+            from detector.config import ConfigError
+
+            raise ConfigError('checks.mt_model.source_language must be true, false or "names", '
+                              f'not {self.settings["source_language"]!r}')
+
+    @property
+    def needs_encoder(self) -> bool:
+        """Whether the encoder pass runs: only for ``MT.ModelSpan``, whose pass gives the spans and
+        the article's ``mt_probability``. The source-language head and copy detection's sentence
+        vectors ride on that pass when it runs; without it the source language rests on route name
+        forms alone, and ``detector copies`` adds the vectors when it indexes (``copies.backfill_vectors``).
+        So ``ignore = ["MT.ModelSpan"]`` is the fast profile: no encoder is loaded or run."""
+        return MODEL_SPAN.id in self.enabled_rules
 
     def setup(self) -> None:
         from detector.mt.model.model import MTModel, resolve_model_dir
 
         self.model = None
-        self.source = SourceLanguageHead.load() if self.settings["source_language"] else None
+        mode = self.settings["source_language"]
+        wanted = SOURCE_LANGUAGE.id in self.enabled_rules and mode is not False
+        self.source = SourceLanguageHead.load(with_model=mode is True and self.needs_encoder) if wanted else None
+        if not self.needs_encoder:
+            return
         folder = resolve_model_dir(self.settings["model"])
         encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
         try:

