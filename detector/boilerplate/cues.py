@@ -282,6 +282,19 @@ def is_invitation(line: str) -> bool:
     return bool(INVITATION_RE.search(re.sub(r"^\W+", "", line)))
 
 
+#: The page's machine metadata leaked into the text: an ISO 8601 timestamp, an image file's address.
+MACHINE_METADATA_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?$|"
+    r"^(?:https?:)?//\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?$",
+    re.IGNORECASE,
+)
+
+
+def is_machine_metadata(line: str) -> bool:
+    """A timestamp ("2019-11-19T08:57:40+01:00") or an image address alone on a line: no one writes these."""
+    return bool(MACHINE_METADATA_RE.match(line.strip()))
+
+
 def is_metadata(line: str) -> bool:
     """A date or reading-time line of the page ("Last Updated: December 2025", "7 min read")."""
     return len(line.split()) <= 12 and bool(METADATA_RE.match(normalize(line)))

@@ -162,6 +162,48 @@ def repeats_title(line: str, title: str) -> bool:
     return rest is not None and bool(re.match(r"^\s*[|:–—-]|.*[|:–—-]\s*$", rest))
 
 
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _title_words(s: str) -> set[str]:
+    """The longer words of a headline (four letters or more: "in", "the" and "s" say nothing)."""
+    return {w.lower() for w in _WORD_RE.findall(s) if len(w) >= 4}
+
+
+def restates_title(line: str, title: str) -> bool:
+    """The page's headline atop the text in other words than its ``<title>`` ("Julian Assange: Sweden
+    drops rape investigation" under the title "Sweden drops Assange rape investigation").
+
+    Sites write the ``<title>`` and the on-page headline apart (a shorter one, another word order, "HS"
+    for "High School"); a line that is no paragraph of prose and shares nearly all the words of the
+    shorter of the two, and at least half of the longer, is the same headline: furniture as much as an
+    exact repeat. Only asked of the first lines, before the prose.
+    """
+    if is_prose(line) or len(words_of(line)) > 30:
+        return False
+    a = _title_words(line)
+    # The whole ``<title>``, and without its last " | Site name" (or " - Site name") part.
+    for head in {title, re.split(r"\s[|–—-]\s(?!.*\s[|–—-]\s)", title)[0]}:
+        t = _title_words(head)
+        if len(a) >= 3 and len(t) >= 3:
+            shared = len(a & t)
+            if shared >= 0.8 * min(len(a), len(t)) and shared >= 0.5 * max(len(a), len(t)):
+                return True
+    return False
+
+
+def _page_key(url: str) -> str:
+    u = re.sub(r"^[a-z]+://(?:www\.)?", "", url.strip().lower())
+    return re.split(r"[?#]", u)[0].rstrip("/")
+
+
+def is_own_url(line: str, url: str | None) -> bool:
+    """The line is the article's own address (a print or share line, "https://site/news/article/..."),
+    when the record gives its ``url``; any other bare address is a link the article cites."""
+    s = line.strip()
+    return bool(url) and " " not in s and len(s) > 10 and _page_key(s) == _page_key(url or "")
+
+
 def title_case(line: str) -> bool:
     """A headline in Title Case ("15 Amazing Images of Stars"): nearly every longer word capitalised."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
@@ -172,7 +214,8 @@ def tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequ
     """The closing run of three or more list items: a "related" list whose heading was lost.
 
     Bullets of other headlines end the text, right after its last paragraph, mostly off the article's
-    topic or (a site's related list is often on it) in Title Case, the way headlines are written; up
+    topic or (a site's related list is often on it) in Title Case, the way headlines are written, or
+    under a box of the site's (a newsletter sign-up: the article ended above it); up
     to two short lines may follow them ("Originally published on ...", an author's box). A list in the
     body is the article's own, and so is one under a heading or a lead-in; at the very end, straight
     after the prose, its position says otherwise. Returns the lines and whether most are off topic (on
@@ -193,8 +236,14 @@ def tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequ
     if end - start < 3:
         return [], False
     off = 3 * sum(off_topic[start:end]) >= 2 * (end - start)
-    if not off and 4 * sum(title_case(x) for x in lines[start:end]) < 3 * (end - start):
+    # Under the site's own box (a newsletter sign-up, a share bar; its last short line may still be unmarked)
+    # the list is the page's, not the article's: the article ended above the box.
+    box = (cues.PROMPT, cues.WIDGET, cues.AUTHOR)
+    gap = int(start > 1 and kinds[start - 1] is None and kinds[start - 2] in box and not is_prose(lines[start - 1])
+              and len(words_of(lines[start - 1])) <= 12)
+    under_box = start > 0 and (kinds[start - 1] in box or bool(gap))
+    if not off and not under_box and 4 * sum(title_case(x) for x in lines[start:end]) < 3 * (end - start):
         return [], False
-    if start > 0 and kinds[start - 1] is None and not is_prose(lines[start - 1]):
+    if not under_box and start > 0 and kinds[start - 1] is None and not is_prose(lines[start - 1]):
         return [], False  # under its own heading or lead-in ("References", "Former sponsors:"): the article's list
-    return list(range(start, end)), off
+    return list(range(start - gap, end)), off

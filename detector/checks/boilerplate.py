@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from detector.article import Document
-from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
+from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, TITLE, WIDGET, Block, find_blocks
 from detector.boilerplate.features import FEATURES, batch_features
 from detector.boilerplate.model import TreeEnsemble, load_model
 from detector.checks import register
@@ -204,7 +204,7 @@ class BoilerplateCheck(Check):
         topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         extend = float(self.settings["extend_threshold"]) or None
         blocks = find_blocks(texts, proba, threshold, topical, limit, extend, title=doc.article.title,
-                             warn_threshold=float(self.settings["warn_threshold"])) if texts else []
+                             warn_threshold=float(self.settings["warn_threshold"]), url=doc.article.url) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
@@ -219,7 +219,7 @@ class BoilerplateCheck(Check):
         message = f"{_MESSAGES[b.kind]}: “{quoted}”" + (f" and {more} more line{'s' * (more > 1)}" if more else "")
         if "classifier" in b.reason:
             message += f" (line classifier, p={b.confidence:.2f})"
-        if b.reason == "repeats the page title":
+        if b.reason == TITLE:
             message = f"The page title repeated atop the text: “{quoted}”"
         data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason, "weak": b.weak}
         if b.kind == TEASER:
