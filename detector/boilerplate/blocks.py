@@ -18,9 +18,9 @@ from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped
 from detector.boilerplate.structure import (
     comment_section,
     content_shaped,
+    is_own_url,
     lead_in_lists,
     own_sections,
-    is_own_url,
     repeats_title,
     restates_title,
     tail_list,

@@ -43,7 +43,8 @@ WIDGET_RULE = _rule(
         "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
         "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
         "three or more list items straight after its last paragraph, mostly off the article's topic or in Title Case "
-        "like headlines (a \"related\" list whose heading was lost; info when on topic). A list inside the body, or "
+        "like headlines, or under the site's own box (a newsletter sign-up) after the prose (a \"related\" list whose "
+        "heading was lost; info when on topic). A list inside the body, or "
         "under its own heading or lead-in (\"References\", \"Count on us for:\"), is the article's own: there a "
         "classifier-only finding is info or nothing, and so is one under an on-topic heading after the last "
         "paragraph (\"After the Wedding\" over a checklist). A lone \"Read more: <headline>\" between two paragraphs "
@@ -106,7 +107,11 @@ HEADER_RULE = _rule(
         "Only lines before the first paragraph of prose (and among the first four) are considered. A "
         "heading is the article's own unless a cue names it furniture: a short top line only the classifier "
         "flags is info, and so are a line repeating the page title (the record's `title`, or its part before "
-        "\" | Site name\") and the page's date or reading time (\"Last Updated: December 2025\", \"7 min read\")."
+        "\" | Site name\"), or restating it in other words before the first paragraph (nearly all the longer words of "
+        "the shorter of the two, half of the longer: \"Julian Assange: Sweden drops rape investigation\" under the title "
+        "\"Sweden drops Assange rape investigation\"), and the page's date or reading time among the first four lines "
+        "(\"Last Updated: December 2025\", \"7 min read\", also below the standfirst). A line that is the article's "
+        "own address (the record's `url`, a print or share line) is a warning; other bare links are the article's."
     ),
 )
 EMBED_RULE = _rule(
@@ -116,8 +121,9 @@ EMBED_RULE = _rule(
     doc=(
         "Text of embedded posts and media: tweet signatures (\"— Name (@handle) date\", pic.twitter.com), "
         "Instagram embeds, photo credits, captions of the form \"<Name>, <role> of <place>\", the post "
-        "describing the person such a caption names, and a short unattributed post right after a line "
-        "that introduces a video or social-media post. Informational: the text may belong in the "
+        "describing the person such a caption names, a short unattributed post right after a line "
+        "that introduces a video or social-media post, and the page's machine metadata leaked into the text (a line "
+        "that is only an ISO 8601 timestamp or an image file's address). Informational: the text may belong in the "
         "article as a quote, but it is not the author's own prose and should be marked as such."
     ),
 )
