@@ -115,3 +115,35 @@ def test_a_page_date_below_the_standfirst_is_info_header(fast):
     found = run(fast, ["Hardy wheat for a dry south", standfirst, "- Published 18 November 2019", *PROSE])
     assert ("Boilerplate.Header", "info", "- Published 18 November 2019") in found
     assert all(sev == "info" for _, sev, _ in found)
+
+
+@pytest.mark.parametrize("line", ["(Reporting by Will Dunham; Editing by Tom Brown)", "Staff Reports", "From staff reports"])
+def test_wire_and_desk_credits_are_bylines(fast, line):
+    found = run(fast, [*PROSE, line] if line.startswith("(") else [line, *PROSE])
+    assert found == [("Boilerplate.Byline", "info", line)]
+
+
+def test_the_answers_of_an_interview_are_the_articles_own(fast):
+    qa = ["Q: Favorite artists or groups?", "A: Bob Marley, Bruno Mars, Drake, The Eagles, Jay Z, Frank Sinatra",
+          "Q: Favorite athlete?", "A: Lebron James", "Q: Favorite places you have visited?",
+          "A: Tie between Istanbul, Turkey and Cape Town, South Africa"]
+    assert run(fast, [PROSE[0], PROSE[1], *qa, PROSE[2], PROSE[3]]) == []
+
+
+TITLE_CASE = ["- Moon Rush: Private Lunar Lander Plans", "- Here's Where Commercial Landers Will Land on the Moon",
+              "- NASA: The International Space Station Is Open for Business in Orbit"]
+
+
+def test_a_closing_headline_list_above_an_editors_note_is_found(fast):
+    note = "Editor's note: This story was updated at 5:45 p.m. ET to include details from the NASA telecon."
+    found = run(fast, [*PROSE, *TITLE_CASE, note])
+    assert [f[2] for f in found if f[0] == "Boilerplate.Widget"] == ["\n\n".join(TITLE_CASE)]
+    # The note itself is the article's; a longer closing paragraph after the list keeps the list in the body.
+    assert not [f for f in found if note in f[2]]
+    assert not [f for f in run(fast, [*PROSE, *TITLE_CASE, PROSE[0]]) if f[0] == "Boilerplate.Widget"]
+
+
+def test_a_biography_naming_the_site_closing_the_text_is_info(fast):
+    bio = "Eric Song is IGN's deal curator and spends 25% of his pay on stuff he posts."
+    found = run(fast, [*PROSE, bio])
+    assert found == [("Boilerplate.AuthorBox", "info", bio)]

@@ -163,7 +163,7 @@ AUTHOR_LINE_RE = re.compile(
 )
 #: "<Name> is a writer/reporter/...": the first line of a biography.
 BIO_RE = re.compile(
-    r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
+    r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the|[A-Z][\w.&-]*['’]s)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
     r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst|curator|host|"
     r"photographer|strategist|consultant)",
 )
@@ -178,7 +178,9 @@ BYLINE_RE = re.compile(
 CREDIT_RE = re.compile(
     r"^(?i:this (?:post|article|story|piece|guide|review) was (?:written|reviewed|edited|updated) by)\s+"
     r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}(?:,\s*[^.]{0,80})?\.?$|"
-    r"^[^.]{0,160}\bcontributed (?:reporting )?to this (?:report|story|article)\.?$",
+    r"^[^.]{0,160}\bcontributed (?:reporting )?to this (?:report|story|article)\.?$|"
+    # A wire story's closing credit, "(Reporting by Will Dunham; Editing by Tom Brown)", and a desk's "Staff Reports".
+    r"^\((?i:additional reporting|reporting|writing|editing) by\b[^()]{2,200}\)$|^(?i:(?:from )?staff(?: and wire)? reports?)$",
 )
 #: Words that make an "About <Name>" heading an organisation's, not an author's ("About Georgetown
 #: University Medical Center"): the boilerplate paragraph of a press release, the release's own text.

@@ -48,8 +48,8 @@ def content_shaped(
         return True
     if i > 0 and closing(lines[i - 1]) and len(words_of(line)) <= 3:
         return True  # the signature under "Best wishes,"
-    if "\t" in line or parallel_item(lines, i):
-        return True  # a table row, or one item of a list the article makes
+    if "\t" in line or parallel_item(lines, i) or interview_line(lines, i):
+        return True  # a table row, one item of a list the article makes, or a question or answer of an interview
     if not first_prose < i < last_prose:
         return False
     lo = hi = i
@@ -108,6 +108,19 @@ def own_sections(
         if cue[i] is None and not off_topic[i] and is_headline_shaped(lines[i]) and not LIST_ITEM_RE.match(lines[i].lstrip()):
             inside = True
     return out
+
+
+_QA_RE = re.compile(r"^(?:q|a|question|answer)\s*[:.]\s*\S", re.IGNORECASE)
+
+
+def interview_line(lines: Sequence[str], i: int) -> bool:
+    """A "Q: ..." or "A: ..." line next to its counterpart: the questions and answers of an interview."""
+    m = _QA_RE.match(lines[i].lstrip())
+    if not m:
+        return False
+    own = lines[i].lstrip()[:1].lower()
+    return any(0 <= j < len(lines) and _QA_RE.match(lines[j].lstrip()) and lines[j].lstrip()[:1].lower() != own
+               for j in (i - 1, i + 1))
 
 
 def parallel_item(lines: Sequence[str], i: int) -> bool:
@@ -210,13 +223,17 @@ def title_case(line: str) -> bool:
     return len(words) >= 2 and 4 * sum(w[0].isupper() for w in words) >= 3 * len(words)
 
 
+#: A note the desk appends under the story ("Editor's note: This story was updated ...").
+EDITORS_NOTE_RE = re.compile(r"^\W{0,3}(?:editor['’]s note|correction|update|clarification)\s*:", re.IGNORECASE)
+
+
 def tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> tuple[list[int], bool]:
     """The closing run of three or more list items: a "related" list whose heading was lost.
 
     Bullets of other headlines end the text, right after its last paragraph, mostly off the article's
     topic or (a site's related list is often on it) in Title Case, the way headlines are written, or
     under a box of the site's (a newsletter sign-up: the article ended above it); up
-    to two short lines may follow them ("Originally published on ...", an author's box). A list in the
+    to two short lines or an editor's note may follow them ("Originally published on ...", an author's box). A list in the
     body is the article's own, and so is one under a heading or a lead-in; at the very end, straight
     after the prose, its position says otherwise. Returns the lines and whether most are off topic (on
     topic, a Title Case list may still be the article's own reading list: info).
@@ -225,8 +242,8 @@ def tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequ
     while end > 0 and kinds[end - 1] is not None:
         end -= 1
     for _ in range(2):
-        if end > 0 and not LIST_ITEM_RE.match(lines[end - 1].lstrip()) and not is_prose(lines[end - 1]) \
-                and len(words_of(lines[end - 1])) <= 12:
+        if end > 0 and not LIST_ITEM_RE.match(lines[end - 1].lstrip()) and (
+                (not is_prose(lines[end - 1]) and len(words_of(lines[end - 1])) <= 12) or EDITORS_NOTE_RE.match(lines[end - 1])):
             end -= 1
         while end > 0 and kinds[end - 1] is not None:
             end -= 1
