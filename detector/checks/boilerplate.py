@@ -44,7 +44,8 @@ WIDGET_RULE = _rule(
         "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
         "three or more list items straight after its last paragraph, mostly off the article's topic or in Title Case "
         "like headlines, or under the site's own box (a newsletter sign-up) after the prose (a \"related\" list whose "
-        "heading was lost; info when on topic). A list inside the body, or "
+        "heading was lost; info when on topic; an editor's note may follow it). An interview's \"Q:\"/\"A:\" lines are the "
+        "article's own. A list inside the body, or "
         "under its own heading or lead-in (\"References\", \"Count on us for:\"), is the article's own: there a "
         "classifier-only finding is info or nothing, and so is one under an on-topic heading after the last "
         "paragraph (\"After the Wedding\" over a checklist). A lone \"Read more: <headline>\" between two paragraphs "
@@ -134,7 +135,8 @@ BYLINE_RULE = _rule(
     doc=(
         "A short line crediting the author: \"By Jane Doe\", \"Written by ...\", \"A post by: ...\", "
         "\"Posted on <date> by @name\", \"Additional reporting by ...\", \"This post was written by ...\", "
-        "\"<Name> contributed to this report.\". It is the article's own credit, "
+        "\"<Name> contributed to this report.\", a wire story's \"(Reporting by ...; Editing by ...)\" and a desk's \"Staff "
+        "Reports\". It is the article's own credit, "
         "not page furniture, so it is informational wherever it stands: a corpus cleaner may drop it, an "
         "editor may keep it. Author boxes with a biography are `Boilerplate.AuthorBox`."
     ),
