@@ -147,3 +147,20 @@ def test_a_biography_naming_the_site_closing_the_text_is_info(fast):
     bio = "Eric Song is IGN's deal curator and spends 25% of his pay on stuff he posts."
     found = run(fast, [*PROSE, bio])
     assert found == [("Boilerplate.AuthorBox", "info", bio)]
+
+
+def test_a_contributing_credit_is_a_byline(fast):
+    assert run(fast, [*PROSE, "Contributing: Kristine Phillips"]) == [
+        ("Boilerplate.Byline", "info", "Contributing: Kristine Phillips")]
+
+
+@pytest.mark.parametrize("rows", [
+    ["Rockledge 14 11 6 15 — 44", "Palm Bay 18 22 13 17 — 70"],
+    ["August 30 – Denver, CO @ Pepsi Center", "September 2 – Salt Lake City, UT @ USANA Amphitheatre",
+     "September 5 – Seattle, WA @ White River Amphitheatre", "September 12 – Mountain View, CA @ Shoreline Amphitheatre",
+     "September 18 – Los Angeles, CA @ The Forum", "October 3 – Phoenix, AZ @ Ak-Chin Pavilion",
+     "October 9 – Irving, TX @ Toyota Music Factory", "October 10 – Houston, TX @ The Cynthia Woods Mitchell Pavilion"],
+])
+def test_score_rows_and_tour_dates_are_the_articles_own(fast, rows):
+    found = run(fast, [PROSE[0], PROSE[1], *rows, PROSE[2], PROSE[3]]) + run(fast, [*PROSE, *rows])
+    assert not [f for f in found if any(r in f[2] for r in rows)]

@@ -170,7 +170,7 @@ BIO_RE = re.compile(
 #: Bylines: who wrote the piece, at most a short line ("By Jane Doe, MS, RD", "A post by: ...").
 BYLINE_RE = re.compile(
     r"^(?i:(?:written |posted |reviewed |edited |story |words |text |reporting |photos? )?by|a (?:post|guest post|story) by|"
-    r"author|words|posted on\b.{0,40}\bby|additional (?:contributions|reporting) by|contributors?)\s*:?\s+"
+    r"author|words|posted on\b.{0,40}\bby|additional (?:contributions|reporting) by|contributors?|contributing)\s*:?\s+"
     r"@?[A-Z][\w.'’-]*(?:[ ,&]+(?:and |&)?@?[A-Z][\w.'’-]*){0,12}\.?$",
 )
 #: Credits in a sentence: "This post was written by Jane Doe, Head of Marketing", "Fox News' Jane Doe

@@ -48,7 +48,7 @@ def content_shaped(
         return True
     if i > 0 and closing(lines[i - 1]) and len(words_of(line)) <= 3:
         return True  # the signature under "Best wishes,"
-    if "\t" in line or parallel_item(lines, i) or interview_line(lines, i):
+    if "\t" in line or table_row(line) or parallel_item(lines, i) or interview_line(lines, i):
         return True  # a table row, one item of a list the article makes, or a question or answer of an interview
     if not first_prose < i < last_prose:
         return False
@@ -123,11 +123,27 @@ def interview_line(lines: Sequence[str], i: int) -> bool:
                for j in (i - 1, i + 1))
 
 
+#: A line opening with a date ("September 18 – Los Angeles, CA"): one entry of a schedule or a timeline.
+DATED_ITEM_RE = re.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|sept|oct|nov|dec)[a-z]*)\b",
+    re.IGNORECASE,
+)
+
+
+def table_row(line: str) -> bool:
+    """A row of figures ("Rockledge 14 11 6 15 — 44"): three or more numbers, at least half the tokens."""
+    tokens = line.split()
+    numbers = sum(bool(re.fullmatch(r"[-+]?\d[\d.,:%-]*", t)) for t in tokens)
+    return numbers >= 3 and 2 * numbers >= len([t for t in tokens if re.search(r"\w", t)])
+
+
 def parallel_item(lines: Sequence[str], i: int) -> bool:
-    """A bulleted or numbered line next to another one: parallel items of the article's own list."""
-    if not LIST_ITEM_RE.match(lines[i].lstrip()):
-        return False
-    return any(0 <= j < len(lines) and LIST_ITEM_RE.match(lines[j].lstrip()) for j in (i - 2, i - 1, i + 1, i + 2))
+    """A bulleted, numbered or dated line next to another one: parallel items of the article's own list."""
+    for item in (LIST_ITEM_RE, DATED_ITEM_RE):
+        if item.match(lines[i].lstrip()):
+            return any(0 <= j < len(lines) and item.match(lines[j].lstrip()) for j in (i - 2, i - 1, i + 1, i + 2))
+    return False
 
 
 #: The heading of a comment section, and the marks of the comments under it.
