@@ -18,9 +18,11 @@ from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped
 from detector.boilerplate.structure import (
     comment_section,
     content_shaped,
+    is_own_url,
     lead_in_lists,
     own_sections,
     repeats_title,
+    restates_title,
     tail_list,
 )
 
@@ -62,8 +64,8 @@ METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION = (
     "date or reading time", "call to action inside the body", "about the organisation", "author biography without a box",
     "link to another article inside the body", "heading of the article's own section")
 TAIL_HEADLINES = "list of headlines on the article's topic at the end of the text"
-WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION, TAIL_HEADLINES,
-                          "repeats the page title"))
+TITLE, MACHINE, OWN_URL = "repeats the page title", "page metadata (timestamp, image address)", "the article's own address"
+WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION, TAIL_HEADLINES, TITLE, MACHINE))
 #: Cue prefixes that are site metadata, not a link the author placed between paragraphs.
 _METADATA_PREFIX_RE = re.compile(r"^(?:filed under|tags|categories|topics)\b", re.IGNORECASE)
 
@@ -148,7 +150,7 @@ def grow_teaser_runs(
 def find_blocks(
     lines: Sequence[str], proba: Sequence[float], threshold: float, topical: Sequence[float] | None = None,
     teaser_max_similarity: float = 0.45, extend_threshold: float | None = None, title: str | None = None,
-    warn_threshold: float = 0.0,
+    warn_threshold: float = 0.0, url: str | None = None,
 ) -> list[Block]:
     """Furniture blocks of an article's lines.
 
@@ -156,7 +158,7 @@ def find_blocks(
     to the article (TF-IDF), for naming teasers;
     ``extend_threshold``: the lower probability at which an off-topic teaser-shaped line joins an
     adjacent furniture block (hysteresis, as jusText's near-good paragraphs); ``title``: the page
-    title, which a heading atop the text may repeat. A block is ``weak`` (reported as info) when only
+    title, which a heading atop the text may repeat or restate; ``url``: the article's own address. A block is ``weak`` (reported as info) when only
     the classifier speaks for it and it sits inside the body, is on the article's topic or scores
     below ``warn_threshold``: an article's own lists, headings and asides look like furniture to a
     line classifier, and on sites it never saw it cannot tell them apart without a cue or the position.
@@ -177,12 +179,16 @@ def find_blocks(
     i = 0
     while i < n:
         k = cue[i]
-        if title and i < 3 and repeats_title(lines[i], title):
-            mark(i, HEADER, 0.6, "repeats the page title")
+        if title and i < 3 and (repeats_title(lines[i], title) or (i < first_prose and restates_title(lines[i], title))):
+            mark(i, HEADER, 0.6, TITLE)
+        elif is_own_url(lines[i], url):
+            mark(i, HEADER if i < first_prose else PROMPT, 0.9, OWN_URL)
+        elif cues.is_machine_metadata(lines[i]):
+            mark(i, HEADER if i < first_prose else EMBED, 0.9, MACHINE)
         elif cues.is_byline(lines[i]):
             mark(i, BYLINE, 0.9, "byline")
         elif k in (HEADER, PROMPT) and cues.is_metadata(lines[i]):
-            if i < min(first_prose, 4):
+            if i < 4:  # atop the text, above or below the standfirst
                 mark(i, HEADER, 0.9, METADATA)
         elif k in (None, PROMPT) and (end := comment_section(lines, i)):
             for j in range(i, end):

@@ -163,14 +163,14 @@ AUTHOR_LINE_RE = re.compile(
 )
 #: "<Name> is a writer/reporter/...": the first line of a biography.
 BIO_RE = re.compile(
-    r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
+    r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|has been|was) (?:a|an|the|[A-Z][\w.&-]*['’]s)\b[^.]{0,80}\b(?:writer|journalist|reporter|editor|"
     r"correspondent|contributor|columnist|author|blogger|expert|freelance|researcher|producer|analyst|curator|host|"
     r"photographer|strategist|consultant)",
 )
 #: Bylines: who wrote the piece, at most a short line ("By Jane Doe, MS, RD", "A post by: ...").
 BYLINE_RE = re.compile(
     r"^(?i:(?:written |posted |reviewed |edited |story |words |text |reporting |photos? )?by|a (?:post|guest post|story) by|"
-    r"author|words|posted on\b.{0,40}\bby|additional (?:contributions|reporting) by|contributors?)\s*:?\s+"
+    r"author|words|posted on\b.{0,40}\bby|additional (?:contributions|reporting) by|contributors?|contributing)\s*:?\s+"
     r"@?[A-Z][\w.'’-]*(?:[ ,&]+(?:and |&)?@?[A-Z][\w.'’-]*){0,12}\.?$",
 )
 #: Credits in a sentence: "This post was written by Jane Doe, Head of Marketing", "Fox News' Jane Doe
@@ -178,7 +178,9 @@ BYLINE_RE = re.compile(
 CREDIT_RE = re.compile(
     r"^(?i:this (?:post|article|story|piece|guide|review) was (?:written|reviewed|edited|updated) by)\s+"
     r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}(?:,\s*[^.]{0,80})?\.?$|"
-    r"^[^.]{0,160}\bcontributed (?:reporting )?to this (?:report|story|article)\.?$",
+    r"^[^.]{0,160}\bcontributed (?:reporting )?to this (?:report|story|article)\.?$|"
+    # A wire story's closing credit, "(Reporting by Will Dunham; Editing by Tom Brown)", and a desk's "Staff Reports".
+    r"^\((?i:additional reporting|reporting|writing|editing) by\b[^()]{2,200}\)$|^(?i:(?:from )?staff(?: and wire)? reports?)$",
 )
 #: Words that make an "About <Name>" heading an organisation's, not an author's ("About Georgetown
 #: University Medical Center"): the boilerplate paragraph of a press release, the release's own text.
@@ -280,6 +282,19 @@ def _legal_notice(norm: str, n_words: int) -> bool:
 def is_invitation(line: str) -> bool:
     """A call to action (subscribe, sign up, join, download), as opposed to a site notice."""
     return bool(INVITATION_RE.search(re.sub(r"^\W+", "", line)))
+
+
+#: The page's machine metadata leaked into the text: an ISO 8601 timestamp, an image file's address.
+MACHINE_METADATA_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?$|"
+    r"^(?:https?:)?//\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?$",
+    re.IGNORECASE,
+)
+
+
+def is_machine_metadata(line: str) -> bool:
+    """A timestamp ("2019-11-19T08:57:40+01:00") or an image address alone on a line: no one writes these."""
+    return bool(MACHINE_METADATA_RE.match(line.strip()))
 
 
 def is_metadata(line: str) -> bool:

@@ -79,6 +79,7 @@ class LabelledDoc:
     dropped: list[str] = field(default_factory=list)  # host lines removed by ``clean_hosts``
     site: str = ""
     title: str = ""
+    url: str = ""  # the page's address, as a user's record may give it
 
     @property
     def text(self) -> str:
@@ -133,7 +134,7 @@ def scrapinghub_docs(split: str, before: int = 8, after: int = 20) -> Iterator[L
         labels = [f or not (long_content[0] <= i <= long_content[-1]) for i, f in enumerate(furniture)]
         labels = labels[lo:hi]
         yield LabelledDoc(page_id, "scrapinghub", lines[lo:hi], labels, [None] * len(labels),
-                          _runs(["page" if f else None for f in labels]), site=site_of(url))
+                          _runs(["page" if f else None for f in labels]), site=site_of(url), url=url or "")
 
 
 def trafilatura_docs(split: str) -> Iterator[LabelledDoc]:
@@ -156,7 +157,7 @@ def trafilatura_docs(split: str) -> Iterator[LabelledDoc]:
         labels = align_labels(lines, body)
         yield LabelledDoc(page_id, "trafilatura", lines, labels, [None] * len(labels),
                           _runs(["page" if f else None for f in labels]), site=site_of(url),
-                          title=(meta.title if meta else None) or "")
+                          title=(meta.title if meta else None) or "", url=url or "")
 
 
 # -- WCXB injection ---------------------------------------------------------------------------
@@ -275,7 +276,7 @@ def wcxb_injected(split: str, seed: int = 0, clean_share: float = 0.15, clean_ho
                 lines[at:at] = block
                 kinds[at:at] = [kind] * len(block)
         yield LabelledDoc(r["id"], "wcxb", lines, [k is not None for k in kinds], kinds, _runs(kinds), dropped,
-                          site=site_of(r["domain"] or r["url"]), title=own_title)
+                          site=site_of(r["domain"] or r["url"]), title=own_title, url=r["url"] or "")
 
 
 def _runs(kinds: list[str | None]) -> list[tuple[int, int, str]]:

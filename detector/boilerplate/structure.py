@@ -48,8 +48,8 @@ def content_shaped(
         return True
     if i > 0 and closing(lines[i - 1]) and len(words_of(line)) <= 3:
         return True  # the signature under "Best wishes,"
-    if "\t" in line or parallel_item(lines, i):
-        return True  # a table row, or one item of a list the article makes
+    if "\t" in line or table_row(line) or parallel_item(lines, i) or interview_line(lines, i):
+        return True  # a table row, one item of a list the article makes, or a question or answer of an interview
     if not first_prose < i < last_prose:
         return False
     lo = hi = i
@@ -110,11 +110,40 @@ def own_sections(
     return out
 
 
-def parallel_item(lines: Sequence[str], i: int) -> bool:
-    """A bulleted or numbered line next to another one: parallel items of the article's own list."""
-    if not LIST_ITEM_RE.match(lines[i].lstrip()):
+_QA_RE = re.compile(r"^(?:q|a|question|answer)\s*[:.]\s*\S", re.IGNORECASE)
+
+
+def interview_line(lines: Sequence[str], i: int) -> bool:
+    """A "Q: ..." or "A: ..." line next to its counterpart: the questions and answers of an interview."""
+    m = _QA_RE.match(lines[i].lstrip())
+    if not m:
         return False
-    return any(0 <= j < len(lines) and LIST_ITEM_RE.match(lines[j].lstrip()) for j in (i - 2, i - 1, i + 1, i + 2))
+    own = lines[i].lstrip()[:1].lower()
+    return any(0 <= j < len(lines) and _QA_RE.match(lines[j].lstrip()) and lines[j].lstrip()[:1].lower() != own
+               for j in (i - 1, i + 1))
+
+
+#: A line opening with a date ("September 18 – Los Angeles, CA"): one entry of a schedule or a timeline.
+DATED_ITEM_RE = re.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|sept|oct|nov|dec)[a-z]*)\b",
+    re.IGNORECASE,
+)
+
+
+def table_row(line: str) -> bool:
+    """A row of figures ("Rockledge 14 11 6 15 — 44"): three or more numbers, at least half the tokens."""
+    tokens = line.split()
+    numbers = sum(bool(re.fullmatch(r"[-+]?\d[\d.,:%-]*", t)) for t in tokens)
+    return numbers >= 3 and 2 * numbers >= len([t for t in tokens if re.search(r"\w", t)])
+
+
+def parallel_item(lines: Sequence[str], i: int) -> bool:
+    """A bulleted, numbered or dated line next to another one: parallel items of the article's own list."""
+    for item in (LIST_ITEM_RE, DATED_ITEM_RE):
+        if item.match(lines[i].lstrip()):
+            return any(0 <= j < len(lines) and item.match(lines[j].lstrip()) for j in (i - 2, i - 1, i + 1, i + 2))
+    return False
 
 
 #: The heading of a comment section, and the marks of the comments under it.
@@ -162,18 +191,65 @@ def repeats_title(line: str, title: str) -> bool:
     return rest is not None and bool(re.match(r"^\s*[|:–—-]|.*[|:–—-]\s*$", rest))
 
 
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _title_words(s: str) -> set[str]:
+    """The longer words of a headline (four letters or more: "in", "the" and "s" say nothing)."""
+    return {w.lower() for w in _WORD_RE.findall(s) if len(w) >= 4}
+
+
+def restates_title(line: str, title: str) -> bool:
+    """The page's headline atop the text in other words than its ``<title>`` ("Julian Assange: Sweden
+    drops rape investigation" under the title "Sweden drops Assange rape investigation").
+
+    Sites write the ``<title>`` and the on-page headline apart (a shorter one, another word order, "HS"
+    for "High School"); a line that is no paragraph of prose and shares nearly all the words of the
+    shorter of the two, and at least half of the longer, is the same headline: furniture as much as an
+    exact repeat. Only asked of the first lines, before the prose.
+    """
+    if is_prose(line) or len(words_of(line)) > 30:
+        return False
+    a = _title_words(line)
+    # The whole ``<title>``, and without its last " | Site name" (or " - Site name") part.
+    for head in {title, re.split(r"\s[|–—-]\s(?!.*\s[|–—-]\s)", title)[0]}:
+        t = _title_words(head)
+        if len(a) >= 3 and len(t) >= 3:
+            shared = len(a & t)
+            if shared >= 0.8 * min(len(a), len(t)) and shared >= 0.5 * max(len(a), len(t)):
+                return True
+    return False
+
+
+def _page_key(url: str) -> str:
+    u = re.sub(r"^[a-z]+://(?:www\.)?", "", url.strip().lower())
+    return re.split(r"[?#]", u)[0].rstrip("/")
+
+
+def is_own_url(line: str, url: str | None) -> bool:
+    """The line is the article's own address (a print or share line, "https://site/news/article/..."),
+    when the record gives its ``url``; any other bare address is a link the article cites."""
+    s = line.strip()
+    return bool(url) and " " not in s and len(s) > 10 and _page_key(s) == _page_key(url or "")
+
+
 def title_case(line: str) -> bool:
     """A headline in Title Case ("15 Amazing Images of Stars"): nearly every longer word capitalised."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
     return len(words) >= 2 and 4 * sum(w[0].isupper() for w in words) >= 3 * len(words)
 
 
+#: A note the desk appends under the story ("Editor's note: This story was updated ...").
+EDITORS_NOTE_RE = re.compile(r"^\W{0,3}(?:editor['’]s note|correction|update|clarification)\s*:", re.IGNORECASE)
+
+
 def tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequence[bool]) -> tuple[list[int], bool]:
     """The closing run of three or more list items: a "related" list whose heading was lost.
 
     Bullets of other headlines end the text, right after its last paragraph, mostly off the article's
-    topic or (a site's related list is often on it) in Title Case, the way headlines are written; up
-    to two short lines may follow them ("Originally published on ...", an author's box). A list in the
+    topic or (a site's related list is often on it) in Title Case, the way headlines are written, or
+    under a box of the site's (a newsletter sign-up: the article ended above it); up
+    to two short lines or an editor's note may follow them ("Originally published on ...", an author's box). A list in the
     body is the article's own, and so is one under a heading or a lead-in; at the very end, straight
     after the prose, its position says otherwise. Returns the lines and whether most are off topic (on
     topic, a Title Case list may still be the article's own reading list: info).
@@ -182,8 +258,8 @@ def tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequ
     while end > 0 and kinds[end - 1] is not None:
         end -= 1
     for _ in range(2):
-        if end > 0 and not LIST_ITEM_RE.match(lines[end - 1].lstrip()) and not is_prose(lines[end - 1]) \
-                and len(words_of(lines[end - 1])) <= 12:
+        if end > 0 and not LIST_ITEM_RE.match(lines[end - 1].lstrip()) and (
+                (not is_prose(lines[end - 1]) and len(words_of(lines[end - 1])) <= 12) or EDITORS_NOTE_RE.match(lines[end - 1])):
             end -= 1
         while end > 0 and kinds[end - 1] is not None:
             end -= 1
@@ -193,8 +269,14 @@ def tail_list(lines: Sequence[str], kinds: Sequence[str | None], off_topic: Sequ
     if end - start < 3:
         return [], False
     off = 3 * sum(off_topic[start:end]) >= 2 * (end - start)
-    if not off and 4 * sum(title_case(x) for x in lines[start:end]) < 3 * (end - start):
+    # Under the site's own box (a newsletter sign-up, a share bar; its last short line may still be unmarked)
+    # the list is the page's, not the article's: the article ended above the box.
+    box = (cues.PROMPT, cues.WIDGET, cues.AUTHOR)
+    gap = int(start > 1 and kinds[start - 1] is None and kinds[start - 2] in box and not is_prose(lines[start - 1])
+              and len(words_of(lines[start - 1])) <= 12)
+    under_box = start > 0 and (kinds[start - 1] in box or bool(gap))
+    if not off and not under_box and 4 * sum(title_case(x) for x in lines[start:end]) < 3 * (end - start):
         return [], False
-    if start > 0 and kinds[start - 1] is None and not is_prose(lines[start - 1]):
+    if not under_box and start > 0 and kinds[start - 1] is None and not is_prose(lines[start - 1]):
         return [], False  # under its own heading or lead-in ("References", "Former sponsors:"): the article's list
-    return list(range(start, end)), off
+    return list(range(start - gap, end)), off

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from detector.article import Document
-from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, WIDGET, Block, find_blocks
+from detector.boilerplate.blocks import AUTHOR, BYLINE, EMBED, HEADER, PROMPT, TEASER, TITLE, WIDGET, Block, find_blocks
 from detector.boilerplate.features import FEATURES, batch_features
 from detector.boilerplate.model import TreeEnsemble, load_model
 from detector.checks import register
@@ -43,7 +43,9 @@ WIDGET_RULE = _rule(
         "lexicon claims the next one or two headline-shaped lines and any truncated snippet; short "
         "link-like lines the line classifier scores as furniture are reported here too, and a closing run of "
         "three or more list items straight after its last paragraph, mostly off the article's topic or in Title Case "
-        "like headlines (a \"related\" list whose heading was lost; info when on topic). A list inside the body, or "
+        "like headlines, or under the site's own box (a newsletter sign-up) after the prose (a \"related\" list whose "
+        "heading was lost; info when on topic; an editor's note may follow it). An interview's \"Q:\"/\"A:\" lines, rows of "
+        "figures (a box score) and runs of dated entries (a tour's dates) are the article's own. A list inside the body, or "
         "under its own heading or lead-in (\"References\", \"Count on us for:\"), is the article's own: there a "
         "classifier-only finding is info or nothing, and so is one under an on-topic heading after the last "
         "paragraph (\"After the Wedding\" over a checklist). A lone \"Read more: <headline>\" between two paragraphs "
@@ -106,7 +108,11 @@ HEADER_RULE = _rule(
         "Only lines before the first paragraph of prose (and among the first four) are considered. A "
         "heading is the article's own unless a cue names it furniture: a short top line only the classifier "
         "flags is info, and so are a line repeating the page title (the record's `title`, or its part before "
-        "\" | Site name\") and the page's date or reading time (\"Last Updated: December 2025\", \"7 min read\")."
+        "\" | Site name\"), or restating it in other words before the first paragraph (nearly all the longer words of "
+        "the shorter of the two, half of the longer: \"Julian Assange: Sweden drops rape investigation\" under the title "
+        "\"Sweden drops Assange rape investigation\"), and the page's date or reading time among the first four lines "
+        "(\"Last Updated: December 2025\", \"7 min read\", also below the standfirst). A line that is the article's "
+        "own address (the record's `url`, a print or share line) is a warning; other bare links are the article's."
     ),
 )
 EMBED_RULE = _rule(
@@ -116,8 +122,9 @@ EMBED_RULE = _rule(
     doc=(
         "Text of embedded posts and media: tweet signatures (\"— Name (@handle) date\", pic.twitter.com), "
         "Instagram embeds, photo credits, captions of the form \"<Name>, <role> of <place>\", the post "
-        "describing the person such a caption names, and a short unattributed post right after a line "
-        "that introduces a video or social-media post. Informational: the text may belong in the "
+        "describing the person such a caption names, a short unattributed post right after a line "
+        "that introduces a video or social-media post, and the page's machine metadata leaked into the text (a line "
+        "that is only an ISO 8601 timestamp or an image file's address). Informational: the text may belong in the "
         "article as a quote, but it is not the author's own prose and should be marked as such."
     ),
 )
@@ -128,7 +135,8 @@ BYLINE_RULE = _rule(
     doc=(
         "A short line crediting the author: \"By Jane Doe\", \"Written by ...\", \"A post by: ...\", "
         "\"Posted on <date> by @name\", \"Additional reporting by ...\", \"This post was written by ...\", "
-        "\"<Name> contributed to this report.\". It is the article's own credit, "
+        "\"<Name> contributed to this report.\", \"Contributing: ...\", a wire story's \"(Reporting by ...; Editing by ...)\" and a desk's \"Staff "
+        "Reports\". It is the article's own credit, "
         "not page furniture, so it is informational wherever it stands: a corpus cleaner may drop it, an "
         "editor may keep it. Author boxes with a biography are `Boilerplate.AuthorBox`."
     ),
@@ -204,7 +212,7 @@ class BoilerplateCheck(Check):
         topical, limit = X[:, FEATURES.index("tfidf_sim")], float(self.settings["teaser_max_tfidf"])
         extend = float(self.settings["extend_threshold"]) or None
         blocks = find_blocks(texts, proba, threshold, topical, limit, extend, title=doc.article.title,
-                             warn_threshold=float(self.settings["warn_threshold"])) if texts else []
+                             warn_threshold=float(self.settings["warn_threshold"]), url=doc.article.url) if texts else []
         findings = [self._finding(doc, b, topical) for b in blocks]
         annotations = {"lines": [[line_hash(t), ln.start, ln.end] for t, ln in zip(texts, lines, strict=False)]}
         return Result(findings=findings, metrics={"boilerplate_lines": float(sum(b.last - b.first + 1 for b in blocks))},
@@ -219,7 +227,7 @@ class BoilerplateCheck(Check):
         message = f"{_MESSAGES[b.kind]}: “{quoted}”" + (f" and {more} more line{'s' * (more > 1)}" if more else "")
         if "classifier" in b.reason:
             message += f" (line classifier, p={b.confidence:.2f})"
-        if b.reason == "repeats the page title":
+        if b.reason == TITLE:
             message = f"The page title repeated atop the text: “{quoted}”"
         data: dict[str, Any] = {"lines": [b.first, b.last], "reason": b.reason, "weak": b.weak}
         if b.kind == TEASER:

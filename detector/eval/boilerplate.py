@@ -80,7 +80,7 @@ def check_predictor(**settings: float) -> tuple[Predictor, dict[str, float]]:
     timing = {"seconds": 0.0, "articles": 0}
 
     def predict(docs: list[LabelledDoc]) -> list[Pred]:
-        parsed = [Document(Article(id=d.id, text=d.text, title=d.title or None)) for d in docs]
+        parsed = [Document(Article(id=d.id, text=d.text, title=d.title or None, url=d.url or None)) for d in docs]
         t0 = time.perf_counter()
         results = []
         for b in range(0, len(parsed), 32):
