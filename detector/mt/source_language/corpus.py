@@ -16,7 +16,17 @@ from pathlib import Path
 
 from detector.datasets import require_shared
 from detector.mt.model.corpus import split_of
-from detector.mt.model.sources import HT, MT, TXT_SETS, XML_SETS, Doc, line_windows, wmt_xml_docs
+from detector.mt.model.sources import (
+    HT,
+    MT,
+    ORIGINAL,
+    TXT_SETS,
+    XML_SETS,
+    Doc,
+    ht_vs_mt_docs,
+    line_windows,
+    wmt_xml_docs,
+)
 
 #: The trained source languages (ISO 639-1). Livonian is left out: its references are original English
 #: and its 420 one-sentence "documents" are MT of translationese, not news (FORMATS.md).
@@ -26,8 +36,10 @@ BLOCK = 32
 
 
 def documents(systems: int = 2, shared: Path | None = None, languages: Sequence[str] = LANGUAGES,
-              seed: int = 0) -> list[Doc]:
-    """References and ``systems`` drawn MT outputs of every document of the trained languages."""
+              seed: int = 0, eval_systems: int | None = None) -> list[Doc]:
+    """References and ``systems`` drawn MT outputs of every train document of the trained languages,
+    ``eval_systems`` (default ``systems``) of every dev and test one (so more training outputs leave
+    the measured sets as they were)."""
     base = (shared or require_shared()) / "mt"
     docs: list[Doc] = []
     for rel, year, lang in XML_SETS:
@@ -45,8 +57,15 @@ def documents(systems: int = 2, shared: Path | None = None, languages: Sequence[
         rng = random.Random(f"{seed}:{g}")
         versions = groups[g]
         mt = [d for d in versions if d.kind == MT]
-        out += [d for d in versions if d.kind == HT] + rng.sample(mt, min(systems, len(mt)))
+        # A full seeded permutation, then its first ``systems``: more systems only ever add outputs.
+        k = systems if split_of(g) == "train" or eval_systems is None else eval_systems
+        out += [d for d in versions if d.kind == HT] + rng.sample(mt, len(mt))[:k]
     return out
+
+
+def original_english(shared: Path | None = None) -> list[Doc]:
+    """The class "en": HT-vs-MT original English documents of its train years (all of them train)."""
+    return [d for d in ht_vs_mt_docs(shared) if d.kind == ORIGINAL and d.split == "train"]
 
 
 def split(doc: Doc) -> str:

@@ -172,7 +172,10 @@ class SourceLanguageModel:
 
     def assess(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float, dict[str, float]]:
         """(best source language, its trust probability, every label's calibrated probability)."""
-        logits = self.window_logits(vectors, sentences)
+        return self.assess_logits(self.window_logits(vectors, sentences))
+
+    def assess_logits(self, logits: np.ndarray) -> tuple[str | None, float, dict[str, float]]:
+        """``assess`` from the raw window logits of one text."""
         probs = self._probabilities(logits)
         lang, p = max(((k, v) for k, v in probs.items() if k != ENGLISH), key=lambda kv: kv[1], default=(None, 0.0))
         if self.trust is not None and len(logits):
