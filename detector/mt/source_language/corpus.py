@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from detector.datasets import require_shared
@@ -25,6 +26,7 @@ from detector.mt.model.sources import (
     Doc,
     ht_vs_mt_docs,
     line_windows,
+    wcxb_bodies,
     wmt_xml_docs,
 )
 
@@ -63,9 +65,22 @@ def documents(systems: int = 2, shared: Path | None = None, languages: Sequence[
     return out
 
 
+#: Original English web bodies in the class "en" (a seeded sample of the WCXB "tune" half of sites,
+#: each cut to its first ``WEB_SENTENCES`` voting sentences), so that "en" is more than 2009-18 WMT news.
+WEB_BODIES = 150
+WEB_SENTENCES = 24
+
+
 def original_english(shared: Path | None = None) -> list[Doc]:
-    """The class "en": HT-vs-MT original English documents of its train years (all of them train)."""
-    return [d for d in ht_vs_mt_docs(shared) if d.kind == ORIGINAL and d.split == "train"]
+    """The class "en" (all of it train): HT-vs-MT original English documents of its train years and
+    web bodies of the "tune" half of WCXB sites (the "test" half measures native text)."""
+    from detector.mt.source_language.embed import voting_sentences
+
+    news = [d for d in ht_vs_mt_docs(shared) if d.kind == ORIGINAL and d.split == "train"]
+    web = wcxb_bodies("tune", shared)
+    web = random.Random(0).sample(web, min(WEB_BODIES, len(web)))
+    cut = [replace(d, text=" ".join(voting_sentences(d.text)[:WEB_SENTENCES])) for d in web]
+    return news + [d for d in cut if d.text]
 
 
 def split(doc: Doc) -> str:

@@ -32,6 +32,8 @@ from detector.mt.source_language.model import (
     ENGLISH,
     SHIPPED_DIR,
     SourceLanguageModel,
+    _log_softmax,
+    document_logprob,
     features,
     trust_features,
     window_bounds,
@@ -112,6 +114,8 @@ class Matrix:
     labels: np.ndarray  # the label of each row
     mean: np.ndarray
     scale: np.ndarray
+    whole: sparse.csr_matrix  # one row per example of more than one window: the whole text as one window
+    whole_of: np.ndarray  # per example, its row of ``whole`` or -1
 
     def rows_of(self, keep: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
         return self.x[keep], self.labels[keep]
@@ -132,7 +136,12 @@ def featurize(examples: Sequence[Example], mean: np.ndarray, scale: np.ndarray, 
     """``Matrix`` of ``examples`` (the same rows ``SourceLanguageModel.window_logits`` computes)."""
     vecs, sents, labels = windows(examples)
     owner = np.array([i for i, e in enumerate(examples) for _ in window_bounds(len(e.sentences))], dtype=np.int64)
-    return Matrix(features(vecs, sents, mean, scale, text_weight, name_weight), owner, np.array(labels), mean, scale)
+    long = [e for e in examples if len(window_bounds(len(e.sentences))) > 1]
+    whole_of = np.cumsum([len(window_bounds(len(e.sentences))) > 1 for e in examples]) - 1
+    whole_of[[len(window_bounds(len(e.sentences))) < 2 for e in examples]] = -1
+    return Matrix(features(vecs, sents, mean, scale, text_weight, name_weight), owner, np.array(labels), mean, scale,
+                  features([e.vectors for e in long], [e.sentences for e in long], mean, scale, text_weight, name_weight),
+                  whole_of)
 
 
 def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT,
@@ -150,27 +159,51 @@ def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT
                                name_weight=name_weight)
 
 
-def example_logits(model: SourceLanguageModel, examples: Sequence[Example], matrix: Matrix | None = None) -> list[np.ndarray]:
-    """Raw window logits of every example (from ``matrix``, rows of ``examples``, when given)."""
+def example_scores(model: SourceLanguageModel, examples: Sequence[Example], matrix: Matrix | None = None
+                   ) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """(raw window logits, ``whole_logits``) of every example (from ``matrix``, rows of ``examples``, when given)."""
     if matrix is None:
-        return [model.window_logits(e.vectors, e.sentences) for e in examples]
-    return matrix.per_example(np.asarray(matrix.x @ model.coef.T) + model.intercept, len(examples))
+        return [(model.window_logits(e.vectors, e.sentences), model.whole_logits(e.vectors, e.sentences)) for e in examples]
+    per = matrix.per_example(np.asarray(matrix.x @ model.coef.T) + model.intercept, len(examples))
+    whole = np.asarray(matrix.whole @ model.coef.T) + model.intercept
+    return [(lg, whole[j] if j >= 0 and model.doc_weight > 0 else None) for lg, j in zip(per, matrix.whole_of, strict=True)]
+
+
+def units_of(logits: np.ndarray, whole: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """The units of one example: every window, and the whole example when it has more than one."""
+    return [(logits[i:i + 1], None) for i in range(len(logits))] + ([(logits, whole)] if len(logits) > 1 else [])
 
 
 def calibrate(model: SourceLanguageModel, dev: Sequence[Example], matrix: Matrix | None = None) -> None:
     """Temperature and length exponent on dev units of the model's labels: every window and every
     document (a short article is one window; a long one many), so neither length is overconfident."""
-    from detector.mt.source_language.model import _log_softmax
-
     means, sizes, gold = [], [], []
-    for e, logits in zip(dev, example_logits(model, dev, matrix), strict=True):
+    for e, (logits, whole) in zip(dev, example_scores(model, dev, matrix), strict=True):
         if e.label not in model.labels:
             continue
-        logp = _log_softmax(logits)
-        means += list(logp) + ([logp.mean(0)] if len(logp) > 1 else [])
-        sizes += [1] * len(logp) + ([len(logp)] if len(logp) > 1 else [])
-        gold += [model.labels.index(e.label)] * (len(logp) + (len(logp) > 1))
+        for lg, wh in units_of(logits, whole):
+            means.append(document_logprob(_log_softmax(lg), wh, model.doc_weight))
+            sizes.append(len(lg))
+            gold.append(model.labels.index(e.label))
     model.calibration = fit_calibration(np.array(means), np.array(sizes), np.array(gold))
+
+
+#: The document weights tried (``document_logprob``); 0 is the windows' sum alone.
+DOC_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def choose_doc_weight(model: SourceLanguageModel, dev: Sequence[Example], matrix: Matrix | None = None) -> dict[str, float]:
+    """Set ``model.doc_weight`` to the one of ``DOC_WEIGHTS`` with the best top-1 on dev documents of
+    more than one window (the smallest on a tie); returns each weight's top-1."""
+    model.doc_weight = max(DOC_WEIGHTS)
+    scored = [(e, lg, wh) for e, (lg, wh) in zip(dev, example_scores(model, dev, matrix), strict=True)
+              if len(lg) > 1 and e.label in model.labels]
+    top1 = {}
+    for w in DOC_WEIGHTS:
+        hits = [model.labels[int(document_logprob(_log_softmax(lg), wh, w).argmax())] == e.label for e, lg, wh in scored]
+        top1[str(w)] = round(float(np.mean(hits)), 4) if hits else 0.0
+    model.doc_weight = float(max(DOC_WEIGHTS, key=lambda w: (top1[str(w)], -w)))
+    return top1
 
 
 def fit_calibration(means: np.ndarray, sizes: np.ndarray, gold: np.ndarray) -> Calibration:
@@ -190,12 +223,6 @@ def fit_calibration(means: np.ndarray, sizes: np.ndarray, gold: np.ndarray) -> C
     return best[1]
 
 
-def unit_logits(logits: np.ndarray) -> list[np.ndarray]:
-    """The units of one example from its window logits: every window, and the whole example when
-    it has more than one."""
-    return [logits[i:i + 1] for i in range(len(logits))] + ([logits] if len(logits) > 1 else [])
-
-
 def fit_trust(folds: dict[str, SourceLanguageModel], dev: Sequence[Example], matrix: Matrix | None = None) -> np.ndarray:
     """The trust regression on dev units of every fold: 1 where the fold's best source language is the
     right one, 0 where it is wrong, which it always is for the fold's held-out language."""
@@ -203,9 +230,9 @@ def fit_trust(folds: dict[str, SourceLanguageModel], dev: Sequence[Example], mat
 
     x, y = [], []
     for lang, m in folds.items():
-        for e, per_window in zip(dev, example_logits(m, dev, matrix), strict=True):
-            for logits in unit_logits(per_window):
-                probs = m._probabilities(logits)
+        for e, (per_window, whole_row) in zip(dev, example_scores(m, dev, matrix), strict=True):
+            for logits, whole in units_of(per_window, whole_row):
+                probs = m._probabilities(logits, whole)
                 best = max((k for k in probs if k != ENGLISH), key=probs.get)
                 x.append(trust_features(probs, best, logits))
                 y.append(e.label != lang and best == e.label)
@@ -223,13 +250,15 @@ def unseen_scores(model: SourceLanguageModel, examples: Sequence[Example], x: sp
 
 
 def lolo_models(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES,
-                matrices: tuple[Matrix, Matrix] | None = None, **kw: float) -> dict[str, SourceLanguageModel]:
+                matrices: tuple[Matrix, Matrix] | None = None, doc_weight: float = 0.0,
+                **kw: float) -> dict[str, SourceLanguageModel]:
     """One calibrated model per language, trained and calibrated without it (``matrices``: the
-    precomputed rows of ``train`` and ``dev``, see ``matrices``)."""
+    precomputed rows of ``train`` and ``dev``, see ``matrices_of``)."""
     train_m, dev_m = matrices or matrices_of(train, dev)
     out = {}
     for lang in languages:
         m = fit(train, matrix=train_m, without=lang, **kw)
+        m.doc_weight = doc_weight
         calibrate(m, dev, dev_m)
         out[lang] = m
         print(f"  fold without {lang}: done", flush=True)
@@ -250,6 +279,25 @@ def choose_threshold(scores: np.ndarray, max_named: float = MAX_UNSEEN_NAMED) ->
     return 0.99
 
 
+def train_model(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES
+                ) -> tuple[SourceLanguageModel, dict[str, float], np.ndarray]:
+    """The shipped model from train and dev examples; also each document weight's dev top-1 and the
+    held-out languages' dev window trusts that chose the threshold."""
+    train_m, dev_m = matrices_of(train, dev)
+    model = fit(train, matrix=train_m)
+    doc_top1 = choose_doc_weight(model, dev, dev_m)
+    calibrate(model, dev, dev_m)
+    print(f"document weight {model.doc_weight} (dev top-1 of multi-window documents by weight: {doc_top1})", flush=True)
+    folds = lolo_models(train, dev, languages, matrices=(train_m, dev_m), doc_weight=model.doc_weight)
+    trust = fit_trust(folds, dev, dev_m)
+    for m in folds.values():
+        m.trust = trust
+    scores = np.concatenate([unseen_scores(m, [], dev_m.x[dev_m.labels == lang]) for lang, m in folds.items()])
+    threshold = choose_threshold(scores)
+    model.trust, model.threshold = trust, threshold
+    return model, doc_top1, scores
+
+
 def main(argv: list[str] | None = None) -> SourceLanguageModel:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
@@ -263,24 +311,16 @@ def main(argv: list[str] | None = None) -> SourceLanguageModel:
     train = [e for e in examples if e.split == "train"]
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
-    train_m, dev_m = matrices_of(train, dev)
-    folds = lolo_models(train, dev, matrices=(train_m, dev_m))
-    trust = fit_trust(folds, dev, dev_m)
-    for m in folds.values():
-        m.trust = trust
-    scores = np.concatenate([unseen_scores(m, [], dev_m.x[dev_m.labels == lang]) for lang, m in folds.items()])
-    threshold = choose_threshold(scores)
-    model = fit(train, matrix=train_m)
-    calibrate(model, dev, dev_m)
-    model.trust, model.threshold = trust, threshold
+    model, doc_top1, scores = train_model(train, dev)
     model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
                   "documents": {"train": len(train), "dev": len(dev)},
+                  "doc_weight_rule": "best dev top-1 of multi-window documents", "dev_doc_top1_by_weight": doc_top1,
                   "threshold_rule": f"lowest >= 0.5 naming at most {MAX_UNSEEN_NAMED} of unseen-language dev windows (LOLO, trust probability)",
-                  "unseen_dev_windows_named_at_threshold": round(float((scores >= threshold).mean()), 4)}
+                  "unseen_dev_windows_named_at_threshold": round(float((scores >= model.threshold).mean()), 4)}
     model.meta["training_seconds"] = round(time.perf_counter() - started, 1)
     model.save(args.out)
     print(f"saved {args.out}: labels {model.labels}, T={model.calibration.temperature:.3f} "
-          f"alpha={model.calibration.alpha}, threshold {threshold}", flush=True)
+          f"alpha={model.calibration.alpha}, threshold {model.threshold}", flush=True)
     return model
 
 
