@@ -79,6 +79,14 @@ def test_a_confident_model_language_is_named_only_past_the_threshold() -> None:
     assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.6, NameEvidence()).language is None  # ...unless confident
 
 
+def test_a_model_only_language_needs_both_models_to_agree() -> None:
+    # Native news sits just over the MT gate; a confident head alone does not name a language there.
+    assert decide(0.53, {"ha": 0.8, "en": 0.1}, 0.75, NameEvidence(), agreement=0.45).language is None
+    assert decide(0.9, {"ha": 0.8, "en": 0.1}, 0.75, NameEvidence(), agreement=0.45).language == "ha"
+    ev = shipped_table().find("In Melitopoli and Meritopoli, residents protested.")
+    assert decide(0.3, {"ru": 0.9}, 0.75, ev, agreement=0.45).language == "it"  # names need no agreement
+
+
 def test_names_overrule_a_confident_model_language() -> None:
     ev = shipped_table().find("In Melitopoli and Meritopoli, residents protested.")
     d = decide(0.3, {"ru": 0.9, "uk": 0.1}, 0.6, ev)  # names alone make it a translation

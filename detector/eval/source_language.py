@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +42,6 @@ from detector.mt.source_language.train import (
     featurize,
     load_examples,
     lolo_models,
-    matrices_of,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,14 +83,17 @@ def _named(probs: dict[str, float], threshold: float) -> str | None:
     return lang if p >= threshold else None
 
 
-def lolo(train: Sequence[Example], dev: Sequence[Example], test: Sequence[Example], threshold: float,
-         doc_weight: float = 0.0) -> dict:
-    """Per held-out language: shares of its test windows (and documents) given a confident / named language."""
+def lolo(train: Sequence[Example], dev: Sequence[Example], test: Sequence[Example], model: SourceLanguageModel,
+         store: Path | None = None) -> dict:
+    """Per held-out language: shares of its test windows (and documents) given a confident (trust
+    >= 0.5) / named (>= the shipped threshold) language, by folds trained and calibrated without it
+    (training's own folds from ``store`` when their data matches), with the shipped trust regression."""
     out = {}
-    train_m, dev_m = matrices_of(train, dev)
-    for lang, m in lolo_models(train, dev, matrices=(train_m, dev_m), doc_weight=doc_weight).items():
+    threshold = model.threshold
+    for lang, m in lolo_models(train, dev, doc_weight=model.doc_weight, store=store).items():
+        m.trust = model.trust
         mine = [e for e in test if e.label == lang]
-        scored = example_scores(m, mine, featurize(mine, train_m.mean, train_m.scale, m.text_weight, m.name_weight))
+        scored = example_scores(m, mine, featurize(mine, m.mean, m.scale, m.text_weight, m.name_weight))
         win = np.array([m.assess_logits(lg[i:i + 1])[1] for lg, _ in scored for i in range(len(lg))])
         doc = np.array([m.assess_logits(lg, whole)[1] for lg, whole in scored])
         out[lang] = {"windows": len(win), "confident_wrong": round(float((win >= 0.5).mean()), 4),
@@ -195,6 +199,10 @@ def speed(n: int = 30) -> dict:
             "slowdown": round(best["on"] / best["off"] - 1.0, 4)}
 
 
+def _scans() -> tuple[dict, dict]:
+    return native(), speed()
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
@@ -204,7 +212,11 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     model = SourceLanguageModel.load()
     meta = model.meta or {}
-    examples = load_examples(args.cache, int(meta.get("systems", SYSTEMS)), cached_only=args.cached_only,
+    # The scans of native text run in a second process meanwhile (they need only the shipped model).
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    scans = pool.submit(_scans)
+    examples = load_examples(args.cache, int(meta.get("systems", SYSTEMS)),
+                             cached_only=args.cached_only or bool(meta.get("cached_only")),
                              eval_systems=int(meta.get("eval_systems", EVAL_SYSTEMS)))
     split = {s: [e for e in examples if e.split == s] for s in ("train", "dev", "test")}
     test = [e for e in split["test"] if e.label != ENGLISH]
@@ -214,10 +226,10 @@ def main(argv: list[str] | None = None) -> dict:
     result["known_languages"] = accuracy(model, test)
     print(json.dumps({k: {kk: v[kk] for kk in ("n", "top1", "top1_macro")} for k, v in result["known_languages"].items()}), flush=True)
     if not args.skip_lolo:
-        result["leave_one_language_out"] = lolo(split["train"], split["dev"], test, model.threshold, model.doc_weight)
+        result["leave_one_language_out"] = lolo(split["train"], split["dev"], test, model, args.cache)
     result["seeds"] = seeds()
-    result["native_english"] = native()
-    result["speed"] = speed()
+    result["native_english"], result["speed"] = scans.result()
+    pool.shutdown()
     result["targets"] = {
         "windows_top1>=0.7": result["known_languages"]["windows"]["top1"] >= 0.7,
         "documents_top1>=0.85": result["known_languages"]["documents"]["top1"] >= 0.85,

@@ -1,12 +1,16 @@
 """Train the source-language head: ``make train-source-language`` → models/mt/source_language/.
 
-Data (``corpus``): every reference and up to three MT outputs of each document of the WMT xx-en test
-sets of cs, de, ha, is, ja, ru, uk, zh, plus original English (HT-vs-MT ``org_en``, its train years)
-as the class "en". Split by source document (``corpus.split``): train fits the window classifier, dev
-fits the document calibration and, through leave-one-language-out folds (each language's dev windows
-scored by a model trained without it), the naming threshold; test is only for ``make eval-mt``.
-Sentence states come from the shipped MT model and are cached on disk (``embed``): the first run
-encodes ~80k sentences (about 35 minutes on 2 busy cores), later runs none.
+Data (``corpus``): every reference and up to ``SYSTEMS`` MT outputs of each document of the WMT xx-en
+test sets of cs, de, ha, is, ja, ru, uk, zh (``EVAL_SYSTEMS`` for dev and test documents), plus original
+English (HT-vs-MT ``org_en`` of its train years and WCXB web bodies of the "tune" half of sites) as
+the class "en". Split by source document (``corpus.split``): train fits the window classifier, dev
+chooses the document weight (``choose_doc_weight``), fits the document calibration and, through
+leave-one-language-out folds (each language's dev windows scored by a model trained without it),
+the trust regression and the naming threshold; test is only for ``make eval-mt``. The text features
+of train and dev are computed once (``Matrix``) and shared by the folds, which are saved in the cache
+for the eval. Sentence states come from the shipped MT model and are cached on disk (``embed``;
+``encode`` fills the cache in chunks that can stop); ``--cached-only`` trains on the documents whose
+sentences are all cached, encoding nothing.
 
     python -m detector.mt.source_language.train [--cache DIR] [--out models/mt/source_language]
 """
@@ -46,7 +50,7 @@ C = 0.1
 TEXT_WEIGHT = 4.0
 NAME_WEIGHT = 4.0
 #: MT outputs per train document and per dev/test document (``corpus.documents``).
-SYSTEMS = 8
+SYSTEMS = 4
 EVAL_SYSTEMS = 3
 #: The most an unseen language may be named on dev windows when the threshold is chosen.
 MAX_UNSEEN_NAMED = 0.2
@@ -145,15 +149,20 @@ def featurize(examples: Sequence[Example], mean: np.ndarray, scale: np.ndarray, 
 
 
 def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT,
-        name_weight: float = NAME_WEIGHT, matrix: Matrix | None = None, without: str | None = None) -> SourceLanguageModel:
+        name_weight: float = NAME_WEIGHT, matrix: Matrix | None = None, without: str | None = None,
+        start: SourceLanguageModel | None = None) -> SourceLanguageModel:
     """The window classifier on ``train`` (``matrix``: its precomputed rows), leaving out the label
-    ``without`` (classes weighted equally; uncalibrated)."""
+    ``without`` (classes weighted equally; uncalibrated), optionally starting from ``start``'s weights."""
     from sklearn.linear_model import LogisticRegression
 
     if matrix is None:
         matrix = featurize(train, *standardiser(train), text_weight, name_weight)
     x, y = matrix.rows_of(matrix.labels != without)
-    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300).fit(x, y)
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300, warm_start=start is not None)
+    if start is not None:  # a fold starts from the full model less the held-out class: it converges sooner
+        keep = [i for i, k in enumerate(start.labels) if k != without]
+        lr.coef_, lr.intercept_ = start.coef[keep].copy(), start.intercept[keep].copy()
+    lr.fit(x, y)
     return SourceLanguageModel(tuple(str(k) for k in lr.classes_), matrix.mean, matrix.scale,
                                lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), text_weight,
                                name_weight=name_weight)
@@ -249,15 +258,31 @@ def unseen_scores(model: SourceLanguageModel, examples: Sequence[Example], x: sp
     return np.array([model.assess_logits(r[None])[1] for r in logits])
 
 
+def fingerprint(train: Sequence[Example], dev: Sequence[Example], doc_weight: float, **kw: float) -> str:
+    """A name for the folds of one training set and its settings (the eval reuses training's folds)."""
+    import hashlib
+
+    h = hashlib.sha1(repr((sorted(kw.items()), doc_weight, C, TEXT_WEIGHT, NAME_WEIGHT)).encode())
+    for e in (*train, *dev):
+        h.update(f"{e.split}|{e.label}|{e.doc.group}|{e.doc.system}|{len(e.sentences)}\n".encode())
+    return h.hexdigest()[:16]
+
+
 def lolo_models(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES,
-                matrices: tuple[Matrix, Matrix] | None = None, doc_weight: float = 0.0,
-                **kw: float) -> dict[str, SourceLanguageModel]:
+                matrices: tuple[Matrix, Matrix] | None = None, doc_weight: float = 0.0, store: Path | None = None,
+                start: SourceLanguageModel | None = None, **kw: float) -> dict[str, SourceLanguageModel]:
     """One calibrated model per language, trained and calibrated without it (``matrices``: the
-    precomputed rows of ``train`` and ``dev``, see ``matrices_of``)."""
+    precomputed rows of ``train`` and ``dev``, see ``matrices_of``). With ``store`` (a cache folder)
+    the folds are saved there under the data's ``fingerprint`` and loaded when it matches, so the
+    eval does not train them again (the same deterministic fit)."""
+    folder = store / f"folds-{fingerprint(train, dev, doc_weight, **kw)}" if store is not None else None
+    if folder is not None and all((folder / lang / "source_language.npz").is_file() for lang in languages):
+        print(f"  folds from {folder}", flush=True)
+        return {lang: SourceLanguageModel.load(folder / lang) for lang in languages}
     train_m, dev_m = matrices or matrices_of(train, dev)
     out = {}
     for lang in languages:
-        m = fit(train, matrix=train_m, without=lang, **kw)
+        m = fit(train, matrix=train_m, without=lang, start=start, **kw)
         m.doc_weight = doc_weight
         calibrate(m, dev, dev_m)
         out[lang] = m
@@ -279,19 +304,24 @@ def choose_threshold(scores: np.ndarray, max_named: float = MAX_UNSEEN_NAMED) ->
     return 0.99
 
 
-def train_model(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES
-                ) -> tuple[SourceLanguageModel, dict[str, float], np.ndarray]:
+def train_model(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES,
+                store: Path | None = None) -> tuple[SourceLanguageModel, dict[str, float], np.ndarray]:
     """The shipped model from train and dev examples; also each document weight's dev top-1 and the
-    held-out languages' dev window trusts that chose the threshold."""
+    held-out languages' dev window trusts that chose the threshold (``store``: where the folds are
+    saved for the eval)."""
     train_m, dev_m = matrices_of(train, dev)
     model = fit(train, matrix=train_m)
     doc_top1 = choose_doc_weight(model, dev, dev_m)
     calibrate(model, dev, dev_m)
     print(f"document weight {model.doc_weight} (dev top-1 of multi-window documents by weight: {doc_top1})", flush=True)
-    folds = lolo_models(train, dev, languages, matrices=(train_m, dev_m), doc_weight=model.doc_weight)
+    folds = lolo_models(train, dev, languages, matrices=(train_m, dev_m), doc_weight=model.doc_weight, start=model)
     trust = fit_trust(folds, dev, dev_m)
     for m in folds.values():
         m.trust = trust
+    if store is not None:
+        folder = store / f"folds-{fingerprint(train, dev, model.doc_weight)}"
+        for lang, m in folds.items():
+            m.save(folder / lang)
     scores = np.concatenate([unseen_scores(m, [], dev_m.x[dev_m.labels == lang]) for lang, m in folds.items()])
     threshold = choose_threshold(scores)
     model.trust, model.threshold = trust, threshold
@@ -311,7 +341,7 @@ def main(argv: list[str] | None = None) -> SourceLanguageModel:
     train = [e for e in examples if e.split == "train"]
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
-    model, doc_top1, scores = train_model(train, dev)
+    model, doc_top1, scores = train_model(train, dev, store=args.cache)
     model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
                   "documents": {"train": len(train), "dev": len(dev)},
                   "doc_weight_rule": "best dev top-1 of multi-window documents", "dev_doc_top1_by_weight": doc_top1,
