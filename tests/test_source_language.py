@@ -75,7 +75,7 @@ def test_an_article_not_judged_a_translation_gets_no_language() -> None:
 def test_a_confident_model_language_is_named_only_past_the_threshold() -> None:
     assert decide(0.8, {"ru": 0.7, "uk": 0.3}, 0.6, NameEvidence()).language == "ru"
     assert decide(0.8, {"ru": 0.55, "uk": 0.45}, 0.6, NameEvidence()).language is None
-    assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.05, NameEvidence()).language == "ru"  # never "en"...
+    assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.05, NameEvidence(), agreement=0.0).language == "ru"  # never "en"...
     assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.6, NameEvidence()).language is None  # ...unless confident
 
 
