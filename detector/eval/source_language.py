@@ -10,12 +10,15 @@ the classifier, dev its calibration and threshold; only test is reported here:
 - leave-one-language-out: per language, a model trained and calibrated without it scores the
   language's test windows: the share given a confident (>= 0.5) language (every one is wrong), and
   the share named at the shipped threshold;
-- native English (WMT22 en-uk/en-hr news sources, which no training set holds, and a seeded sample
-  of WCXB article bodies of the test half of sites) through the full scanner: the share of articles
-  given a source language (what a user sees), and which rule gave it;
+- native English (WMT22 en-uk/en-hr news sources, which no training set holds, split by outlet half:
+  the "tune" outlets chose the agreement rule of ``decide``, the "test" outlets are the target; and a
+  seeded sample of WCXB article bodies of the test half of sites) through the full scanner: the share
+  of articles given a source language (what a user sees) with its 95% Wilson interval;
 - the seeds through the scanner: the name evidence, the decided language, the model's view, and
   whether a confident model language contradicts the names;
-- the scan's speed with the head on and off (the same encoder pass: the difference is the head).
+- the scan's speed with the head on and off (the same encoder pass: the difference is the head);
+  the native scans run in a second process meanwhile, and leave-one-language-out reuses the folds
+  training saved in the cache when the data matches.
 """
 
 from __future__ import annotations
