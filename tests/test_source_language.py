@@ -26,6 +26,7 @@ from detector.mt.source_language.train import (
     fit,
     fit_trust,
     lolo_models,
+    train_model,
     unseen_scores,
 )
 
@@ -74,8 +75,16 @@ def test_an_article_not_judged_a_translation_gets_no_language() -> None:
 def test_a_confident_model_language_is_named_only_past_the_threshold() -> None:
     assert decide(0.8, {"ru": 0.7, "uk": 0.3}, 0.6, NameEvidence()).language == "ru"
     assert decide(0.8, {"ru": 0.55, "uk": 0.45}, 0.6, NameEvidence()).language is None
-    assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.05, NameEvidence()).language == "ru"  # never "en"...
+    assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.05, NameEvidence(), agreement=0.0).language == "ru"  # never "en"...
     assert decide(0.8, {"en": 0.9, "ru": 0.1}, 0.6, NameEvidence()).language is None  # ...unless confident
+
+
+def test_a_model_only_language_needs_both_models_to_agree() -> None:
+    # Native news sits just over the MT gate; a confident head alone does not name a language there.
+    assert decide(0.53, {"ha": 0.8, "en": 0.1}, 0.75, NameEvidence(), agreement=0.45).language is None
+    assert decide(0.9, {"ha": 0.8, "en": 0.1}, 0.75, NameEvidence(), agreement=0.45).language == "ha"
+    ev = shipped_table().find("In Melitopoli and Meritopoli, residents protested.")
+    assert decide(0.3, {"ru": 0.9}, 0.75, ev, agreement=0.45).language == "it"  # names need no agreement
 
 
 def test_names_overrule_a_confident_model_language() -> None:
@@ -116,11 +125,15 @@ def test_an_unseen_language_is_rarely_named(synthetic) -> None:
     for m in folds.values():
         m.trust = trust
     threshold = choose_threshold(np.concatenate([unseen_scores(m, [e for e in dev if e.label == k]) for k, m in folds.items()]))
+    shipped, _, scores = train_model(train, dev, ("aa", "bb", "cc", "dd"))  # the same steps, on shared rows
+    assert shipped.trust is not None and 0.5 <= shipped.threshold <= 0.99 and (scores >= shipped.threshold).mean() <= 0.3
     model = folds["dd"]
     model.threshold = threshold
     unseen = unseen_scores(model, [e for e in test if e.label == "dd"])
     assert (unseen >= threshold).mean() <= 0.3
-    assert (unseen >= 0.5).mean() > (unseen >= threshold).mean()  # the softmax alone would name it more often
+    softmax = np.array([max(model.assess(e.vectors[a:b], e.sentences[a:b])[2].values())
+                        for e in test if e.label == "dd" for a, b in window_bounds(len(e.sentences))])
+    assert (softmax >= 0.5).mean() > (unseen >= threshold).mean()  # the softmax alone would name it more often
     seen = [model.predict(e.vectors[a:b], e.sentences[a:b])[0] == e.label
             for e in test if e.label != "dd" for a, b in window_bounds(len(e.sentences))]
     assert np.mean(seen) >= 0.6
@@ -189,3 +202,50 @@ def test_outlets_list_their_main_source_languages(tmp_path: Path) -> None:
     assert phase2.main_source_languages(store) == {"o": [("ru", 2), ("uk", 1)]}
     assert phase2.source_language_words(phase2.main_source_languages(store)["o"]) == "Russian 2, Ukrainian 1"
     store.close()
+
+
+# -- training data and document evidence -----------------------------------------------------------
+def test_precomputed_rows_score_exactly_as_the_model_does(synthetic) -> None:
+    from detector.mt.source_language.train import example_scores, matrices_of
+
+    _, train, dev, test = synthetic
+    train_m, test_m = matrices_of(train, test)
+    model = fit(train, matrix=train_m)
+    model.doc_weight = 1.0
+    for (lg, whole), e in zip(example_scores(model, test, test_m), test, strict=True):
+        direct_lg, direct_whole = model.window_logits(e.vectors, e.sentences), model.whole_logits(e.vectors, e.sentences)
+        assert lg == pytest.approx(direct_lg, abs=1e-5) and whole == pytest.approx(direct_whole, abs=1e-5)
+
+
+def test_document_evidence_of_one_window_is_that_window() -> None:
+    from detector.mt.source_language.model import document_logprob
+
+    one = np.log(np.array([[0.7, 0.2, 0.1]]))
+    assert document_logprob(one, None, 2.0) == pytest.approx(one[0])
+    two = np.log(np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3]]))
+    assert document_logprob(two, None, 0.0) == pytest.approx(two.mean(0))
+    whole = np.log(np.array([0.05, 0.9, 0.05]))  # logits of the whole text: its log-probabilities
+    mixed = document_logprob(two, whole, 1.0)
+    assert mixed.argmax() == 1 and mixed == pytest.approx((two.mean(0) + whole) / 2)
+
+
+def test_the_document_weight_is_chosen_on_dev_documents(synthetic) -> None:
+    from detector.mt.source_language.train import DOC_WEIGHTS, choose_doc_weight
+
+    _, train, dev, _ = synthetic
+    model = fit(train)
+    top1 = choose_doc_weight(model, dev)
+    assert set(top1) == {str(w) for w in DOC_WEIGHTS} and model.doc_weight in DOC_WEIGHTS
+    assert top1[str(model.doc_weight)] == max(top1.values())
+
+
+def test_encoding_goes_rank_by_rank_and_weak_languages_first() -> None:
+    from detector.mt.source_language.encode import plan
+
+    def doc(lang: str, kind: str, version: str) -> Doc:
+        return Doc(f"The {lang} {version} said the officials.", kind, "synthetic", lang, f"g-{lang}")
+
+    docs = [doc(lang, kind, version) for lang in ("ja", "is")
+            for kind, version in (("ht", "reference"), ("mt", "first"), ("mt", "second"))]
+    assert [s.split()[1:3] for s in plan(docs)] == [["is", "reference"], ["ja", "reference"], ["is", "first"],
+                                                    ["ja", "first"], ["is", "second"], ["ja", "second"]]

@@ -124,6 +124,17 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(1, keepdims=True)) if len(z) else z
 
 
+def document_logprob(window_logprobs: np.ndarray, whole_logits: np.ndarray | None, weight: float) -> np.ndarray:
+    """A text's evidence: the mean of its windows' log-probabilities (their sum, up to the length
+    factor of the calibration), mixed with ``weight`` times the log-probabilities of the whole
+    text read as one window (n-grams and states pooled over every sentence); a one-window text is
+    its window."""
+    mean = window_logprobs.mean(0)
+    if whole_logits is None or weight <= 0:
+        return mean
+    return (mean + weight * _log_softmax(whole_logits[None])[0]) / (1.0 + weight)
+
+
 TRUST_FEATURES = ("best_probability", "margin", "mean_max_logit", "log_windows")
 
 
@@ -150,6 +161,8 @@ class SourceLanguageModel:
     meta: dict | None = None
     trust: np.ndarray | None = None  # weights of TRUST_FEATURES, then the bias
     name_weight: float = 0.0
+    #: Weight of the whole text read as one window against its windows' mean (``document_logprob``).
+    doc_weight: float = 0.0
 
     def window_logits(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
         """Raw class scores of each window (windows, labels)."""
@@ -162,18 +175,33 @@ class SourceLanguageModel:
         """Uncalibrated log-probabilities of each window (windows, labels)."""
         return _log_softmax(self.window_logits(vectors, sentences))
 
+    def whole_logits(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray | None:
+        """Raw class scores of the whole text read as one window: None for a one-window text or
+        without ``doc_weight`` (the same states and text, so no second encoder pass)."""
+        if self.doc_weight <= 0 or len(window_bounds(len(sentences))) < 2:
+            return None
+        x = features([vectors], [list(sentences)], self.mean, self.scale, self.text_weight, self.name_weight)
+        return (np.asarray(x @ self.coef.T) + self.intercept)[0]
+
     def probabilities(self, vectors: np.ndarray, sentences: Sequence[str]) -> dict[str, float]:
         """Calibrated label probabilities of one document (uniform with no voting sentence)."""
-        return self._probabilities(self.window_logits(vectors, sentences))
+        return self._probabilities(self.window_logits(vectors, sentences), self.whole_logits(vectors, sentences))
 
-    def _probabilities(self, logits: np.ndarray) -> dict[str, float]:
-        p = self.calibration.doc_probs(_log_softmax(logits).reshape(-1, len(self.labels)))
-        return dict(zip(self.labels, map(float, p), strict=True))
+    def _probabilities(self, logits: np.ndarray, whole: np.ndarray | None = None) -> dict[str, float]:
+        logp = _log_softmax(logits.reshape(-1, len(self.labels)))
+        if not len(logp):
+            return dict.fromkeys(self.labels, 1.0 / len(self.labels))
+        z = document_logprob(logp, whole, self.doc_weight) * len(logp) ** self.calibration.alpha / self.calibration.temperature
+        p = np.exp(z - z.max())
+        return dict(zip(self.labels, map(float, p / p.sum()), strict=True))
 
     def assess(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float, dict[str, float]]:
         """(best source language, its trust probability, every label's calibrated probability)."""
-        logits = self.window_logits(vectors, sentences)
-        probs = self._probabilities(logits)
+        return self.assess_logits(self.window_logits(vectors, sentences), self.whole_logits(vectors, sentences))
+
+    def assess_logits(self, logits: np.ndarray, whole: np.ndarray | None = None) -> tuple[str | None, float, dict[str, float]]:
+        """``assess`` from the raw window logits of one text (and its ``whole_logits``)."""
+        probs = self._probabilities(logits, whole)
         lang, p = max(((k, v) for k, v in probs.items() if k != ENGLISH), key=lambda kv: kv[1], default=(None, 0.0))
         if self.trust is not None and len(logits):
             p = float(1.0 / (1.0 + np.exp(-(trust_features(probs, lang, logits) @ self.trust[:-1] + self.trust[-1]))))
@@ -191,11 +219,12 @@ class SourceLanguageModel:
         np.savez_compressed(folder / FILENAME, labels=np.array(self.labels), mean=self.mean, scale=self.scale,
                             coef=self.coef.astype(np.float32), intercept=self.intercept,
                             scalars=np.array([self.text_weight, self.calibration.temperature,
-                                              self.calibration.alpha, self.threshold, self.name_weight]),
+                                              self.calibration.alpha, self.threshold, self.name_weight,
+                                              self.doc_weight]),
                             **({"trust": self.trust} if self.trust is not None else {}))
         meta = {**(self.meta or {}), "labels": list(self.labels), "window": WINDOW,
                 "function_features": N_FUNCTION_FEATURES, "name_features": N_NAME_FEATURES,
-                "text_weight": self.text_weight, "name_weight": self.name_weight,
+                "text_weight": self.text_weight, "name_weight": self.name_weight, "doc_weight": self.doc_weight,
                 "calibration": {"temperature": self.calibration.temperature, "alpha": self.calibration.alpha},
                 "threshold": self.threshold,
                 "trust": None if self.trust is None else dict(zip((*TRUST_FEATURES, "bias"), map(float, self.trust), strict=True))}
@@ -207,10 +236,11 @@ class SourceLanguageModel:
         if not path.is_file():
             raise FileNotFoundError(f"no source-language model in {folder} (make train-source-language)")
         with np.load(path, allow_pickle=False) as z:
-            text_weight, temperature, alpha, threshold, name_weight = map(float, z["scalars"])
+            text_weight, temperature, alpha, threshold, name_weight, *rest = map(float, z["scalars"])
             model = cls(tuple(str(x) for x in z["labels"]), z["mean"], z["scale"], z["coef"].astype(np.float64),
                         z["intercept"], text_weight, Calibration(temperature, alpha), threshold,
-                        trust=z["trust"].astype(np.float64) if "trust" in z else None, name_weight=name_weight)
+                        trust=z["trust"].astype(np.float64) if "trust" in z else None, name_weight=name_weight,
+                        doc_weight=rest[0] if rest else 0.0)
         meta = folder / "meta.json"
         model.meta = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
         return model

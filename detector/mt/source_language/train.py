@@ -1,12 +1,16 @@
 """Train the source-language head: ``make train-source-language`` → models/mt/source_language/.
 
-Data (``corpus``): every reference and up to three MT outputs of each document of the WMT xx-en test
-sets of cs, de, ha, is, ja, ru, uk, zh, plus original English (HT-vs-MT ``org_en``, its train years)
-as the class "en". Split by source document (``corpus.split``): train fits the window classifier, dev
-fits the document calibration and, through leave-one-language-out folds (each language's dev windows
-scored by a model trained without it), the naming threshold; test is only for ``make eval-mt``.
-Sentence states come from the shipped MT model and are cached on disk (``embed``): the first run
-encodes ~80k sentences (about 35 minutes on 2 busy cores), later runs none.
+Data (``corpus``): every reference and up to ``SYSTEMS`` MT outputs of each document of the WMT xx-en
+test sets of cs, de, ha, is, ja, ru, uk, zh (``EVAL_SYSTEMS`` for dev and test documents), plus original
+English (HT-vs-MT ``org_en`` of its train years and WCXB web bodies of the "tune" half of sites) as
+the class "en". Split by source document (``corpus.split``): train fits the window classifier, dev
+chooses the document weight (``choose_doc_weight``), fits the document calibration and, through
+leave-one-language-out folds (each language's dev windows scored by a model trained without it),
+the trust regression and the naming threshold; test is only for ``make eval-mt``. The text features
+of train and dev are computed once (``Matrix``) and shared by the folds, which are saved in the cache
+for the eval. Sentence states come from the shipped MT model and are cached on disk (``embed``;
+``encode`` fills the cache in chunks that can stop); ``--cached-only`` trains on the documents whose
+sentences are all cached, encoding nothing.
 
     python -m detector.mt.source_language.train [--cache DIR] [--out models/mt/source_language]
 """
@@ -16,20 +20,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from detector.mt.model.model import Calibration
-from detector.mt.model.sources import ORIGINAL, Doc, ht_vs_mt_docs
+from detector.mt.model.sources import Doc
 from detector.mt.source_language import corpus
 from detector.mt.source_language.embed import VectorCache, document_vectors, load_mt_model, voting_sentences
 from detector.mt.source_language.model import (
     ENGLISH,
     SHIPPED_DIR,
     SourceLanguageModel,
+    _log_softmax,
+    document_logprob,
     features,
     trust_features,
     window_bounds,
@@ -41,6 +49,9 @@ DEFAULT_CACHE = Path(os.environ.get("DETECTOR_SOURCE_LANGUAGE_CACHE", "~/.cache/
 C = 0.1
 TEXT_WEIGHT = 4.0
 NAME_WEIGHT = 4.0
+#: MT outputs per train document and per dev/test document (``corpus.documents``).
+SYSTEMS = 4
+EVAL_SYSTEMS = 3
 #: The most an unseen language may be named on dev windows when the threshold is chosen.
 MAX_UNSEEN_NAMED = 0.2
 
@@ -56,12 +67,12 @@ class Example:
     vectors: np.ndarray
 
 
-def load_examples(cache: Path = DEFAULT_CACHE, systems: int = 3, shared: Path | None = None,
-                  cached_only: bool = False) -> list[Example]:
+def load_examples(cache: Path = DEFAULT_CACHE, systems: int = SYSTEMS, shared: Path | None = None,
+                  cached_only: bool = False, eval_systems: int = EVAL_SYSTEMS) -> list[Example]:
     """Every document of ``corpus.documents`` and the HT-vs-MT original English train documents
     (with ``cached_only``, only those whose every sentence is in the cache: nothing is encoded)."""
-    docs = corpus.documents(systems, shared)
-    english = [d for d in ht_vs_mt_docs(shared) if d.kind == ORIGINAL and d.split == "train"]
+    docs = corpus.documents(systems, shared, eval_systems=eval_systems)
+    english = corpus.original_english(shared)
     store = VectorCache(cache)
     if cached_only:
         docs, english = ([d for d in part if store.has_all(voting_sentences(d.text))] for part in (docs, english))
@@ -97,33 +108,111 @@ def windows(examples: Sequence[Example]) -> tuple[list[np.ndarray], list[list[st
     return vecs, sents, labels
 
 
+@dataclass
+class Matrix:
+    """The feature rows of every window of some examples, computed once and shared by the
+    leave-one-language-out folds (text features are most of the training time)."""
+
+    x: sparse.csr_matrix
+    owner: np.ndarray  # the example of each row
+    labels: np.ndarray  # the label of each row
+    mean: np.ndarray
+    scale: np.ndarray
+    whole: sparse.csr_matrix  # one row per example of more than one window: the whole text as one window
+    whole_of: np.ndarray  # per example, its row of ``whole`` or -1
+
+    def rows_of(self, keep: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+        return self.x[keep], self.labels[keep]
+
+    def per_example(self, logits: np.ndarray, n: int) -> list[np.ndarray]:
+        """``logits`` of every row, split into one array per example (rows are in example order)."""
+        return np.split(logits, np.searchsorted(self.owner, np.arange(1, n)))
+
+
+def standardiser(train: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and spread of the windows' mean sentence states on ``train``."""
+    means = np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in windows(train)[0]])
+    return means.mean(0).astype(np.float32), np.maximum(means.std(0), 1e-6).astype(np.float32)
+
+
+def featurize(examples: Sequence[Example], mean: np.ndarray, scale: np.ndarray, text_weight: float = TEXT_WEIGHT,
+              name_weight: float = NAME_WEIGHT) -> Matrix:
+    """``Matrix`` of ``examples`` (the same rows ``SourceLanguageModel.window_logits`` computes)."""
+    vecs, sents, labels = windows(examples)
+    owner = np.array([i for i, e in enumerate(examples) for _ in window_bounds(len(e.sentences))], dtype=np.int64)
+    long = [e for e in examples if len(window_bounds(len(e.sentences))) > 1]
+    whole_of = np.cumsum([len(window_bounds(len(e.sentences))) > 1 for e in examples]) - 1
+    whole_of[[len(window_bounds(len(e.sentences))) < 2 for e in examples]] = -1
+    return Matrix(features(vecs, sents, mean, scale, text_weight, name_weight), owner, np.array(labels), mean, scale,
+                  features([e.vectors for e in long], [e.sentences for e in long], mean, scale, text_weight, name_weight),
+                  whole_of)
+
+
 def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT,
-        name_weight: float = NAME_WEIGHT) -> SourceLanguageModel:
-    """The window classifier on ``train`` (classes weighted equally; uncalibrated)."""
+        name_weight: float = NAME_WEIGHT, matrix: Matrix | None = None, without: str | None = None,
+        start: SourceLanguageModel | None = None) -> SourceLanguageModel:
+    """The window classifier on ``train`` (``matrix``: its precomputed rows), leaving out the label
+    ``without`` (classes weighted equally; uncalibrated), optionally starting from ``start``'s weights."""
     from sklearn.linear_model import LogisticRegression
 
-    vecs, sents, labels = windows(train)
-    means = np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in vecs])
-    mean, scale = means.mean(0), np.maximum(means.std(0), 1e-6)
-    x = features(vecs, sents, mean, scale, text_weight, name_weight)
-    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300).fit(x, np.array(labels))
-    return SourceLanguageModel(tuple(str(k) for k in lr.classes_), mean.astype(np.float32), scale.astype(np.float32),
+    if matrix is None:
+        matrix = featurize(train, *standardiser(train), text_weight, name_weight)
+    x, y = matrix.rows_of(matrix.labels != without)
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300, warm_start=start is not None)
+    if start is not None:  # a fold starts from the full model less the held-out class: it converges sooner
+        keep = [i for i, k in enumerate(start.labels) if k != without]
+        lr.coef_, lr.intercept_ = start.coef[keep].copy(), start.intercept[keep].copy()
+    lr.fit(x, y)
+    return SourceLanguageModel(tuple(str(k) for k in lr.classes_), matrix.mean, matrix.scale,
                                lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), text_weight,
                                name_weight=name_weight)
 
 
-def calibrate(model: SourceLanguageModel, dev: Sequence[Example]) -> None:
+def example_scores(model: SourceLanguageModel, examples: Sequence[Example], matrix: Matrix | None = None
+                   ) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """(raw window logits, ``whole_logits``) of every example (from ``matrix``, rows of ``examples``, when given)."""
+    if matrix is None:
+        return [(model.window_logits(e.vectors, e.sentences), model.whole_logits(e.vectors, e.sentences)) for e in examples]
+    per = matrix.per_example(np.asarray(matrix.x @ model.coef.T) + model.intercept, len(examples))
+    whole = np.asarray(matrix.whole @ model.coef.T) + model.intercept
+    return [(lg, whole[j] if j >= 0 and model.doc_weight > 0 else None) for lg, j in zip(per, matrix.whole_of, strict=True)]
+
+
+def units_of(logits: np.ndarray, whole: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """The units of one example: every window, and the whole example when it has more than one."""
+    return [(logits[i:i + 1], None) for i in range(len(logits))] + ([(logits, whole)] if len(logits) > 1 else [])
+
+
+def calibrate(model: SourceLanguageModel, dev: Sequence[Example], matrix: Matrix | None = None) -> None:
     """Temperature and length exponent on dev units of the model's labels: every window and every
     document (a short article is one window; a long one many), so neither length is overconfident."""
     means, sizes, gold = [], [], []
-    for e in dev:
+    for e, (logits, whole) in zip(dev, example_scores(model, dev, matrix), strict=True):
         if e.label not in model.labels:
             continue
-        logp = model.window_logprobs(e.vectors, e.sentences)
-        means += list(logp) + ([logp.mean(0)] if len(logp) > 1 else [])
-        sizes += [1] * len(logp) + ([len(logp)] if len(logp) > 1 else [])
-        gold += [model.labels.index(e.label)] * (len(logp) + (len(logp) > 1))
+        for lg, wh in units_of(logits, whole):
+            means.append(document_logprob(_log_softmax(lg), wh, model.doc_weight))
+            sizes.append(len(lg))
+            gold.append(model.labels.index(e.label))
     model.calibration = fit_calibration(np.array(means), np.array(sizes), np.array(gold))
+
+
+#: The document weights tried (``document_logprob``); 0 is the windows' sum alone.
+DOC_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def choose_doc_weight(model: SourceLanguageModel, dev: Sequence[Example], matrix: Matrix | None = None) -> dict[str, float]:
+    """Set ``model.doc_weight`` to the one of ``DOC_WEIGHTS`` with the best top-1 on dev documents of
+    more than one window (the smallest on a tie); returns each weight's top-1."""
+    model.doc_weight = max(DOC_WEIGHTS)
+    scored = [(e, lg, wh) for e, (lg, wh) in zip(dev, example_scores(model, dev, matrix), strict=True)
+              if len(lg) > 1 and e.label in model.labels]
+    top1 = {}
+    for w in DOC_WEIGHTS:
+        hits = [model.labels[int(document_logprob(_log_softmax(lg), wh, w).argmax())] == e.label for e, lg, wh in scored]
+        top1[str(w)] = round(float(np.mean(hits)), 4) if hits else 0.0
+    model.doc_weight = float(max(DOC_WEIGHTS, key=lambda w: (top1[str(w)], -w)))
+    return top1
 
 
 def fit_calibration(means: np.ndarray, sizes: np.ndarray, gold: np.ndarray) -> Calibration:
@@ -143,48 +232,68 @@ def fit_calibration(means: np.ndarray, sizes: np.ndarray, gold: np.ndarray) -> C
     return best[1]
 
 
-def units(examples: Sequence[Example]) -> list[tuple[Example, int, int]]:
-    """Every window of every example, and the example itself when it has more than one window."""
-    out = []
-    for e in examples:
-        bounds = window_bounds(len(e.sentences))
-        out += [(e, a, b) for a, b in bounds] + ([(e, 0, len(e.sentences))] if len(bounds) > 1 else [])
-    return out
-
-
-def fit_trust(folds: dict[str, SourceLanguageModel], dev: Sequence[Example]) -> np.ndarray:
+def fit_trust(folds: dict[str, SourceLanguageModel], dev: Sequence[Example], matrix: Matrix | None = None) -> np.ndarray:
     """The trust regression on dev units of every fold: 1 where the fold's best source language is the
     right one, 0 where it is wrong, which it always is for the fold's held-out language."""
     from sklearn.linear_model import LogisticRegression
 
     x, y = [], []
     for lang, m in folds.items():
-        for e, a, b in units(dev):
-            logits = m.window_logits(e.vectors[a:b], e.sentences[a:b])
-            probs = m._probabilities(logits)
-            best = max((k for k in probs if k != ENGLISH), key=probs.get)
-            x.append(trust_features(probs, best, logits))
-            y.append(e.label != lang and best == e.label)
+        for e, (per_window, whole_row) in zip(dev, example_scores(m, dev, matrix), strict=True):
+            for logits, whole in units_of(per_window, whole_row):
+                probs = m._probabilities(logits, whole)
+                best = max((k for k in probs if k != ENGLISH), key=probs.get)
+                x.append(trust_features(probs, best, logits))
+                y.append(e.label != lang and best == e.label)
     lr = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(x), np.array(y))
     return np.concatenate([lr.coef_[0], lr.intercept_]).astype(np.float64)
 
 
-def unseen_scores(model: SourceLanguageModel, examples: Sequence[Example]) -> np.ndarray:
-    """The best source-language probability of each window of ``examples`` (a language ``model`` lacks)."""
-    vecs, sents, _ = windows(examples)
-    return np.array([model.predict(v, s)[1] for v, s in zip(vecs, sents, strict=True)])
+def unseen_scores(model: SourceLanguageModel, examples: Sequence[Example], x: sparse.csr_matrix | None = None) -> np.ndarray:
+    """The best source-language probability of each window of ``examples`` (a language ``model``
+    lacks; ``x``: their precomputed window rows)."""
+    if x is None:
+        x = featurize(examples, model.mean, model.scale, model.text_weight, model.name_weight).x
+    logits = np.asarray(x @ model.coef.T) + model.intercept
+    return np.array([model.assess_logits(r[None])[1] for r in logits])
+
+
+def fingerprint(train: Sequence[Example], dev: Sequence[Example], doc_weight: float, **kw: float) -> str:
+    """A name for the folds of one training set and its settings (the eval reuses training's folds)."""
+    import hashlib
+
+    h = hashlib.sha1(repr((sorted(kw.items()), doc_weight, C, TEXT_WEIGHT, NAME_WEIGHT)).encode())
+    for e in (*train, *dev):
+        h.update(f"{e.split}|{e.label}|{e.doc.group}|{e.doc.system}|{len(e.sentences)}\n".encode())
+    return h.hexdigest()[:16]
 
 
 def lolo_models(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES,
-                **kw: float) -> dict[str, SourceLanguageModel]:
-    """One calibrated model per language, trained and calibrated without it."""
+                matrices: tuple[Matrix, Matrix] | None = None, doc_weight: float = 0.0, store: Path | None = None,
+                start: SourceLanguageModel | None = None, **kw: float) -> dict[str, SourceLanguageModel]:
+    """One calibrated model per language, trained and calibrated without it (``matrices``: the
+    precomputed rows of ``train`` and ``dev``, see ``matrices_of``). With ``store`` (a cache folder)
+    the folds are saved there under the data's ``fingerprint`` and loaded when it matches, so the
+    eval does not train them again (the same deterministic fit)."""
+    folder = store / f"folds-{fingerprint(train, dev, doc_weight, **kw)}" if store is not None else None
+    if folder is not None and all((folder / lang / "source_language.npz").is_file() for lang in languages):
+        print(f"  folds from {folder}", flush=True)
+        return {lang: SourceLanguageModel.load(folder / lang) for lang in languages}
+    train_m, dev_m = matrices or matrices_of(train, dev)
     out = {}
     for lang in languages:
-        m = fit([e for e in train if e.label != lang], **kw)
-        calibrate(m, [e for e in dev if e.label != lang])
+        m = fit(train, matrix=train_m, without=lang, start=start, **kw)
+        m.doc_weight = doc_weight
+        calibrate(m, dev, dev_m)
         out[lang] = m
         print(f"  fold without {lang}: done", flush=True)
     return out
+
+
+def matrices_of(train: Sequence[Example], *others: Sequence[Example]) -> tuple[Matrix, ...]:
+    """``Matrix`` of ``train`` and of each of ``others``, all standardised with ``train``'s states."""
+    mean, scale = standardiser(train)
+    return tuple(featurize(part, mean, scale) for part in (train, *others))
 
 
 def choose_threshold(scores: np.ndarray, max_named: float = MAX_UNSEEN_NAMED) -> float:
@@ -195,33 +304,53 @@ def choose_threshold(scores: np.ndarray, max_named: float = MAX_UNSEEN_NAMED) ->
     return 0.99
 
 
+def train_model(train: Sequence[Example], dev: Sequence[Example], languages: Sequence[str] = corpus.LANGUAGES,
+                store: Path | None = None) -> tuple[SourceLanguageModel, dict[str, float], np.ndarray]:
+    """The shipped model from train and dev examples; also each document weight's dev top-1 and the
+    held-out languages' dev window trusts that chose the threshold (``store``: where the folds are
+    saved for the eval)."""
+    train_m, dev_m = matrices_of(train, dev)
+    model = fit(train, matrix=train_m)
+    doc_top1 = choose_doc_weight(model, dev, dev_m)
+    calibrate(model, dev, dev_m)
+    print(f"document weight {model.doc_weight} (dev top-1 of multi-window documents by weight: {doc_top1})", flush=True)
+    folds = lolo_models(train, dev, languages, matrices=(train_m, dev_m), doc_weight=model.doc_weight, start=model)
+    trust = fit_trust(folds, dev, dev_m)
+    for m in folds.values():
+        m.trust = trust
+    if store is not None:
+        folder = store / f"folds-{fingerprint(train, dev, model.doc_weight)}"
+        for lang, m in folds.items():
+            m.save(folder / lang)
+    scores = np.concatenate([unseen_scores(m, [], dev_m.x[dev_m.labels == lang]) for lang, m in folds.items()])
+    threshold = choose_threshold(scores)
+    model.trust, model.threshold = trust, threshold
+    return model, doc_top1, scores
+
+
 def main(argv: list[str] | None = None) -> SourceLanguageModel:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--out", type=Path, default=SHIPPED_DIR)
-    ap.add_argument("--systems", type=int, default=3)
+    ap.add_argument("--systems", type=int, default=SYSTEMS, help="MT outputs per train document")
+    ap.add_argument("--eval-systems", type=int, default=EVAL_SYSTEMS, help="MT outputs per dev/test document")
     ap.add_argument("--cached-only", action="store_true", help="only documents whose sentences are all cached")
     args = ap.parse_args(argv)
-    examples = load_examples(args.cache, args.systems, cached_only=args.cached_only)
+    started = time.perf_counter()
+    examples = load_examples(args.cache, args.systems, cached_only=args.cached_only, eval_systems=args.eval_systems)
     train = [e for e in examples if e.split == "train"]
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
-    folds = lolo_models(train, dev)
-    trust = fit_trust(folds, dev)
-    for m in folds.values():
-        m.trust = trust
-    scores = np.concatenate([unseen_scores(m, [e for e in dev if e.label == lang]) for lang, m in folds.items()])
-    threshold = choose_threshold(scores)
-    model = fit(train)
-    calibrate(model, dev)
-    model.trust, model.threshold = trust, threshold
-    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "systems": args.systems, "cached_only": args.cached_only,
+    model, doc_top1, scores = train_model(train, dev, store=args.cache)
+    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
                   "documents": {"train": len(train), "dev": len(dev)},
+                  "doc_weight_rule": "best dev top-1 of multi-window documents", "dev_doc_top1_by_weight": doc_top1,
                   "threshold_rule": f"lowest >= 0.5 naming at most {MAX_UNSEEN_NAMED} of unseen-language dev windows (LOLO, trust probability)",
-                  "unseen_dev_windows_named_at_threshold": round(float((scores >= threshold).mean()), 4)}
+                  "unseen_dev_windows_named_at_threshold": round(float((scores >= model.threshold).mean()), 4)}
+    model.meta["training_seconds"] = round(time.perf_counter() - started, 1)
     model.save(args.out)
     print(f"saved {args.out}: labels {model.labels}, T={model.calibration.temperature:.3f} "
-          f"alpha={model.calibration.alpha}, threshold {threshold}", flush=True)
+          f"alpha={model.calibration.alpha}, threshold {model.threshold}", flush=True)
     return model
 
 
