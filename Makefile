@@ -88,7 +88,7 @@ eval-mtrules: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.mt_rules
 
 # Outlet reliability on simulated outlets with known defect rates (needs ../shared/data).
-# Copies across outlets: WMT rewrites, WCXB/ScrapingHub verbatim copies, mashups, negatives -> bench/results/copies.json
+# Copies across outlets: dev, dev_hard, test (looked at twice) and test2 (held out, run once): WMT rewrites, WCXB/ScrapingHub verbatim copies, mashups, negatives -> bench/results/copies.json
 # (the scanned stores are cached in bench/cache/; first run ~30 min on 2 busy cores, then ~1 min).
 .PHONY: eval-copies
 eval-copies: $(VENV)/.eval
