@@ -11,8 +11,11 @@
 - **Negatives**: unrelated documents of the same weeks (more WMT references, WCXB/ScrapingHub
   bodies, and ht-vs-mt original English news), each a story of its own.
 
-Two splits that share nothing: ``dev`` (WMT22 uk-en and ru-en, WCXB) on which the thresholds were
-set, and ``test`` (WMT21 ru-en, is-en, ja-en, ScrapingHub, ht-vs-mt) which is only reported.
+Splits that share no source document or site (``copies_sources``): ``dev`` (WMT22 uk-en and ru-en,
+WCXB) on which the thresholds were set, with ``build_hard``'s hard negatives of the same sources;
+``test`` (WMT21 ru-en, is-en, ja-en, ScrapingHub), looked at twice; ``test2`` (WMT22 ja-en news,
+WMT21 cs/de/ha/zh-en line windows, WCXB and ScrapingHub pages of sites no other split drew, HT-vs-MT
+original English news), built after that and run once.
 WMT holds a few stories twice (two documents sharing 3+ source or reference segments): those are
 one true story, their copies copies of both.
 """
