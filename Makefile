@@ -92,8 +92,8 @@ eval-mtrules: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.mt_rules
 
 # Outlet reliability on simulated outlets with known defect rates (needs ../shared/data).
-# Copies across outlets: WMT rewrites, WCXB/ScrapingHub verbatim copies, mashups, negatives -> bench/results/copies.json
-# (the scanned stores are cached in bench/cache/; first run ~30 min on 2 busy cores, then ~1 min).
+# Copies across outlets: dev, dev_hard, test (looked at twice) and test2 (held out, run once): WMT rewrites, WCXB/ScrapingHub verbatim copies, mashups, negatives -> bench/results/copies.json
+# (the scanned stores are cached in bench/cache/; first run ~15 min on 2 busy cores, then ~5 min; test2: run once, `looks` in the results counts the runs).
 .PHONY: eval-copies
 eval-copies: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.copies --out bench/results/copies.json

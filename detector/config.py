@@ -82,6 +82,7 @@ DEFAULTS: dict[str, Any] = {
         "min_anchors": 5,
         "min_anchor_agreement": 0.2,
         "block_gap": 2,  # a partial link's aligned sentences must form a passage (steps of at most this many)
+        "passage_similarity": 0.72,  # ... whose pairs' mean cosine is at least this, unless word for word
         "mask_furniture": True,  # sentences inside the scan's boilerplate findings take no part in alignment
     },
 }

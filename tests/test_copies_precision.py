@@ -37,6 +37,32 @@ def test_scattered_look_alike_sentences_are_no_partial_copy_but_a_passage_is():
     assert longest_block([(0, 1), (5, 6), (10, 11)], 2) == 1 and longest_block([(0, 7), (1, 8), (3, 9)], 2) == 3
 
 
+def _near(sig: Signature, rows: list[int], cosine: float) -> Signature:
+    """``sig`` with sentences ``rows`` moved off their topic direction, to ``cosine`` of it."""
+    vec = sig.vectors.astype(np.float32) / 127
+    for i in rows:
+        own = np.zeros(vec.shape[1], np.float32)
+        own[50 + i] = 1.0
+        vec[i] = np.sqrt(cosine) * vec[i] + np.sqrt(1 - cosine) * own
+    sig.vectors = np.round(vec * 127).astype(np.int8)
+    return sig
+
+
+def test_a_passage_of_sentences_that_only_resemble_each_other_is_no_partial_copy():
+    # One passage of three pairs, each pair at cosine ~0.65 (two reports of one event telling it in
+    # the same order), ~0.85 (a rewritten passage), and word for word at ~0.65 (a copied passage).
+    def pair(cosine: float, exact: bool = False):
+        x, y = _sig(12, {0: 0, 1: 1, 2: 2}, 0), _sig(12, {7: 0, 8: 1, 9: 2}, 1)
+        if exact:
+            y.hashes[7:10] = x.hashes[0:3]
+        return confirm(1, _near(x, [0, 1, 2], cosine), 2, _near(y, [7, 8, 9], cosine))
+
+    assert pair(0.65) is None
+    rewritten, copied = pair(0.85), pair(0.65, exact=True)
+    assert rewritten is not None and rewritten.kind == "partial" and rewritten.verbatim == 0
+    assert copied is not None and copied.kind == "partial" and copied.verbatim == 3
+
+
 def test_a_word_for_word_partial_link_within_one_outlet_joins_no_story():
     from detector.copies.align import Link
 

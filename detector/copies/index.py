@@ -197,7 +197,8 @@ class CopyIndex:
     def _identity(self) -> dict[str, str]:
         first = self.store.conn.execute("SELECT min(started_at) FROM runs").fetchone()[0]
         keys = ("bands", "sentence_similarity", "full_share", "partial_share", "min_aligned", "min_full_aligned", "max_sentences",
-                "min_anchors", "min_anchor_agreement", "window_days", "block_gap", "mask_furniture")
+                "min_anchors", "min_anchor_agreement", "window_days", "block_gap", "passage_similarity",
+                "mask_furniture")
         return {"version": str(INDEX_VERSION), "store": str(first),
                 "settings": json.dumps({k: self.settings[k] for k in keys}, sort_keys=True)}
 

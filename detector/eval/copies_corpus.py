@@ -11,8 +11,11 @@
 - **Negatives**: unrelated documents of the same weeks (more WMT references, WCXB/ScrapingHub
   bodies, and ht-vs-mt original English news), each a story of its own.
 
-Two splits that share nothing: ``dev`` (WMT22 uk-en and ru-en, WCXB) on which the thresholds were
-set, and ``test`` (WMT21 ru-en, is-en, ja-en, ScrapingHub, ht-vs-mt) which is only reported.
+Splits that share no source document or site (``copies_sources``): ``dev`` (WMT22 uk-en and ru-en,
+WCXB) on which the thresholds were set, with ``build_hard``'s hard negatives of the same sources;
+``test`` (WMT21 ru-en, is-en, ja-en, ScrapingHub), looked at twice; ``test2`` (WMT22 ja-en news,
+WMT21 cs/de/ha/zh-en line windows, WCXB and ScrapingHub pages of sites no other split drew, HT-vs-MT
+original English news), built after that and run once.
 WMT holds a few stories twice (two documents sharing 3+ source or reference segments): those are
 one true story, their copies copies of both.
 """
@@ -44,6 +47,7 @@ class Truth:
     story: str  # the story an article belongs to (its own id for a negative)
     kind: str  # original | rewrite | mashup | verbatim | negative
     borrowed: str | None = None  # a mashup's padding story
+    source: str = ""  # the document, line window or page its text came from (``copies_sources``)
 
 
 def _text(segments: list[str], per_paragraph: int = 3) -> str:
@@ -63,40 +67,44 @@ def _wmt_docs(split: str, min_segments: int = 6, max_segments: int = 40) -> list
             d.ref = d.ref[:max_segments]
             d.hyps = {k: v[:max_segments] for k, v in d.hyps.items() if len(v) >= len(d.ref)}
             if len(d.hyps) >= 2:
+                d.id = f"{f.parent.name}/{f.name.split('.')[1]}/{d.id}"  # its source: wmt22/uk-en/test_uk_257
                 out.append(d)
     return out
 
 
-def _bodies(split: str, min_words: int = 120, max_chars: int = 6000) -> list[tuple[str, str, list[str]]]:
-    """(outlet, body, furniture snippets) of clean article bodies."""
+def _bodies(split: str, min_words: int = 120, max_chars: int = 6000) -> list[tuple[str, str, list[str], str]]:
+    """(outlet, body, furniture snippets, source) of clean article bodies: WCXB's (dev) or ScrapingHub's."""
     out = []
     if split == "dev":
         for d in iter_wcxb():
             gt = d["ground_truth"]
             body = gt.get("main_content") or ""
             if len(body.split()) >= min_words:
-                out.append((d.get("domain") or "wcxb", body[:max_chars], [s for s in gt.get("without") or [] if 10 <= len(s) <= 200]))
+                out.append((d.get("domain") or "wcxb", body[:max_chars], [s for s in gt.get("without") or [] if 10 <= len(s) <= 200],
+                            f"wcxb/{d.get('domain') or 'wcxb'}/{d.get('id')}"))
     else:
         truth = json.loads((require_shared() / "boilerplate" / "scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
         for pid in sorted(truth):
             body = truth[pid]["articleBody"] or ""
             if len(body.split()) >= min_words:
                 host = truth[pid].get("url", "").split("/")[2] if "://" in truth[pid].get("url", "") else pid
-                out.append((host, body[:max_chars], []))
+                out.append((host, body[:max_chars], [], f"scrapinghub/{host}/{pid}"))
     return out
-
-
-def _ht_vs_mt_news(n: int) -> list[str]:
-    folder = require_shared() / "mt" / "ht-vs-mt" / "deepl" / "train"
-    lines = [line.strip() for f in sorted(folder.glob("org_en_wmt1*.txt")) for line in f.open(encoding="utf-8")]
-    return [t for t in lines if 120 <= len(t.split()) <= 900][:n]
 
 
 def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int = 60,
           seed: int = 0) -> tuple[list[Article], dict[str, Truth]]:
-    """Articles (in a shuffled order) and the truth of each, keyed by article id."""
-    rng = np.random.default_rng(seed + (0 if split == "dev" else 1000))
-    docs = _wmt_docs(split)
+    """Articles (in a shuffled order) and the truth of each, keyed by article id. ``test2`` draws
+    from what no other split reads (``copies_sources``)."""
+    from detector.eval import copies_sources as cs
+
+    rng = np.random.default_rng(seed + {"dev": 0, "test": 1000, "test2": 2000}[split])
+    if split == "test2":
+        used = cs.keys(t.source for name in ("dev", "test") for t in build(name, seed=seed)[1].values())
+        used |= cs.keys(t.source for t in build_hard("dev", seed=seed)[1].values())
+        docs, bodies = cs.test2_docs(seed), cs.test2_bodies(used, seed)
+    else:
+        docs, bodies = _wmt_docs(split), _bodies(split)
     rng.shuffle(docs)
     story_docs, spare = docs[:stories], docs[stories:]
     arts: list[Article] = []
@@ -112,7 +120,7 @@ def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int
     dates = [day() for _ in story_docs]
     for k, d in enumerate(story_docs):
         sid, d0 = f"{split}-s{k}", dates[k]
-        add(f"{sid}-orig", f"wire-{k % 5}.example", d0, _text(d.ref), Truth(sid, "original"))
+        add(f"{sid}-orig", f"wire-{k % 5}.example", d0, _text(d.ref), Truth(sid, "original", source=d.id))
         for r, system in enumerate(rng.choice(sorted(d.hyps), size=2, replace=False)):
             hyp = [s for s in d.hyps[system] if s]
             when = d0 + dt.timedelta(days=int(rng.integers(1, 3)))
@@ -123,26 +131,31 @@ def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int
                 half = hyp[: (len(hyp) + 1) // 2]
                 theirs = [s for s in other.ref if s]
                 pad = theirs[: min(max(3, len(half) // 2), max(3, len(theirs) // 2))]  # pieces, never the whole
-                add(f"{sid}-mash", outlet, when, _text(half + pad), Truth(sid, "mashup", f"{split}-s{j}"))
+                add(f"{sid}-mash", outlet, when, _text(half + pad), Truth(sid, "mashup", f"{split}-s{j}", d.id))
             else:
-                add(f"{sid}-mt{r}", outlet, when, _text(hyp), Truth(sid, "rewrite"))
-    bodies = _bodies(split)
+                add(f"{sid}-mt{r}", outlet, when, _text(hyp), Truth(sid, "rewrite", source=d.id))
     order = rng.permutation(len(bodies))
     for n, i in enumerate(order[:copied_bodies]):
-        host, body, snippets = bodies[i]
+        host, body, snippets, source = bodies[i]
         sid, d0 = f"{split}-b{n}", day()
-        add(f"{sid}-orig", host, d0, body, Truth(sid, "original"))
+        add(f"{sid}-orig", host, d0, body, Truth(sid, "original", source=source))
         paras = body.split("\n")
         junk = list(rng.choice(snippets, size=min(3, len(snippets)), replace=False)) if snippets else []
         junk += list(rng.choice(FURNITURE, size=4, replace=False))
         mid = len(paras) // 2
         copy = [junk[0], junk[1], *paras[:mid], junk[2], *paras[mid:], *junk[3:]]
-        add(f"{sid}-copy", f"scraper-{n % 4}.example", d0 + dt.timedelta(days=int(n % 2)), "\n".join(copy), Truth(sid, "verbatim"))
-    negs = [_text(d.ref) for d in spare] + [bodies[i][1] for i in order[copied_bodies:]] + _ht_vs_mt_news(negatives)
-    for n, text in enumerate(negs[:negatives]):
+        add(f"{sid}-copy", f"scraper-{n % 4}.example", d0 + dt.timedelta(days=int(n % 2)), "\n".join(copy), Truth(sid, "verbatim", source=source))
+    rest = [(bodies[i][1], bodies[i][3]) for i in order[copied_bodies:]]
+    if split == "test2":  # spare stories, spare bodies and original English news in turn
+        negs = cs.interleave([(_text(d.ref), d.id) for d in spare], rest, cs.ht_vs_mt_news(negatives, used, newest_first=True))
+    else:
+        negs = [(_text(d.ref), d.id) for d in spare] + rest
+    for n, (text, source) in enumerate(negs[:negatives]):
         sid = f"{split}-n{n}"
-        add(sid, f"local-{n % 7}.example", day(), text, Truth(sid, "negative"))
-    _merge_duplicate_documents(truth, story_docs, spare, split)
+        add(sid, f"local-{n % 7}.example", day(), text, Truth(sid, "negative", source=source))
+    negative_of = {t.source: a for a, t in truth.items() if t.kind == "negative"}
+    _merge_duplicate_documents(truth, [*story_docs, *spare], [f"{split}-s{k}" for k in range(len(story_docs))]
+                               + [negative_of.get(d.id, f"unused-{d.id}") for d in spare])
     perm = rng.permutation(len(arts))
     return [arts[i] for i in perm], truth
 
@@ -164,7 +177,7 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     rng = np.random.default_rng(seed + (500 if split == "dev" else 1500))
-    docs = [d for d in _wmt_docs(split) if not d.id.startswith("social")]
+    docs = [d for d in _wmt_docs(split) if not d.id.rsplit("/", 1)[-1].startswith("social")]
     refs = [" ".join(x for x in d.ref if x) for d in docs]
     x = TfidfVectorizer(stop_words="english", min_df=2, sublinear_tf=True).fit_transform(refs)
     sim = (x @ x.T).toarray()
@@ -185,18 +198,20 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
     for n, k in enumerate(chosen):
         d, sid = docs[k], f"{split}-h{n}"
         d0 = WEEK0 + dt.timedelta(days=int(rng.integers(0, 5)))  # one week: neighbours in each other's window
-        add(f"{sid}-orig", f"wire-{n % 5}.example", d0, _text(d.ref), Truth(sid, "original"))
+        add(f"{sid}-orig", f"wire-{n % 5}.example", d0, _text(d.ref), Truth(sid, "original", source=d.id))
         system = str(rng.choice(sorted(d.hyps)))
         if n % 3 == 2:  # a lone report: nothing ties it to a story but its look-alike neighbours
             truth[f"{sid}-orig"].kind = "negative"
             continue
         add(f"{sid}-mt", f"farm-{n % 6}.example", d0 + dt.timedelta(days=1), _text([h for h in d.hyps[system] if h]),
-            Truth(sid, "rewrite"))
-    _merge_duplicate_documents(truth, [docs[k] for k in chosen], [], split, prefix="h")
+            Truth(sid, "rewrite", source=d.id))
+    _merge_duplicate_documents(truth, [docs[k] for k in chosen], [f"{split}-h{n}" for n in range(len(chosen))])
     if split == "dev":
         by_site: dict[str, list[tuple[str, list[str]]]] = {}
-        for host, body, snippets in _bodies(split):
+        by_source: dict[str, str] = {}
+        for host, body, snippets, source in _bodies(split):
             by_site.setdefault(host, []).append((body, snippets))
+            by_source[body] = source
         m = 0
         for host, pages in sorted(by_site.items()):
             if len(pages) < 2:
@@ -212,25 +227,26 @@ def build_hard(split: str = "dev", pairs: int = 30, min_cosine: float = 0.2, see
                 story = same[0][0] if same and same[0][1] >= 3 else sid
                 for x in sents:
                     first.setdefault(x, story)
+                full = body
                 if m % 2:  # a short item: the site's furniture is then a large part of the page
                     body = " ".join(re.split(r"(?<=[.!?])\s+", body)[:5])
-                add(f"{sid}-orig", host, d0, "\n".join([*head, body, *foot]), Truth(story, "original" if story == sid else "verbatim"))
+                add(f"{sid}-orig", host, d0, "\n".join([*head, body, *foot]), Truth(story, "original" if story == sid else "verbatim", source=by_source[full]))
                 if m % 2 == 0:
                     add(f"{sid}-copy", f"scraper-{m % 4}.example", d0 + dt.timedelta(days=1),
-                        "\n".join(["Share this article", body, "Related articles"]), Truth(story, "verbatim"))
+                        "\n".join(["Share this article", body, "Related articles"]), Truth(story, "verbatim", source=by_source[full]))
                 m += 1
     perm = rng.permutation(len(arts))
     return [arts[i] for i in perm], truth
 
 
-def _merge_duplicate_documents(truth: dict[str, Truth], story_docs: list, spare: list, split: str, prefix: str = "s") -> None:
+def _merge_duplicate_documents(truth: dict[str, Truth], docs: list, names: list[str]) -> None:
     """WMT test sets hold a few documents twice (one news story in two documents, partly or whole):
-    documents sharing three or more source or reference segments are one true story."""
+    documents sharing three or more source or reference segments are one true story (``names``:
+    each document's story)."""
     def segments(d: Any) -> set[str]:
         return {" ".join(x.split()).lower() for x in [*d.src, *d.ref] if len(x.split()) >= 5}
 
-    names = [f"{split}-{prefix}{k}" for k in range(len(story_docs))] + [f"{split}-n{n}" for n in range(len(spare))]
-    sets = [segments(d) for d in [*story_docs, *spare]]
+    sets = [segments(d) for d in docs]
     alias: dict[str, str] = {}
     seen: dict[str, int] = {}
     for i, segs in enumerate(sets):
