@@ -7,6 +7,7 @@ voting sentences, up to ~256 tokens, typography normalised), against the fixed s
 with the same head on exactly the same documents.
 
     python bench/mt_adapt.py lolo   # adapt on uk/ru/cs/de/zh WMT windows, test on ha/is/ja/liv -> bench/results/mt_adapt_lolo.json
+    python bench/mt_adapt.py lolo --swap --from-base   # adapt on ha/is/ja/liv, test on uk/ru/cs/de/zh -> ..._lolo_swap.json
     python bench/mt_adapt.py htmt   # adapt on HT-vs-MT train, select on its dev, test on its test -> bench/results/mt_adapt_htmt.json
 
 Both encoders get the same head: a logistic regression on the window's mean-pooled state, fitted
@@ -43,6 +44,8 @@ MAX_TOKENS = 256
 BATCH = 16
 LOLO_TRAIN = ("uk", "ru", "cs", "de", "zh")
 LOLO_TEST = ("ha", "is", "ja", "liv")
+#: ``--swap``: the other way round. uk/ru are then test languages, which the shipped adapter saw,
+#: so the swapped fold starts from the bare MiniLM (``--from-base``).
 SHIPPED = REPO / "models" / "mt"
 RESULTS = REPO / "bench" / "results"
 
@@ -192,10 +195,14 @@ def dev_data(embed: Embedder, dev: Sequence[Doc], per_doc: int) -> tuple[np.ndar
     return embed(texts), np.array([dev[i].is_mt for i in owner]), [dev[i].group for i in owner]
 
 
-def shipped_embedder(cache: Path):
-    """The fixed encoder as shipped (MiniLM with models/mt/adapter merged), reading 256 tokens."""
+def fixed_embedder(cache: Path, from_base: bool):
+    """The fixed encoder, reading 256 tokens: as shipped (MiniLM with models/mt/adapter merged), or
+    the bare MiniLM (``from_base``: for folds whose test languages the shipped adapter saw)."""
     from detector.ml.encoder import adapter_hash, load_encoder
 
+    if from_base:
+        enc = replace(load_encoder("auto", runtime="torch"), max_length=MAX_TOKENS)
+        return Embedder(enc.tokenize, enc.model, "minilm", cache), enc
     enc = replace(load_encoder("auto", adapter=SHIPPED / "adapter", runtime="torch"), max_length=MAX_TOKENS)
     return Embedder(enc.tokenize, enc.model, f"shipped-{adapter_hash(SHIPPED / 'adapter')}", cache), enc
 
@@ -209,13 +216,14 @@ def experiment(name: str, train: list[Doc], dev: list[Doc], test_sets: dict[str,
 
     t0 = time.perf_counter()
     cache = args.cache
-    base, enc = shipped_embedder(cache)
+    base, enc = fixed_embedder(cache, args.from_base)
     xd, yd, gd = dev_data(base, dev, args.dev_windows)
     base_head = DevHead(xd, yd, gd)
     result: dict = {"experiment": name, "window_words": WINDOW_WORDS, "max_tokens": MAX_TOKENS,
                     "train_documents": len(train), "dev_documents": len(dev),
                     "test_documents": {k: len(v) for k, v in test_sets.items()},
-                    "baseline": {"encoder": "shipped (MiniLM + models/mt/adapter, fixed)", "dev_head_c": base_head.c,
+                    "baseline": {"encoder": "MiniLM, no adapter (fixed)" if args.from_base else
+                                 "shipped (MiniLM + models/mt/adapter, fixed)", "dev_head_c": base_head.c,
                                  "dev_head_cv_auc": base_head.cv_auc,
                                  "test": score_sets(base, base_head, test_sets, args.test_windows)}}
     result["baseline"]["seconds"] = round(time.perf_counter() - t0, 1)
@@ -242,7 +250,7 @@ def experiment(name: str, train: list[Doc], dev: list[Doc], test_sets: dict[str,
 
     t1 = time.perf_counter()
     cfg = AdaptConfig(epochs=args.epochs, lr=args.lr, batch_size=8, seed=0)
-    train_adapter(enc, texts, labels, 2, cache / f"adapter-{name}" / "last", cfg, previous=SHIPPED / "adapter",
+    train_adapter(enc, texts, labels, 2, out_dir / "last", cfg, previous=None if args.from_base else SHIPPED / "adapter",
                   progress=False, log=lambda s: print(s, file=sys.stderr), on_epoch=on_epoch)
     adapt_seconds = time.perf_counter() - t1
     best = max(epochs, key=lambda e: (epochs[e]["dev_own_head_auc"] or 0.0, -e))
@@ -253,7 +261,8 @@ def experiment(name: str, train: list[Doc], dev: list[Doc], test_sets: dict[str,
     own.load_state_dict(torch.load(folder / "head.pt", weights_only=True))
     xd, yd, gd = dev_data(emb, dev, args.dev_windows)
     head = DevHead(xd, yd, gd)
-    result["adapted"] = {"encoder": "shipped adapter continued on train windows (LoRA rank 16)",
+    result["adapted"] = {"encoder": ("a new LoRA adapter (rank 16) on MiniLM" if args.from_base else
+                                     "the shipped adapter continued") + " on train windows",
                          "train_windows": len(texts), "epochs": epochs, "selected_epoch": best,
                          "selected_on": "dev document AUC of the adapter's own head",
                          "adapt_seconds": round(adapt_seconds, 1), "config": vars(cfg),
@@ -265,14 +274,16 @@ def experiment(name: str, train: list[Doc], dev: list[Doc], test_sets: dict[str,
 
 def lolo_sets(args) -> tuple[list[Doc], list[Doc], dict[str, list[Doc]]]:
     """Train/dev: WMT documents of ``LOLO_TRAIN`` (train and dev splits); test: every split of the
-    held-out languages (none of them seen by either encoder), per language, and their test split."""
+    held-out ``LOLO_TEST`` languages (seen by neither encoder), per language, and their test split
+    alone (the documents of the earlier leave-one-language-out numbers). ``--swap``: the other way."""
     from detector.mt.model.sources import txt_docs, xml_docs
 
     wmt = xml_docs() + txt_docs()
-    train = pairs([d for d in wmt if language(d) in LOLO_TRAIN and split(d) == "train"], args.train_groups, 0)
-    dev = pairs([d for d in wmt if language(d) in LOLO_TRAIN and split(d) == "dev"], args.dev_groups, 0)
-    held = pairs([d for d in wmt if language(d) in LOLO_TEST], args.test_groups, 1)
-    sets = {lang: [d for d in held if language(d) == lang] for lang in LOLO_TEST}
+    seen, unseen = (LOLO_TEST, LOLO_TRAIN) if args.swap else (LOLO_TRAIN, LOLO_TEST)
+    train = pairs([d for d in wmt if language(d) in seen and split(d) == "train"], args.train_groups, 0)
+    dev = pairs([d for d in wmt if language(d) in seen and split(d) == "dev"], args.dev_groups, 0)
+    held = pairs([d for d in wmt if language(d) in unseen], args.test_groups, 1)
+    sets = {lang: [d for d in held if language(d) == lang] for lang in unseen}
     sets["all_held_out"] = held
     sets["held_out_test_split"] = [d for d in held if split(d) == "test"]
     return train, dev, sets
@@ -304,10 +315,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--swap", action="store_true", help="lolo: adapt on ha/is/ja/liv, test on uk/ru/cs/de/zh")
+    ap.add_argument("--from-base", action="store_true", help="start from the bare MiniLM, not the shipped adapter")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--force", action="store_true", help="overwrite an existing result file")
     args = ap.parse_args(argv)
-    out = args.out or RESULTS / f"mt_adapt_{args.experiment}.json"
+    if args.swap and not args.from_base:
+        ap.error("--swap tests on uk/ru, which the shipped adapter saw: add --from-base")
+    out = args.out or RESULTS / f"mt_adapt_{args.experiment}{'_swap' if args.swap else ''}.json"
     if out.exists() and not args.force:
         print(f"error: {out} exists (pass --force to overwrite it)", file=sys.stderr)
         return 2
@@ -316,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     train, dev, sets = (lolo_sets if args.experiment == "lolo" else htmt_sets)(args)
-    result = experiment(args.experiment, train, dev, sets, args)
+    result = experiment(args.experiment + ("-swap" if args.swap else "") + ("-base" if args.from_base else ""), train, dev, sets, args)
     result["command"] = "python bench/mt_adapt.py " + " ".join(argv if argv is not None else sys.argv[1:])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
