@@ -215,7 +215,7 @@ def experiment(name: str, train: list[Doc], dev: list[Doc], test_sets: dict[str,
     from detector.ml.encoder_adapter import AdaptConfig, tidy_saved, train_adapter
 
     t0 = time.perf_counter()
-    cache = args.cache
+    cache = args.cache / name  # one folder per experiment: two runs at once never overwrite each other's cache
     base, enc = fixed_embedder(cache, args.from_base)
     xd, yd, gd = dev_data(base, dev, args.dev_windows)
     base_head = DevHead(xd, yd, gd)
