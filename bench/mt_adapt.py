@@ -231,7 +231,7 @@ def experiment(name: str, train: list[Doc], dev: list[Doc], test_sets: dict[str,
 
     texts, owner = flat(train, args.train_windows)
     labels = [int(train[i].is_mt) for i in owner]
-    out_dir = cache / f"adapter-{name}"
+    out_dir = cache / f"adapter-{len(texts)}w-lr{args.lr:g}"
     epochs: dict[int, dict] = {}
     dev_texts, dev_owner = flat(dev, args.dev_windows)
 
