@@ -274,8 +274,9 @@ def experiment(name: str, train: list[Doc], dev: list[Doc], test_sets: dict[str,
 
 def lolo_sets(args) -> tuple[list[Doc], list[Doc], dict[str, list[Doc]]]:
     """Train/dev: WMT documents of ``LOLO_TRAIN`` (train and dev splits); test: every split of the
-    held-out ``LOLO_TEST`` languages (seen by neither encoder), per language, and their test split
-    alone (the documents of the earlier leave-one-language-out numbers). ``--swap``: the other way."""
+    held-out ``LOLO_TEST`` languages (seen by neither encoder), per language, and the sampled
+    documents that lie in the test split (the split the earlier leave-one-language-out numbers
+    used; a different sample of it). ``--swap``: the other way."""
     from detector.mt.model.sources import txt_docs, xml_docs
 
     wmt = xml_docs() + txt_docs()
