@@ -263,3 +263,31 @@ def test_a_comma_splice_before_a_capitalised_subject_is_only_info(find):
     assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "You", "info")]
     text = "The crowd surrounded the tank, At the exit of the town they blocked the road for hours."
     assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "At", "warning")]
+
+
+# -- conversational articles (blogs, reviews, how-tos) ---------------------------------------------
+HOW_TO = ("You can prepare for the conference in an afternoon. Before you go, check the agenda and "
+          "mark the talks your team cares about.\n")
+
+
+def test_in_a_how_to_a_flattened_list_capital_is_only_info(find):
+    # A list item run into the next line ("past talks This helps"): the same capital as an MT join,
+    # but in an article that addresses the reader.
+    text = HOW_TO + "Look up backgrounds, companies, and past talks This helps you avoid sales-heavy sessions."
+    assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "This", "info")]
+
+
+def test_the_same_capital_in_reported_news_stays_a_warning(find):
+    text = ("Officials said the convoy left on Monday. Residents gathered near the bridge and past the "
+            "market This prevented the convoy from advancing, the mayor told reporters.")
+    assert find(text, "MT.MidSentenceCapital") == [("MT.MidSentenceCapital", "This", "warning")]
+
+
+def test_in_a_blog_a_doubled_full_stop_is_only_info(find):
+    text = HOW_TO + "These moves may further reduce your tax burden.. Look beyond the new deductions."
+    assert find(text, "MT.RepeatedPunctuation") == [("MT.RepeatedPunctuation", "..", "info")]
+
+
+def test_a_review_named_as_such_is_conversational(find):
+    text = "In this review the kettle boiled fast.. It stayed quiet, At the end of the test it was warm."
+    assert {(r, s) for r, _t, s in find(text)} == {("MT.RepeatedPunctuation", "info"), ("MT.MidSentenceCapital", "info")}

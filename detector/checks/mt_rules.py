@@ -34,7 +34,10 @@ MID_SENTENCE_CAPITAL = Rule(
     "name or title, not in a long title-case quote (a cited headline), not capitalised elsewhere in the article's running text, not a place (GeoNames) or "
     "a known Ukrainian name (the transliteration gazetteer, when installed), and not on a headline-like "
     "line. Function words (\"At\", \"Another\") are warnings; other common words are info, because a "
-    "capitalised common word can still be a name detector cannot see (a brand, a band, a ship).",
+    "capitalised common word can still be a name detector cannot see (a brand, a band, a ship). In a "
+    "conversational article (it addresses the reader or speaks as \"we\" three or more times outside quotes, "
+    "or names its genre: a blog, review, how-to or column) function words are info too: flattened lists, "
+    "table rows and headings leave the same capitals there (\"explore You return with answers\").",
 )
 MISSING_SENTENCE_BREAK = Rule(
     "MT.MissingSentenceBreak", Category.MT, WARNING,
@@ -52,7 +55,8 @@ REPEATED_PUNCTUATION = Rule(
     "Joining translated segments doubles the sentence-final mark: \"In the center of town.. It prevented\". "
     "Flagged after a word: \"..\", \",,\", \";;\", \",.\" and \";.\". Ellipses (\"...\", \"…\"), "
     "\"?!\", \"!!\", a full stop after an abbreviation (\"U.S..\", \"R.D., co-owner\"), URLs, numbers "
-    "and ranges are never flagged.",
+    "and ranges are never flagged. In a conversational article (a blog, review or how-to; see "
+    "MT.MidSentenceCapital) the finding is info: a doubled mark there is more often a typo.",
 )
 DANGLING_FRAGMENT = Rule(
     "MT.DanglingFragment", Category.MT, WARNING,
@@ -98,7 +102,7 @@ CALQUE = Rule(
 )
 
 #: Hit kinds reported below the rule's default severity (weaker evidence; see each rule's doc).
-INFO_KINDS = frozenset({"common-word", "foreign-words", "inflected-name", "unreported"})
+INFO_KINDS = frozenset({"common-word", "conversational", "foreign-words", "inflected-name", "unreported"})
 
 
 @register
@@ -121,7 +125,7 @@ class MTRulesCheck(Check):
         capitals = list(find_capitals(doc, ctx, self._zipf, self._known_name, s["min_zipf"], s["min_zipf_common"]))
         yield from self._emit(doc, MID_SENTENCE_CAPITAL, (h for h in capitals if h.kind != "date-break"))
         yield from self._emit(doc, MISSING_SENTENCE_BREAK, (h for h in capitals if h.kind == "date-break"))
-        yield from self._emit(doc, REPEATED_PUNCTUATION, find_repeated_punctuation(doc))
+        yield from self._emit(doc, REPEATED_PUNCTUATION, find_repeated_punctuation(doc, ctx))
         yield from self._emit(doc, DANGLING_FRAGMENT, find_dangling_fragments(doc, ctx, self._zipf))
         yield from self._emit(doc, PERSON_SHIFT, find_person_shifts(doc, ctx, s["max_first_person"]))
         yield from self._emit(doc, UNTRANSLATED, find_untranslated(doc, ctx, self._zipf))

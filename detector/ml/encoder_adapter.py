@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from detector.ml.encoder import Encoder, quiet_peft, resolve_encoder
 
@@ -70,10 +71,13 @@ def tidy_saved(folder: Path, base_label: str) -> None:
 
 def train_adapter(encoder: Encoder, sentences: Sequence[str], labels: Sequence[int], n_labels: int, output: Path,
                   config: AdaptConfig | None = None, previous: Path | None = None, progress: bool = True,
-                  log: Callable[[str], None] = print, base_label: str = "auto") -> Path:
+                  log: Callable[[str], None] = print, base_label: str = "auto",
+                  on_epoch: Callable[[int, Any, Any], None] | None = None) -> Path:
     """Fine-tune LoRA adapters of ``encoder`` (continuing ``previous`` when given) so that its
     mean-pooled sentence states predict ``labels``; save them to ``output`` and return it.
-    ``base_label`` names the encoder in the saved config ("auto": the packaged MiniLM)."""
+    ``base_label`` names the encoder in the saved config ("auto": the packaged MiniLM).
+    ``on_epoch(epoch, peft_model, head)`` runs after each epoch (in eval mode, then back to
+    training): a caller scores dev data there to select an epoch without touching test data."""
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
     from torch import nn
@@ -102,7 +106,7 @@ def train_adapter(encoder: Encoder, sentences: Sequence[str], labels: Sequence[i
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / total))
     model.train()
     bar = tqdm(total=total, desc="adapting encoder", unit="batch", disable=not progress, file=sys.stderr)
-    for order in epochs:
+    for epoch, order in enumerate(epochs, 1):
         for b in range(0, len(order), cfg.batch_size):
             idx = order[b:b + cfg.batch_size]
             enc = encoder.tokenize([sentences[i] for i in idx])
@@ -117,6 +121,11 @@ def train_adapter(encoder: Encoder, sentences: Sequence[str], labels: Sequence[i
             sched.step()
             bar.update(1)
             bar.set_postfix(loss=f"{loss.item():.3f}")
+        if on_epoch is not None:
+            model.eval()
+            with torch.no_grad():
+                on_epoch(epoch, model, head)
+            model.train()
     bar.close()
     output.mkdir(parents=True, exist_ok=True)
     model.to(torch.float16).save_pretrained(str(output), save_embedding_layers=False)  # half precision: half the size, same merged weights to ~1e-4

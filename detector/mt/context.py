@@ -34,6 +34,14 @@ SPEECH_VERBS = frozenset(
 WORD_RE = re.compile(r"\w+(?:['’ʼ]\w+)*", re.UNICODE)
 _QUOTE_MARK = re.compile('["“”«»„]')
 _RUNNING_CAPITAL = re.compile(r"(?<=[\w,] )[A-Z][a-z]+(?:['’][a-z]+)?\b")
+#: The reader addressed, or a "we" narrator: the voice of blogs, reviews, how-tos and columns.
+#: Reported news keeps "you" and "we" inside quotes.
+_CONVERSATIONAL = re.compile(r"\b(?:[Yy]ou(?:['’](?:re|ll|ve|d))?|[Yy]our(?:s|self)?|[Ww]e(?:['’](?:re|ll|ve|d))?|[Oo]ur|[Uu]s)\b")
+#: Words that name a first-person genre: a column, a review, a blog post, an interview.
+_GENRE_WORDS = re.compile(r"\b(?:column|columnist|op-ed|blog|review(?:ed|ing)?|tested|podcast|newsletter|interview|"
+                          r"diary|essay|memoir|my (?:experience|opinion|take|view))\b", re.IGNORECASE)
+#: A conversational genre: this many conversational words outside quotes (per article), or a genre word.
+MIN_CONVERSATIONAL = 3
 
 
 class Word(NamedTuple):
@@ -93,6 +101,22 @@ class ArticleContext:
     @cached_property
     def _quote_starts(self) -> list[int]:
         return [q[0] for q in self.quotes]
+
+    @cached_property
+    def conversational(self) -> bool:
+        """A blog, review, how-to or column: it addresses the reader or speaks as "we" outside quotes,
+        or names its genre. First person is its voice, and its lists, tables and headings flattened
+        into running text leave capitals and doubled marks that are not translation slips."""
+        text = self.doc.text
+        if _GENRE_WORDS.search(text, 0, 200_000):
+            return True
+        n = 0
+        for m in _CONVERSATIONAL.finditer(text, 0, 200_000):
+            if not self.in_quote(m.start()):
+                n += 1
+                if n >= MIN_CONVERSATIONAL:
+                    return True
+        return False
 
     # -- words -----------------------------------------------------------------------------
     @cached_property

@@ -21,15 +21,7 @@ from detector.mt.context import SPEECH_VERBS, ArticleContext, Hit, mt_sentences
 
 #: "I" but not "I.D", "I-9", "A&I"; "me" but not the search phrase "near me".
 _FIRST_PERSON = re.compile(r"\b(?:(?<!&)I(?![.\-&]\w)|I['’](?:m|ve|d|ll)|(?<!near )me|my|myself)\b")
-#: The reader addressed, or a "we" narrator: the voice of blogs, reviews, how-tos and columns, where
-#: first person is the genre. Reported news keeps "you" and "we" inside quotes.
-_CONVERSATIONAL = re.compile(r"\b(?:[Yy]ou(?:['’](?:re|ll|ve|d))?|[Yy]our(?:s|self)?|[Ww]e(?:['’](?:re|ll|ve|d))?|[Oo]ur|[Uu]s)\b")
-#: Words that name a first-person genre: a column, a review, a blog post, an interview.
-_GENRE_WORDS = re.compile(r"\b(?:column|columnist|op-ed|blog|review(?:ed|ing)?|tested|podcast|newsletter|interview|"
-                          r"diary|essay|memoir|my (?:experience|opinion|take|view))\b", re.IGNORECASE)
 _MARKS = frozenset('"“”«»„')
-#: A first-person genre: this many conversational words outside quotes (per article), or a genre word.
-MIN_CONVERSATIONAL = 3
 #: Cues of reported news (attribution, "on Tuesday"); two or more make an article "reported", where a
 #: first-person slip is a warning rather than info.
 _REPORTING = re.compile(
@@ -63,7 +55,7 @@ def find_person_shifts(
             candidates.append((sentence, m))
             break  # one finding per sentence
     n = len(candidates)
-    if not n or n > max_first_person or n / max(len(sentences), 1) >= max_share or _first_person_genre(doc, ctx):
+    if not n or n > max_first_person or n / max(len(sentences), 1) >= max_share or ctx.conversational:
         return  # a first-person piece: a column, a blog, a review, a message
     reported = len(_REPORTING.findall(doc.text, 0, 200_000)) >= 2
     for sentence, m in candidates:
@@ -92,20 +84,6 @@ def _line_of(doc: Document, sentence: Span) -> str:
         if line.start <= sentence.start < line.end:
             return doc.text[line.start:sentence.start]
     return ""
-
-
-def _first_person_genre(doc: Document, ctx: ArticleContext) -> bool:
-    """A blog, review, how-to or column: it addresses the reader or speaks as "we" outside quotes, or
-    names its genre. First person there is the voice, not a translation slip."""
-    if _GENRE_WORDS.search(doc.text, 0, 200_000):
-        return True
-    n = 0
-    for m in _CONVERSATIONAL.finditer(doc.text, 0, 200_000):
-        if not ctx.in_quote(m.start()):
-            n += 1
-            if n >= MIN_CONVERSATIONAL:
-                return True
-    return False
 
 
 def _continued_quotes(doc: Document, ctx: ArticleContext) -> list[tuple[int, int]]:

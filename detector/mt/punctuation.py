@@ -22,8 +22,11 @@ _ENTITY_BEFORE = re.compile(r"&#?\w+$")
 _SPEAKER_END = re.compile(r"(?:[”\"’]\s*|,\s*)?\b(\w+)\s+(" + "|".join(sorted(SPEECH_VERBS)) + r")\.[”\"’]?$")
 
 
-def find_repeated_punctuation(doc: Document) -> Iterator[Hit]:
+def find_repeated_punctuation(doc: Document, ctx: ArticleContext | None = None) -> Iterator[Hit]:
+    """Doubled marks; kind "conversational" (weaker) in a blog, review or how-to (given ``ctx``),
+    where a doubled full stop is more often the writer's typo than two segments joined."""
     text = doc.text
+    kind = "conversational" if ctx is not None and ctx.conversational else "doubled"
     for m in _DOUBLED.finditer(text):
         # URLs and ranges never get here: a letter must precede and no word character may follow.
         mark = m.group(1)
@@ -36,7 +39,7 @@ def find_repeated_punctuation(doc: Document) -> Iterator[Hit]:
             m.start(1), m.end(1),
             f"'{mark}': doubled punctuation where English has one mark (segments joined after translation).",
             suggestion=keep,
-            kind="doubled",
+            kind=kind,
         )
 
 
