@@ -3,6 +3,8 @@ one event, and pages that share only furniture (of a site, or flagged by the boi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from copies_helpers import day, scan_into, text
 
@@ -111,3 +113,32 @@ def test_pages_sharing_only_flagged_furniture_are_not_copies(tmp_path):
         index.close()
     assert unmasked and {m.meta.id for m in unmasked[0].members} == {"trail", "pier"}  # the furniture alone ties them
     assert masked == []
+
+
+def test_a_verbatim_copy_whose_whole_body_is_flagged_furniture_is_still_verbatim(tmp_path):
+    # The boilerplate check once took a whole page for its header: masking left the copy no sentence.
+    from copies_helpers import RAW
+
+    body = text(RAW["konotop"])
+    arts = [Article("orig", body, outlet="wire.example", published=day(0)),
+            Article("copy", body, outlet="mirror.example", published=day(1))]
+    over_flagged = Finding("Boilerplate.Header", Category.BOILERPLATE, Severity.INFO, 0, len(body), body, "header")
+    db = tmp_path / "flagged.db"
+    scan_into(db, arts, extra={"copy": [over_flagged]})
+    with Store(db, readonly=True) as store:
+        clusters, _, index = find(store, folder=tmp_path / "index")
+        index.close()
+    assert len(clusters) == 1
+    links = {m.meta.id: m.link for m in clusters[0].members}
+    assert links == {"orig": "original", "copy": "verbatim"}
+
+
+def test_unmasking_needs_the_whole_texts_to_share_their_5grams():
+    from detector.copies.align import unmask_if_emptied
+
+    spans = np.array([[10 * i, 10 * i + 9] for i in range(6)], dtype=np.int32)
+    x, y = replace(_sig(6, {}, 1), spans=spans), replace(_sig(6, {}, 2), spans=spans)  # nothing in common
+    emptied = x.masked([(0, 60)])
+    assert len(emptied.long) == 0 and emptied.unmasked is x
+    assert unmask_if_emptied(emptied, y) == (emptied, y)  # unrelated texts stay masked
+    assert unmask_if_emptied(emptied, x) == (x, x)  # the same text: aligned unmasked

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from detector.boilerplate import cues
-from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped, is_prose, words_of
+from detector.boilerplate.features import ends_with_ellipsis, is_headline_shaped, is_paragraph, is_prose, words_of
 from detector.boilerplate.structure import (
     comment_section,
     content_shaped,
@@ -68,6 +68,16 @@ TITLE, MACHINE, OWN_URL = "repeats the page title", "page metadata (timestamp, i
 WEAK_REASONS = frozenset((METADATA, INVITATION, ORGANISATION, LONE_BIO, BODY_LINK, SECTION, TAIL_HEADLINES, TITLE, MACHINE))
 #: Cue prefixes that are site metadata, not a link the author placed between paragraphs.
 _METADATA_PREFIX_RE = re.compile(r"^(?:filed under|tags|categories|topics)\b", re.IGNORECASE)
+
+
+#: A page header is a short line (a banner, a label, a crumb, a date); nothing longer is one, so a block
+#: of that kind can never cover a paragraph, let alone a whole article whose line breaks were lost.
+HEADER_MAX_WORDS = 30
+
+
+def header_line(line: str) -> bool:
+    """A line short enough to be a page header and no paragraph of prose."""
+    return len(words_of(line)) <= HEADER_MAX_WORDS and not is_paragraph(line)
 
 
 def _name_heading(line: str, bio: str) -> bool:
@@ -167,11 +177,13 @@ def find_blocks(
     kinds: list[str | None] = [None] * n
     conf = [0.0] * n
     why = [""] * n
-    first_prose = next((i for i, x in enumerate(lines) if is_prose(x)), n)
-    last_prose = max((i for i, x in enumerate(lines) if is_prose(x)), default=-1)
+    first_prose = next((i for i, x in enumerate(lines) if is_paragraph(x)), n)
+    last_prose = max((i for i, x in enumerate(lines) if is_paragraph(x)), default=-1)
     tail_start = int(n * 0.6)
 
     def mark(i: int, kind: str, c: float, reason: str) -> None:
+        if kind == HEADER and not header_line(lines[i]):
+            return  # whatever spoke for it, a paragraph is the article's, not the page's header
         kinds[i], conf[i], why[i] = kind, max(c, float(proba[i])), reason
 
     cue = [cues.cue_kind(x) for x in lines]
@@ -271,8 +283,8 @@ def find_blocks(
             mark(i, PROMPT, 0.0, "call to action (classifier)")
         elif _teaser_shaped(line) and (topical is None or topical[i] <= teaser_max_similarity):
             mark(i, TEASER, 0.0, "off-topic headline (classifier)")
-        elif not (is_prose(line) and not ends_with_ellipsis(line)):
-            # A whole sentence of prose is no navigation line, whatever the classifier says.
+        elif not is_paragraph(line) or (ends_with_ellipsis(line) and len(words_of(line)) <= 45):
+            # A whole sentence of prose (or a run of them) is no navigation line, whatever the classifier says.
             mark(i, WIDGET, 0.0, "navigation or widget line (classifier)")
     if extend_threshold is not None and off_topic is not None:
         for i, kind in grow_teaser_runs(lines, proba, kinds, off_topic, extend_threshold, listed):

@@ -55,6 +55,16 @@ def is_prose(line: str) -> bool:
     return len(words_of(line)) >= 12 and bool(_SENT_END.search(line.strip()))
 
 
+#: A sentence ending followed by the start of the next one, inside a line.
+_SENT_BREAK = re.compile(r"""[.!?。！？]["'”’»)\]」』]*\s+["“‘'«(]?[A-Z0-9]""")
+
+
+def is_paragraph(line: str) -> bool:
+    """Prose, or a long run of sentences cut off mid-sentence (a body truncated to N characters, a text
+    whose paragraphs lost their line breaks): no header, navigation line or widget is several sentences long."""
+    return is_prose(line) or (len(words_of(line)) >= 40 and len(_SENT_BREAK.findall(line)) >= 2)
+
+
 def ends_with_ellipsis(line: str) -> bool:
     return bool(_ELLIPSIS.search(line))
 

@@ -112,7 +112,9 @@ HEADER_RULE = _rule(
         "the shorter of the two, half of the longer: \"Julian Assange: Sweden drops rape investigation\" under the title "
         "\"Sweden drops Assange rape investigation\"), and the page's date or reading time among the first four lines "
         "(\"Last Updated: December 2025\", \"7 min read\", also below the standfirst). A line that is the article's "
-        "own address (the record's `url`, a print or share line) is a warning; other bare links are the article's."
+        "own address (the record's `url`, a print or share line) is a warning; other bare links are the article's. "
+        "A header is short (at most 30 words) and no paragraph: a run of sentences, even one whose line breaks were "
+        "lost or that is cut off mid-sentence, is the article's text and never part of a header."
     ),
 )
 EMBED_RULE = _rule(

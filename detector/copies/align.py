@@ -50,6 +50,10 @@ DEFAULTS: dict[str, Any] = {
     "passage_similarity": 0.72,
 }
 KINDS = ("original", "verbatim", "near", "rewrite", "partial")
+#: Masking furniture leaves an article fewer long sentences than this ...
+UNMASK_BELOW = 2
+#: ... and the two whole texts share this much of their 5-grams: align the unmasked sentences.
+UNMASK_CONTAINMENT = 0.9
 
 
 @dataclass
@@ -145,9 +149,26 @@ def longest_block(chain: list[tuple[int, int]], gap: int) -> int:
     return best
 
 
+def unmask_if_emptied(x: Signature, y: Signature) -> tuple[Signature, Signature]:
+    """The two signatures to align: masked, unless masking emptied one of them of a verbatim copy.
+
+    Masking keeps pages that share only a site's furniture apart. When the boilerplate check
+    over-flags an article's body (a whole page taken for its header), masking leaves it no sentence
+    (or one) to align, though the two texts' 5-grams are nearly all shared: that is a word-for-word
+    copy, and its unmasked sentences are aligned instead. Pages sharing only furniture keep their own
+    sentences outside it, or share few of their 5-grams, and stay masked.
+    """
+    if not any(sig.unmasked is not None and len(sig.long) < UNMASK_BELOW for sig in (x, y)):
+        return x, y
+    if containment(x, y) < UNMASK_CONTAINMENT:
+        return x, y
+    return x.unmasked or x, y.unmasked or y
+
+
 def confirm(a: int, x: Signature, b: int, y: Signature, settings: Mapping[str, Any] | None = None) -> Link | None:
     """The link between articles ``a`` and ``b`` (their signatures ``x``, ``y``), or None if not a copy."""
     s = {**DEFAULTS, **(settings or {})}
+    x, y = unmask_if_emptied(x, y)
     cap = int(s["max_sentences"])
     ix, iy = x.long[:cap], y.long[:cap]
     shorter = min(len(ix), len(iy))

@@ -53,6 +53,7 @@ class Signature:
     anchors: list[str]
     vectors: np.ndarray | None = None  # int8 (n, dim): sentence embeddings x 127, or None without the MT pass
     encoder: str | None = None  # which encoder made the vectors (they are comparable only within one)
+    unmasked: Signature | None = None  # before ``masked`` took the furniture out (not stored)
 
     @cached_property
     def unit(self) -> np.ndarray | None:
@@ -83,7 +84,7 @@ class Signature:
         if not furn.any():
             return self
         return Signature(self.minhash, self.shingles, self.spans, np.where(furn, 0, self.hashes).astype(np.uint32),
-                         self.anchors, self.vectors, self.encoder)
+                         self.anchors, self.vectors, self.encoder, self)
 
     def aligned_part(self, cap: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """(indexes, unit vectors, hashes) of the first ``cap`` long sentences, sliced once per
