@@ -60,3 +60,13 @@ def shared_data() -> Path:
     if d is None:
         pytest.skip("needs ../shared/data (research data, not shipped)")
     return d
+
+
+@pytest.fixture(scope="session")
+def boilerplate_check():
+    """One set-up boilerplate check for every test module: the model loads once."""
+    from detector.checks.boilerplate import BoilerplateCheck
+
+    check = BoilerplateCheck()
+    check.ensure_setup()
+    return check

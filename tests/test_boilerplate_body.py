@@ -11,7 +11,6 @@ import pytest
 
 from detector.article import Article, Document
 from detector.boilerplate.blocks import find_blocks
-from detector.checks.boilerplate import BoilerplateCheck
 
 PROSE = [
     "Installing the racking is the longest step, and most crews need two full days for a large roof.",
@@ -22,10 +21,8 @@ PROSE = [
 
 
 @pytest.fixture(scope="module")
-def check():
-    c = BoilerplateCheck()
-    c.ensure_setup()
-    return c
+def check(boilerplate_check):
+    return boilerplate_check
 
 
 def run(check, lines):

@@ -17,10 +17,8 @@ def seed(prefix: str) -> Document:
 
 
 @pytest.fixture(scope="module")
-def fast():
-    check = BoilerplateCheck()
-    check.ensure_setup()
-    return check
+def fast(boilerplate_check):
+    return boilerplate_check
 
 
 def flagged(check, doc):

@@ -11,7 +11,6 @@ import pytest
 from detector.article import Article, Document
 from detector.boilerplate.blocks import HEADER, find_blocks
 from detector.boilerplate.features import is_paragraph
-from detector.checks.boilerplate import BoilerplateCheck
 
 SENTENCES = [
     "I get several emails a day asking what workout somebody should do this month.",
@@ -27,10 +26,8 @@ RUN_ON = RUN_ON[:6000].rstrip() + " and then the"
 
 
 @pytest.fixture(scope="module")
-def check():
-    c = BoilerplateCheck()
-    c.ensure_setup()
-    return c
+def check(boilerplate_check):
+    return boilerplate_check
 
 
 def run(check, text, title=None):

@@ -9,7 +9,6 @@ from detector.article import Article, Document
 from detector.boilerplate.blocks import OWN_URL, TITLE
 from detector.boilerplate.cues import is_machine_metadata
 from detector.boilerplate.structure import is_own_url, restates_title
-from detector.checks.boilerplate import BoilerplateCheck
 
 PROSE = [
     "Researchers in Lviv tested three varieties of winter wheat on farms near the city over four seasons.",
@@ -21,10 +20,8 @@ URL = "https://www.agronews.example/news/article/hardy-wheat-dry-south-14848175.
 
 
 @pytest.fixture(scope="module")
-def fast():
-    check = BoilerplateCheck()
-    check.ensure_setup()
-    return check
+def fast(boilerplate_check):
+    return boilerplate_check
 
 
 def run(check, lines, title=None, url=None):

@@ -10,7 +10,6 @@ from detector.article import Article, Document
 from detector.boilerplate.blocks import find_blocks, repeats_title
 from detector.boilerplate.cues import cue_kind, is_byline
 from detector.boilerplate.data import site_of, site_split
-from detector.checks.boilerplate import BoilerplateCheck
 
 PROSE = [
     "Researchers in Lviv tested three varieties of winter wheat on farms near the city over four seasons.",
@@ -21,10 +20,8 @@ PROSE = [
 
 
 @pytest.fixture(scope="module")
-def fast():
-    check = BoilerplateCheck()
-    check.ensure_setup()
-    return check
+def fast(boilerplate_check):
+    return boilerplate_check
 
 
 def run(check, lines, title=None):
