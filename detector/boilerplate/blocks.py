@@ -75,9 +75,10 @@ _METADATA_PREFIX_RE = re.compile(r"^(?:filed under|tags|categories|topics)\b", r
 HEADER_MAX_WORDS = 30
 
 
-def header_line(line: str) -> bool:
-    """A line short enough to be a page header and no paragraph of prose."""
-    return len(words_of(line)) <= HEADER_MAX_WORDS and not is_paragraph(line)
+def header_line(line: str, paragraph: bool) -> bool:
+    """A line short enough to be a page header and no paragraph of prose (``paragraph``: the line's
+    ``is_paragraph``, computed once per line by ``find_blocks``)."""
+    return len(words_of(line)) <= HEADER_MAX_WORDS and not paragraph
 
 
 def _name_heading(line: str, bio: str) -> bool:
@@ -177,12 +178,13 @@ def find_blocks(
     kinds: list[str | None] = [None] * n
     conf = [0.0] * n
     why = [""] * n
-    first_prose = next((i for i, x in enumerate(lines) if is_paragraph(x)), n)
-    last_prose = max((i for i, x in enumerate(lines) if is_paragraph(x)), default=-1)
+    paragraph = [is_paragraph(x) for x in lines]  # once a line: long lines are scanned for sentence breaks
+    first_prose = next((i for i, p in enumerate(paragraph) if p), n)
+    last_prose = max((i for i, p in enumerate(paragraph) if p), default=-1)
     tail_start = int(n * 0.6)
 
     def mark(i: int, kind: str, c: float, reason: str) -> None:
-        if kind == HEADER and not header_line(lines[i]):
+        if kind == HEADER and not header_line(lines[i], paragraph[i]):
             return  # whatever spoke for it, a paragraph is the article's, not the page's header
         kinds[i], conf[i], why[i] = kind, max(c, float(proba[i])), reason
 
@@ -283,7 +285,7 @@ def find_blocks(
             mark(i, PROMPT, 0.0, "call to action (classifier)")
         elif _teaser_shaped(line) and (topical is None or topical[i] <= teaser_max_similarity):
             mark(i, TEASER, 0.0, "off-topic headline (classifier)")
-        elif not is_paragraph(line) or (ends_with_ellipsis(line) and len(words_of(line)) <= 45):
+        elif not paragraph[i] or (ends_with_ellipsis(line) and len(words_of(line)) <= 45):
             # A whole sentence of prose (or a run of them) is no navigation line, whatever the classifier says.
             mark(i, WIDGET, 0.0, "navigation or widget line (classifier)")
     if extend_threshold is not None and off_topic is not None:
