@@ -1,6 +1,6 @@
 """The date rules: stable ids, severities and their documentation (``detector rules Date.X``).
 
-Kept apart from the check (``detector.checks.dates``) because the docs are long: they say what each
+Kept apart from the check (``detector.checks.dates``) and the judging (``detector.dates.judge``) because the docs are long: they say what each
 rule flags, what it leaves alone and why.
 """
 
