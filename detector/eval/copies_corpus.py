@@ -15,7 +15,9 @@ Splits that share no source document or site (``copies_sources``): ``dev`` (WMT2
 WCXB) on which the thresholds were set, with ``build_hard``'s hard negatives of the same sources;
 ``test`` (WMT21 ru-en, is-en, ja-en, ScrapingHub), looked at twice; ``test2`` (WMT22 ja-en news,
 WMT21 cs/de/ha/zh-en line windows, WCXB and ScrapingHub pages of sites no other split drew, HT-vs-MT
-original English news), built after that and run once.
+original English news), built after that and run once; ``test3`` (``copies_test3``: HT-vs-MT de-en
+documents, WMT22 general cs/de-en windows, 80 verbatim copies, same-event look-alikes), built after
+test2 ran and its miss was fixed, run once.
 WMT holds a few stories twice (two documents sharing 3+ source or reference segments): those are
 one true story, their copies copies of both.
 """
