@@ -239,13 +239,19 @@ def _score(found: list, truth: Mapping[str, Truth], by_pk: Mapping[int, str]) ->
         recall[kind] = round(len(hit) / len(copies), 4) if copies else None
     # Partial members a user sees in a story that the article neither belongs to nor borrowed from.
     partial_members = [(m.meta.id, s.original.id) for s in found for m in s.members if m.link == "partial"]
-    wrong_partial = sum(1 for a, o in partial_members if truth[a].story != truth[o].story and truth[a].borrowed != truth[o].story
-                        and truth[o].borrowed != truth[a].story)
+    wrong = [(a, o) for a, o in partial_members if truth[a].story != truth[o].story and truth[a].borrowed != truth[o].story
+             and truth[o].borrowed != truth[a].story]
+    # Of those, the ones whose text does overlap a member of that story (its mashup borrowed from the
+    # article's story, or from the same story the article borrowed): filed under the wrong story.
+    in_story = {s.original.id: {truth[m.meta.id].borrowed for m in s.members if m.link != "partial"} for s in found}
+    via_member = sum(1 for a, o in wrong if {truth[a].story, truth[a].borrowed} & (in_story[o] - {None}))
     mashups = [a for a, t in truth.items() if t.kind == "mashup"]
     partial_hits = sum(1 for a in mashups if originals[truth[a].borrowed] in partial_in.get(a, set())
                        or any(predicted_original.get(originals[truth[a].borrowed]) == o for o in partial_in.get(a, set())))
     stories_with_copies = [sid for sid in originals if any(t.story == sid and t.kind != "original" for t in truth.values())]
     correct = sum(1 for sid in stories_with_copies if predicted_original.get(originals[sid]) == originals[sid])
+    missed_by = Counter(f"{t.kind}:{t.note}" for t in truth.values() if t.kind == "verbatim" and t.story in stories_with_copies
+                        and predicted_original.get(originals[t.story]) != originals[t.story])
     chained = sum(1 for s in found if len({truth[m.meta.id].story for m in s.members if m.link != "partial"}) > 1)
     link_ok = Counter((truth[a].kind, kinds[a]) for a in kinds if truth[a].kind not in ("original", "negative"))
     # How each verbatim copy was made, and the same-event look-alikes (test3's notes): their own figures.
@@ -259,7 +265,9 @@ def _score(found: list, truth: Mapping[str, Truth], by_pk: Mapping[int, str]) ->
             "mashup_partial_link_recall": round(partial_hits / len(mashups), 4) if mashups else None,
             "attribution_accuracy": round(correct / len(stories_with_copies), 4) if stories_with_copies else None,
             "stories": len(found), "clusters_mixing_stories": chained,
-            "partial_members": len(partial_members), "partial_members_wrong": wrong_partial,
+            "attribution_misses_by_copy": dict(sorted(missed_by.items())),
+            "partial_members": len(partial_members), "partial_members_wrong": len(wrong),
+            "partial_members_wrong_overlapping_a_member": via_member,
             "link_kinds": {f"{t}->{k}": n for (t, k), n in sorted(link_ok.items())},
             "by_note": {k: {"n": len(v), "share": round(sum(v) / len(v), 4)} for k, v in sorted(by_note.items())}}
 
