@@ -65,3 +65,29 @@ def test_scan_identity_follows_the_model_folder(tmp_path: Path) -> None:
     ids = [ev.scan_identity(base.with_overrides({"checks.mt_model.model": str(f)})) for f in (a, b, a)]
     assert ids[0] == ids[2] != ids[1] and ev.scan_identity(base) not in ids
     assert ev.scan_identity(base.with_overrides({"checks.mt_model.runtime": "torch"})) != ev.scan_identity(base)
+
+
+def test_score_names_attribution_misses_and_partials_filed_under_an_overlapping_story() -> None:
+    from types import SimpleNamespace as NS
+
+    from detector.eval.copies_corpus import Truth
+
+    truth = {"A-o": Truth("A", "original"), "A-v": Truth("A", "verbatim", note="run-on"),
+             "B-o": Truth("B", "original"), "B-r": Truth("B", "rewrite"), "B-m": Truth("B", "mashup", borrowed="C"),
+             "C-o": Truth("C", "original"), "C-m": Truth("C", "mashup", borrowed="B"),
+             "n1": Truth("n1", "negative", note="same-event")}
+
+    def story(sid: str, original: str, *members: tuple[str, str]) -> NS:
+        return NS(id=sid, original=NS(id=original), members=[NS(meta=NS(id=a), link=k) for a, k in members])
+
+    found = [story("s1", "A-v", ("A-v", "original"), ("A-o", "verbatim")),  # the copy named the original
+             story("s2", "B-o", ("B-o", "original"), ("B-r", "rewrite"), ("B-m", "rewrite"),
+                   ("C-m", "partial"),  # right: C's mashup borrowed from B
+                   ("C-o", "partial")),  # wrong story, but C's text is in B's mashup
+             story("s3", "C-o", ("C-o", "original"), ("C-m", "rewrite"))]
+    got = ev._score(found, truth, {})
+    assert got["attribution_accuracy"] == round(2 / 3, 4) and got["attribution_misses_by_copy"] == {"verbatim:run-on": 1}
+    assert got["partial_members"] == 2 and got["partial_members_wrong"] == 1 and got["partial_members_wrong_overlapping_a_member"] == 1
+    assert got["recall_by_kind"] == {"verbatim": 1.0, "rewrite": 1.0, "mashup": 1.0} and got["mashup_partial_link_recall"] == 0.5
+    assert got["by_note"] == {"negative:same-event:in_a_story": {"n": 1, "share": 0.0}, "verbatim:run-on": {"n": 1, "share": 1.0}}
+    assert got["precision"] == 1.0 and got["clusters_mixing_stories"] == 0
