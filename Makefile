@@ -92,11 +92,13 @@ eval-mtrules: $(VENV)/.eval
 	$(BIN)/python -m detector.eval.mt_rules
 
 # Outlet reliability on simulated outlets with known defect rates (needs ../shared/data).
-# Copies across outlets: dev, dev_hard, test (looked at twice) and test2 (held out, run once): WMT rewrites, WCXB/ScrapingHub verbatim copies, mashups, negatives -> bench/results/copies.json
-# (the scanned stores are cached in bench/cache/; first run ~15 min on 2 busy cores, then ~5 min; test2: run once, `looks` in the results counts the runs).
+# Copies across outlets: dev, dev_hard, test (looked at 3 times), test2 (once) and test3 (held out, run once): WMT rewrites, WCXB/ScrapingHub verbatim copies, mashups, negatives -> bench/results/copies.json
+# (the scanned stores are cached in bench/cache/ per MT model/encoder; first run ~15 min on 2 busy cores, then ~5 min; `looks` in the results counts the runs of each held-out split).
+# COPIES_ARGS picks splits and another configuration: make eval-copies COPIES_ARGS="--splits dev,dev_hard,test3 --config student.toml --label student3"
+COPIES_ARGS ?=
 .PHONY: eval-copies
 eval-copies: $(VENV)/.eval
-	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.copies --out bench/results/copies.json
+	DETECTOR_SHARED_DATA=$(SHARED)/data $(BIN)/python -m detector.eval.copies --out bench/results/copies.json $(COPIES_ARGS)
 
 .PHONY: eval-outlets
 eval-outlets: $(VENV)/.eval

@@ -1,4 +1,4 @@
-"""The copy eval's splits share no source: test2 is held out from dev, dev_hard and test."""
+"""The copy eval's splits share no source: test2 is held out from dev, dev_hard and test, test3 from all four."""
 
 from __future__ import annotations
 
@@ -47,14 +47,30 @@ def test_disjointness_names_shared_documents_and_sites() -> None:
     assert interleave([1, 2, 3], ["a"], [None, "x"]) == [1, "a", 2, "x", 3]
 
 
+def test_overlapping_line_windows_of_one_set_clash() -> None:
+    shared = disjointness({"test2": ["wmt21/cs-en/lines 10-19"], "test3": ["wmt21/cs-en/lines 19-30", "wmt21/de-en/lines 10-19"]})
+    assert shared == {"test2/test3": ["wmt21/cs-en/line 19"]}  # one line in common; another set's lines are not
+
+
 def test_no_source_document_or_site_is_in_two_splits(shared_data: Path) -> None:
+    from collections import Counter
+
     from detector.eval.copies_corpus import build, build_hard
 
     splits = {"dev": build("dev")[1], "dev_hard": build_hard("dev")[1], "test": build("test")[1]}
     arts, splits["test2"] = build("test2")
+    arts3, splits["test3"] = build("test3")
     sources = {k: [t.source for t in v.values()] for k, v in splits.items()}
     assert all(sources[k] and all(sources[k]) for k in sources)  # every article names where it came from
-    assert disjointness(sources) == {"dev/test": [], "dev/test2": [], "test/test2": []}
+    assert disjointness(sources) == {f"{a}/{b}": [] for a, b in [("dev", "test"), ("dev", "test2"), ("dev", "test3"),
+                                                                  ("test", "test2"), ("test", "test3"), ("test2", "test3")]}
     sets = {k: {s.split("/")[0] if not s.startswith("wmt") else "/".join(s.split("/")[:2]) for s in v} for k, v in sources.items()}
     assert not sets["test2"] & (sets["dev"] | sets["test"]) - {"wcxb", "scrapinghub", "ht-vs-mt"}  # other WMT sets
+    assert not sets["test3"] & (sets["dev"] | sets["test"] | sets["test2"]) - {"wcxb", "scrapinghub", "ht-vs-mt"}
     assert len(arts) == 240 and {t.kind for t in splits["test2"].values()} == {"original", "rewrite", "mashup", "verbatim", "negative"}
+    kinds = Counter(t.kind for t in splits["test3"].values())
+    notes = Counter(t.note for t in splits["test3"].values() if t.kind == "verbatim")
+    assert len(arts3) == 390 and kinds["verbatim"] == 80 and kinds["rewrite"] + kinds["mashup"] >= 90
+    assert notes["run-on"] + notes["run-on+long"] == 20 and notes["cut"] > 0  # the pages test2 missed, and more
+    assert sum(t.note == "same-event" for t in splits["test3"].values()) >= 15
+    assert build("test3")[0] == arts3  # seeded: the same articles in the same order

@@ -3,12 +3,16 @@
 The articles are scanned once (MT and boilerplate checks: the MT model's pass gives the sentence
 vectors, the boilerplate findings break ties for the original) into a results store cached in
 bench/cache/ (the cached store is the embedding cache), then indexed from scratch. Reported per
-split (``dev`` and ``dev_hard`` set the thresholds; ``test`` was looked at twice, ``test2``, built
-afterwards from other sources, is run once and only reported): pairwise precision/recall/F1 on
-same-story pairs, recall per kind of copy, attribution accuracy, indexing and query speed, beside
-a MinHash-only and an embedding-only baseline on the same signatures.
+split (``dev`` and ``dev_hard`` set the thresholds; ``test`` was looked at three times, ``test2``
+once; ``test3``, built after both from other sources (``copies_test3``), is run once and only
+reported): pairwise precision/recall/F1 on same-story pairs, recall per kind of copy, attribution
+accuracy, indexing and query speed, beside a MinHash-only and an embedding-only baseline on the
+same signatures. The cached scans are keyed by the MT model and encoder that made them, so another
+configuration (``--config``) is scanned afresh, and ``--label`` files its results under
+``<split>@<label>`` beside the default configuration's.
 
-    python -m detector.eval.copies [--out bench/results/copies.json] [--splits dev,dev_hard,test,test2]
+    python -m detector.eval.copies [--out bench/results/copies.json] [--splits dev,dev_hard,test3]
+        [--config detector.toml --label student3]
 """
 
 from __future__ import annotations
@@ -35,28 +39,48 @@ from detector.eval.copies_corpus import Truth, build, build_hard, cache_dir, cor
 from detector.eval.copies_sources import disjointness
 
 QUERY_ARTICLES = 20
-SPLITS = ("dev", "dev_hard", "test", "test2")
+SPLITS = ("dev", "dev_hard", "test", "test2", "test3")
+HELD_OUT = ("test", "test2", "test3")
 LABELS = {"dev": "dev: thresholds set here", "dev_hard": "dev_hard: dev's sources, hard negatives; thresholds set here",
           "test": "test: looked at twice before test2 was built (the second look is kept as test_second_look); "
                   "this figure adds passage_similarity, set on dev and dev_hard only",
           "test_second_look": "test (looked at twice): run again after a fix its first result pointed to (commit 8c1aee9)",
-          "test2": "test2 (held out, run once): built after test was burned, from sources no other split reads"}
+          "test2": "test2 (held out, run once): built after test was burned, from sources no other split reads",
+          "test3": "test3 (held out, run once): built after test2 ran and its miss was fixed, from sources no other split reads"}
 
 
-def scanned_store(name: str, articles: list, *, jobs_note: str = "") -> tuple[Path, float | None]:
-    """A results store holding ``articles`` scanned with the MT and boilerplate checks (cached)."""
+def scan_identity(config: Any) -> str:
+    """What made a cached scan's vectors and findings: the MT check's settings, the model's
+    meta.json and the exported encoder's manifest and file sizes (a new encoder is a new scan)."""
+    import hashlib
+
+    from detector.mt.model.model import resolve_model_dir
+
+    mt = dict(config.get("checks")["mt_model"])
+    folder = resolve_model_dir(mt["model"])
+    h = hashlib.sha256(json.dumps(mt, sort_keys=True, default=str).encode())
+    for f in [folder / "meta.json", *sorted((folder / "onnx").glob("*"))]:
+        if f.is_file():
+            h.update(f.name.encode() + (f.read_bytes() if f.suffix == ".json" else str(f.stat().st_size).encode()))
+    return h.hexdigest()[:8]
+
+
+def scanned_store(name: str, articles: list, config: Any = None) -> tuple[Path, float | None]:
+    """A results store holding ``articles`` scanned with the MT and boilerplate checks (cached, per
+    ``scan_identity``)."""
     from detector.config import load_config
     from detector.scanner import Scanner
     from detector.store import Store, StoreWriter
 
-    path = cache_dir() / f"copies-{name}-{corpus_hash(articles)}.db"
+    config = (config or load_config()).with_overrides({"select": ["MT", "Boilerplate"]})
+    ident = scan_identity(config)
+    path = cache_dir() / f"copies-{name}-{corpus_hash(articles)}.{ident}.db"
     if path.is_file():
         return path, None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.db")
     tmp.unlink(missing_ok=True)
-    config = load_config().with_overrides({"select": ["MT", "Boilerplate"]})
-    done = _cached_reports(articles)
+    done = _cached_reports(articles, ident)
     todo = [a for a in articles if a.id not in done]
     t0 = time.perf_counter()
     with Store(tmp) as store:
@@ -70,16 +94,16 @@ def scanned_store(name: str, articles: list, *, jobs_note: str = "") -> tuple[Pa
     return path, (len(todo) / seconds if todo else None)
 
 
-def _cached_reports(articles: list) -> dict[str, Any]:
-    """Reports of articles an earlier cached store scanned with the same text (a changed corpus
-    rescans only what changed): findings, scores and the scan's signature."""
+def _cached_reports(articles: list, ident: str) -> dict[str, Any]:
+    """Reports of articles an earlier cached store of the same ``scan_identity`` scanned with the
+    same text (a changed corpus rescans only what changed): findings, scores and the scan's signature."""
     from detector.copies.signature import COLUMNS, from_row
     from detector.findings import ArticleReport
     from detector.store import Store, text_hash
 
     want = {(a.id, a.outlet, text_hash(a.text)): a for a in articles}
     out: dict[str, Any] = {}
-    for db in sorted(cache_dir().glob("copies-*.db")):
+    for db in sorted(cache_dir().glob(f"copies-*.{ident}.db")):
         if db.name.endswith(".tmp.db"):
             continue
         with Store(db, readonly=True) as store:
@@ -114,17 +138,19 @@ def components(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def evaluate(split: str, settings: Mapping[str, Any], embed_threshold: float | None = None, *,
-             hard: bool = False) -> dict[str, Any]:
+             hard: bool = False, config: Any = None) -> dict[str, Any]:
     """One split's corpus (``hard``: its hard negatives, ``build_hard``), indexed from scratch and scored."""
     from detector.store import Store
 
     articles, truth = build_hard(split) if hard else build(split)
-    if split == "test2":  # no test2 text is from a source document or site another split reads
+    if split in ("test2", "test3"):  # no held-out text is from a source document or site another split reads
         others = {"dev": build("dev")[1], "dev_hard": build_hard("dev")[1], "test": build("test")[1], "test2": truth}
+        if split == "test3":
+            others |= {"test2": build("test2")[1], "test3": truth}
         shared = disjointness({k: [t.source for t in v.values()] for k, v in others.items()})
         if any(shared.values()):
-            raise SystemExit(f"test2 shares sources with another split: {shared}")
-    path, scan_rate = scanned_store(f"{split}-hard" if hard else split, articles)
+            raise SystemExit(f"{split} shares sources with another split: {shared}")
+    path, scan_rate = scanned_store(f"{split}-hard" if hard else split, articles, config)
     out: dict[str, Any] = {"articles": len(articles), "kinds": dict(Counter(t.kind for t in truth.values())),
                            "sources": dict(Counter(_source_set(t.source) for t in truth.values()))}
     if scan_rate is not None:
@@ -213,21 +239,37 @@ def _score(found: list, truth: Mapping[str, Truth], by_pk: Mapping[int, str]) ->
         recall[kind] = round(len(hit) / len(copies), 4) if copies else None
     # Partial members a user sees in a story that the article neither belongs to nor borrowed from.
     partial_members = [(m.meta.id, s.original.id) for s in found for m in s.members if m.link == "partial"]
-    wrong_partial = sum(1 for a, o in partial_members if truth[a].story != truth[o].story and truth[a].borrowed != truth[o].story
-                        and truth[o].borrowed != truth[a].story)
+    wrong = [(a, o) for a, o in partial_members if truth[a].story != truth[o].story and truth[a].borrowed != truth[o].story
+             and truth[o].borrowed != truth[a].story]
+    # Of those, the ones whose text does overlap a member of that story (its mashup borrowed from the
+    # article's story, or from the same story the article borrowed): filed under the wrong story.
+    in_story = {s.original.id: {truth[m.meta.id].borrowed for m in s.members if m.link != "partial"} for s in found}
+    via_member = sum(1 for a, o in wrong if {truth[a].story, truth[a].borrowed} & (in_story[o] - {None}))
     mashups = [a for a, t in truth.items() if t.kind == "mashup"]
     partial_hits = sum(1 for a in mashups if originals[truth[a].borrowed] in partial_in.get(a, set())
                        or any(predicted_original.get(originals[truth[a].borrowed]) == o for o in partial_in.get(a, set())))
     stories_with_copies = [sid for sid in originals if any(t.story == sid and t.kind != "original" for t in truth.values())]
     correct = sum(1 for sid in stories_with_copies if predicted_original.get(originals[sid]) == originals[sid])
+    missed_by = Counter(f"{t.kind}:{t.note}" for t in truth.values() if t.kind == "verbatim" and t.story in stories_with_copies
+                        and predicted_original.get(originals[t.story]) != originals[t.story])
     chained = sum(1 for s in found if len({truth[m.meta.id].story for m in s.members if m.link != "partial"}) > 1)
     link_ok = Counter((truth[a].kind, kinds[a]) for a in kinds if truth[a].kind not in ("original", "negative"))
+    # How each verbatim copy was made, and the same-event look-alikes (test3's notes): their own figures.
+    by_note: dict[str, list[bool]] = {}
+    for a, t in truth.items():
+        if t.note and t.kind == "verbatim":
+            by_note.setdefault(f"verbatim:{t.note}", []).append(pred[a] == pred[originals[t.story]] and pred[a] != a)
+        elif t.kind == "negative":
+            by_note.setdefault(f"negative:{t.note or 'other'}:in_a_story", []).append(pred[a] != a or a in partial_in)
     return {**pairwise(truth_map(truth), pred), "recall_by_kind": recall,
             "mashup_partial_link_recall": round(partial_hits / len(mashups), 4) if mashups else None,
             "attribution_accuracy": round(correct / len(stories_with_copies), 4) if stories_with_copies else None,
             "stories": len(found), "clusters_mixing_stories": chained,
-            "partial_members": len(partial_members), "partial_members_wrong": wrong_partial,
-            "link_kinds": {f"{t}->{k}": n for (t, k), n in sorted(link_ok.items())}}
+            "attribution_misses_by_copy": dict(sorted(missed_by.items())),
+            "partial_members": len(partial_members), "partial_members_wrong": len(wrong),
+            "partial_members_wrong_overlapping_a_member": via_member,
+            "link_kinds": {f"{t}->{k}": n for (t, k), n in sorted(link_ok.items())},
+            "by_note": {k: {"n": len(v), "share": round(sum(v) / len(v), 4)} for k, v in sorted(by_note.items())}}
 
 
 def truth_map(truth: Mapping[str, Truth]) -> dict[str, str]:
@@ -271,73 +313,7 @@ def _embedding_edges(index: CopyIndex, by_pk: Mapping[int, str], published: Mapp
     return out
 
 
-def minhash_libraries(n: int = 300) -> dict[str, float]:
-    """Articles/s of rensa's and datasketch's MinHash (128 permutations) on the same 5-gram sets."""
-    from detector.copies.signature import words
-    from detector.datasets import iter_wcxb
-
-    texts = [d["ground_truth"].get("main_content") or "" for _, d in zip(range(n), iter_wcxb())]
-    grams = [list({" ".join(w[i:i + 5]) for i in range(max(1, len(w) - 4))}) for w in map(words, texts)]
-    out = {}
-    from rensa import RMinHash
-
-    t0 = time.perf_counter()
-    for g in grams:
-        m = RMinHash(num_perm=128, seed=1)
-        m.update(g)
-        m.digest()
-    out["rensa"] = round(len(grams) / (time.perf_counter() - t0), 1)
-    try:
-        import datasketch
-    except ImportError:
-        return out
-    t0 = time.perf_counter()
-    for g in grams:
-        m = datasketch.MinHash(num_perm=128, seed=1)
-        m.update_batch([x.encode() for x in g])
-        m.digest()
-    out["datasketch"] = round(len(grams) / (time.perf_counter() - t0), 1)
-    return out
-
-
-def encoder_choice(docs: int = 60) -> dict[str, Any]:
-    """Are the MT-adapted encoder's mean-pooled states (the scan's pass, reused) as good for sentence
-    similarity as the plain MiniLM's? WMT22 uk-en reference sentences against one MT system's output
-    of the same segment (positives) and against the other segments of the same document (hard
-    negatives): ROC AUC, and encoder sentences/s."""
-    from sklearn.metrics import roc_auc_score
-
-    from detector.datasets import iter_wmt22
-    from detector.ml.encoder import load_encoder
-    from detector.mt.model.model import SHIPPED_DIR, MTModel, encode
-
-    refs, hyps, doc = [], [], []
-    for k, d in enumerate(x for x in iter_wmt22("uk-en") if len([s for s in x.ref if s]) >= 8):
-        if k >= docs:
-            break
-        hyp = d.hyps[sorted(d.hyps)[0]]
-        for r, h in zip(d.ref, hyp):
-            if len(r.split()) >= 5 and h:
-                refs.append(r)
-                hyps.append(h)
-                doc.append(k)
-    same_doc = np.equal.outer(doc, doc) & ~np.eye(len(doc), dtype=bool)
-    out: dict[str, Any] = {"pairs": len(refs)}
-    for name, enc in (("mt_adapted", MTModel.load(SHIPPED_DIR).encoder), ("plain_minilm", load_encoder("auto"))):
-        t0 = time.perf_counter()
-        a, b = (encode(enc, t).pooled[:, :enc.dim].numpy() for t in (refs, hyps))
-        rate = 2 * len(refs) / (time.perf_counter() - t0)
-        a /= np.linalg.norm(a, axis=1, keepdims=True)
-        b /= np.linalg.norm(b, axis=1, keepdims=True)
-        sim = a @ b.T
-        pos, neg = np.diag(sim), sim[same_doc]
-        out[name] = {"auc_same_document": round(float(roc_auc_score(np.r_[np.ones(len(pos)), np.zeros(len(neg))], np.r_[pos, neg])), 4),
-                     "positive_mean": round(float(pos.mean()), 3), "negative_mean": round(float(neg.mean()), 3),
-                     "sentences_per_s": round(rate, 1)}
-    return out
-
-
-def seeds(settings: Mapping[str, Any]) -> dict[str, Any]:
+def seeds(settings: Mapping[str, Any], config: Any = None) -> dict[str, Any]:
     """Are seeds 000 and 001 (one CNN report, two outlets) one story?"""
     from detector.copies import find
     from detector.io.readers import ReaderOptions, read_jsonl
@@ -345,7 +321,7 @@ def seeds(settings: Mapping[str, Any]) -> dict[str, Any]:
 
     root = Path(__file__).resolve().parents[2]
     articles = list(read_jsonl(root / "seeds" / "articles.jsonl", ReaderOptions()))
-    path, _ = scanned_store("seeds", articles)
+    path, _ = scanned_store("seeds", articles, config)
     with Store(path, readonly=True) as store, tempfile.TemporaryDirectory() as folder:
         found, _, index = find(store, settings, folder=Path(folder))
         index.close()
@@ -357,17 +333,31 @@ def seeds(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from detector.config import load_config
+    import datetime as dt
+
+    from detector.config import ConfigError, load_config
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("bench/results/copies.json"))
     ap.add_argument("--splits", default=",".join(SPLITS), help="comma-separated, of " + ", ".join(SPLITS) +
-                    "; the others (and the seeds and library checks, unless every split runs) are kept from --out")
+                    "; the others (and the library checks, unless every split runs) are kept from --out")
+    ap.add_argument("--config", type=Path, default=None, help="a detector config (the MT model and encoder the scan uses)")
+    ap.add_argument("--label", default=None, help="file the results as <split>@<label>: a different configuration's run")
     args = ap.parse_args(argv)
     splits = [s.strip() for s in args.splits.split(",") if s.strip()]
     if not splits or set(splits) - set(SPLITS):
         ap.error(f"--splits: choose from {', '.join(SPLITS)}")
-    settings = dict(load_config().get("copies"))
+    if args.label is not None and not args.label.replace("-", "").replace("_", "").isalnum():
+        ap.error("--label: letters, digits, - and _ only")
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:  # a missing or malformed config file: one line, exit 2
+        ap.error(f"--config: {str(exc).splitlines()[0]}")
+    settings = dict(config.get("copies"))
+
+    def key(name: str) -> str:
+        return name if args.label is None else f"{name}@{args.label}"
+
     # What this run does not produce (the other splits, an earlier look kept beside: test_second_look) stays.
     results: dict[str, Any] = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else {}
     old = results.get("settings", {})
@@ -377,22 +367,30 @@ def main(argv: list[str] | None = None) -> None:
     results["labels"] = LABELS
     # How many runs have reported each held-out split: a number read more than once is no longer held out.
     looks = results.setdefault("looks", {"test": 2, "test2": 0})
-    for name in ("test", "test2"):
+    for name in HELD_OUT:
         if name in splits:
-            looks[name] = looks.get(name, 0) + 1
-            if looks[name] > 1:
-                print(f"note: {name} has now been reported {looks[name]} times", file=sys.stderr)
+            looks[key(name)] = looks.get(key(name), 0) + 1
+            if looks[key(name)] > 1:
+                print(f"note: {key(name)} has now been reported {looks[key(name)]} times", file=sys.stderr)
+    ident = scan_identity(config.with_overrides({"select": ["MT", "Boilerplate"]}))
     for name in splits:
         split, hard = ("dev", True) if name == "dev_hard" else (name, False)
-        chosen = None if split == "dev" else results["dev"]["embedding_only"]["threshold"]
-        results[name] = evaluate(split, settings, embed_threshold=chosen, hard=hard)
+        chosen = None if split == "dev" else results.get(key("dev"), results["dev"])["embedding_only"]["threshold"]
+        results[key(name)] = evaluate(split, settings, embed_threshold=chosen, hard=hard, config=config)
+        results.setdefault("runs", {})[key(name)] = {
+            "finished_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "scan_identity": ident, "config": str(args.config) if args.config else None,
+            "mt_model": dict(config.get("checks")["mt_model"])}
+    if "dev" in splits or len(splits) == len(SPLITS):
+        results[key("seeds")] = seeds(settings, config)
     if len(splits) == len(SPLITS):
-        results["seeds"] = seeds(settings)
+        from detector.eval.copies_choices import encoder_choice, minhash_libraries
+
         results["minhash_libraries"] = minhash_libraries()
         results["encoder_choice"] = encoder_choice()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: results[k] for k in splits}, indent=2))
+    print(json.dumps({key(k): results[key(k)] for k in splits}, indent=2))
 
 
 if __name__ == "__main__":

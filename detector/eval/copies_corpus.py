@@ -15,7 +15,9 @@ Splits that share no source document or site (``copies_sources``): ``dev`` (WMT2
 WCXB) on which the thresholds were set, with ``build_hard``'s hard negatives of the same sources;
 ``test`` (WMT21 ru-en, is-en, ja-en, ScrapingHub), looked at twice; ``test2`` (WMT22 ja-en news,
 WMT21 cs/de/ha/zh-en line windows, WCXB and ScrapingHub pages of sites no other split drew, HT-vs-MT
-original English news), built after that and run once.
+original English news), built after that and run once; ``test3`` (``copies_test3``: HT-vs-MT de-en
+documents, WMT22 general cs/de-en windows, 80 verbatim copies, same-event look-alikes), built after
+test2 ran and its miss was fixed, run once.
 WMT holds a few stories twice (two documents sharing 3+ source or reference segments): those are
 one true story, their copies copies of both.
 """
@@ -48,6 +50,7 @@ class Truth:
     kind: str  # original | rewrite | mashup | verbatim | negative
     borrowed: str | None = None  # a mashup's padding story
     source: str = ""  # the document, line window or page its text came from (``copies_sources``)
+    note: str = ""  # test3: how a verbatim copy was made (``copies_test3.verbatim_copy``), "same-event" for a look-alike
 
 
 def _text(segments: list[str], per_paragraph: int = 3) -> str:
@@ -92,21 +95,33 @@ def _bodies(split: str, min_words: int = 120, max_chars: int = 6000) -> list[tup
     return out
 
 
-def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int = 60,
-          seed: int = 0) -> tuple[list[Article], dict[str, Truth]]:
-    """Articles (in a shuffled order) and the truth of each, keyed by article id. ``test2`` draws
-    from what no other split reads (``copies_sources``)."""
-    from detector.eval import copies_sources as cs
+#: (stories, copied bodies, negatives) of each split: test3 has more verbatim copies (1.0 on 30 is weak evidence).
+SIZES = {"dev": (40, 30, 60), "test": (40, 30, 60), "test2": (40, 30, 60), "test3": (50, 80, 80)}
 
-    rng = np.random.default_rng(seed + {"dev": 0, "test": 1000, "test2": 2000}[split])
-    if split == "test2":
+
+def build(split: str, seed: int = 0) -> tuple[list[Article], dict[str, Truth]]:
+    """Articles (in a shuffled order) and the truth of each, keyed by article id. ``test2`` and
+    ``test3`` draw from what no split before them reads (``copies_sources``, ``copies_test3``)."""
+    from detector.eval import copies_sources as cs
+    from detector.eval import copies_test3 as t3
+
+    stories, copied_bodies, negatives = SIZES[split]
+    rng = np.random.default_rng(seed + {"dev": 0, "test": 1000, "test2": 2000, "test3": 3000}[split])
+    if split in ("test2", "test3"):
         used = cs.keys(t.source for name in ("dev", "test") for t in build(name, seed=seed)[1].values())
         used |= cs.keys(t.source for t in build_hard("dev", seed=seed)[1].values())
-        docs, bodies = cs.test2_docs(seed), cs.test2_bodies(used, seed)
+    if split == "test3":
+        used |= cs.keys(t.source for t in build("test2", seed=seed)[1].values())
+        ht, wins = t3.ht_documents(), t3.general_windows(np.random.default_rng(seed + 3100))
+        ht = [ht[i] for i in rng.permutation(len(ht))]
+        n_win = min(len(wins), stories // 4)
+        story_docs, spare = wins[:n_win] + ht[:stories - n_win], ht[stories - n_win:] + wins[n_win:]
+        rng.shuffle(story_docs)
+        bodies = t3.bodies(used, np.random.default_rng(seed + 3200))
     else:
-        docs, bodies = _wmt_docs(split), _bodies(split)
-    rng.shuffle(docs)
-    story_docs, spare = docs[:stories], docs[stories:]
+        docs, bodies = (cs.test2_docs(seed), cs.test2_bodies(used, seed)) if split == "test2" else (_wmt_docs(split), _bodies(split))
+        rng.shuffle(docs)
+        story_docs, spare = docs[:stories], docs[stories:]
     arts: list[Article] = []
     truth: dict[str, Truth] = {}
 
@@ -141,18 +156,29 @@ def build(split: str, stories: int = 40, copied_bodies: int = 30, negatives: int
         add(f"{sid}-orig", host, d0, body, Truth(sid, "original", source=source))
         paras = body.split("\n")
         junk = list(rng.choice(snippets, size=min(3, len(snippets)), replace=False)) if snippets else []
-        junk += list(rng.choice(FURNITURE, size=4, replace=False))
-        mid = len(paras) // 2
-        copy = [junk[0], junk[1], *paras[:mid], junk[2], *paras[mid:], *junk[3:]]
-        add(f"{sid}-copy", f"scraper-{n % 4}.example", d0 + dt.timedelta(days=int(n % 2)), "\n".join(copy), Truth(sid, "verbatim", source=source))
+        if split == "test3":
+            junk += list(rng.choice(t3.FURNITURE3, size=4, replace=False))
+            text, note = t3.verbatim_copy(paras, junk, n)
+        else:
+            junk += list(rng.choice(FURNITURE, size=4, replace=False))
+            mid = len(paras) // 2
+            text, note = "\n".join([junk[0], junk[1], *paras[:mid], junk[2], *paras[mid:], *junk[3:]]), ""
+        add(f"{sid}-copy", f"scraper-{n % 4}.example", d0 + dt.timedelta(days=int(n % 2)), text, Truth(sid, "verbatim", source=source, note=note))
     rest = [(bodies[i][1], bodies[i][3]) for i in order[copied_bodies:]]
     if split == "test2":  # spare stories, spare bodies and original English news in turn
         negs = cs.interleave([(_text(d.ref), d.id) for d in spare], rest, cs.ht_vs_mt_news(negatives, used, newest_first=True))
+    elif split == "test3":  # same-event look-alikes first (dated beside their story), then the rest in turn
+        alike = list(t3.look_alikes(story_docs, spare, negatives // 3))
+        taken = {j for _, j, _ in alike}
+        negs = [(_text(spare[j].ref), spare[j].id, k) for k, j, _ in alike]
+        negs += cs.interleave(rest, [x for x in t3.original_english_news() if x[1] not in used],
+                              [(_text(d.ref), d.id) for j, d in enumerate(spare) if j not in taken])
     else:
         negs = [(_text(d.ref), d.id) for d in spare] + rest
-    for n, (text, source) in enumerate(negs[:negatives]):
+    for n, (text, source, *near) in enumerate(negs[:negatives]):
         sid = f"{split}-n{n}"
-        add(sid, f"local-{n % 7}.example", day(), text, Truth(sid, "negative", source=source))
+        when = dates[near[0]] + dt.timedelta(days=int(rng.integers(-1, 3))) if near else day()
+        add(sid, f"local-{n % 7}.example", when, text, Truth(sid, "negative", source=source, note="same-event" if near else ""))
     negative_of = {t.source: a for a, t in truth.items() if t.kind == "negative"}
     _merge_duplicate_documents(truth, [*story_docs, *spare], [f"{split}-s{k}" for k in range(len(story_docs))]
                                + [negative_of.get(d.id, f"unused-{d.id}") for d in spare])

@@ -18,6 +18,7 @@ of consecutive lines of a line-aligned WMT set (``wmt21/cs-en/lines 120-131``), 
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterable, Mapping
 from itertools import chain, zip_longest
 from pathlib import Path
@@ -28,6 +29,7 @@ import numpy as np
 from detector.datasets import WmtDoc, iter_wmt22, require_shared
 
 LINE_PAIRS = ("cs-en", "de-en", "ha-en", "zh-en")
+_WINDOW = re.compile(r"(.+)/lines (\d+)-(\d+)")
 
 
 def site(source: str) -> str | None:
@@ -40,12 +42,15 @@ def site(source: str) -> str | None:
 
 
 def keys(sources: Iterable[str]) -> set[str]:
-    """What two splits must not share: each source document, and each page's site."""
+    """What two splits must not share: each source document, each page's site, and each line of a
+    line window (two windows of one set must not overlap)."""
     out = set()
     for s in sources:
         out.add(s)
         if (h := site(s)) is not None:
             out.add(f"site:{h}")
+        if (m := _WINDOW.fullmatch(s)) is not None:
+            out.update(f"{m[1]}/line {i}" for i in range(int(m[2]), int(m[3]) + 1))
     return out
 
 
@@ -60,17 +65,18 @@ def disjointness(splits: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
 
 
 def line_windows(folder: Path, pair: str, rng: np.random.Generator, per_pair: int, year: str = "2021",
-                 sizes: tuple[int, int] = (8, 20)) -> list[WmtDoc]:
+                 sizes: tuple[int, int] = (8, 20), stem: str | None = None, reference: str = "A") -> list[WmtDoc]:
     """Pseudo-documents of consecutive lines of a line-aligned WMT set (``folder`` holds its
-    ``sources``, ``references`` and ``system-outputs``): reference A, and every system with all lines."""
-    stem = f"newstest{year}.{pair}"
+    ``sources``, ``references`` and ``system-outputs``, named ``stem``.*): one reference, and every
+    system with all lines."""
+    stem = stem or f"newstest{year}.{pair}"
 
     def lines(path: Path) -> list[str]:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             return [x.rstrip("\n").strip() for x in f]
 
     src = lines(next((folder / "sources").glob(f"{stem}.src.*.gz")))
-    ref = lines(folder / "references" / f"{stem}.ref.A.en.gz")
+    ref = lines(folder / "references" / f"{stem}.ref.{reference}.en.gz")
     hyps = {p.name[len(stem) + 5:-6]: lines(p) for p in sorted((folder / "system-outputs").glob(f"{stem}.hyp.*.en.gz"))}
     hyps = {k: v for k, v in hyps.items() if len(v) == len(ref)}
     out, start = [], 0
