@@ -6,8 +6,9 @@
 A speed change must not change what a user gets. Each tree scans the same articles (WCXB bodies,
 the seeds, WMT22 system outputs as whole documents) in its own process, with the default (full)
 profile, and dumps per article: the jsonl report, the unrounded MT and source-language
-probabilities, every metric, each finding's unrounded confidence, and the copy signature
-(MinHash, sentence hashes, spans, anchors, int8 vectors). Floats must agree to ``--tol``
+probabilities, every metric, each finding's unrounded confidence and data, the copy signature
+(MinHash, sentence hashes, spans, anchors, int8 vectors), and the boilerplate classifier's line
+features (a change there can hide under the thresholds). Floats must agree to ``--tol``
 (default 1e-6); everything else exactly. The int8 copy vectors may differ by one step in a few
 cells (a rounding edge), which is reported as its own count, not as a difference.
 """
@@ -30,8 +31,9 @@ CHILD = r"""
 import json, sys
 from pathlib import Path
 import numpy as np
-from detector.article import Article
+from detector.article import Article, Document
 from detector.config import load_config
+from detector.boilerplate.features import line_features
 from detector.scanner import Scanner
 
 def plain(x):
@@ -54,7 +56,8 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
         d = {"report": rep.to_dict(), "mt_probability": rep.mt_probability,
              "source_language_probability": rep.source_language_probability,
              "metrics": plain(rep.metrics), "confidences": [f.confidence for f in rep.findings],
-             "data": [plain(f.data) for f in rep.findings]}
+             "data": [plain(f.data) for f in rep.findings],
+             "boilerplate_features": line_features([ln.text for ln in Document(rep.article).lines]).tolist()}
         if sig is not None:
             d["signature"] = {"minhash": plain(sig.minhash), "shingles": sig.shingles, "spans": plain(sig.spans),
                               "hashes": plain(sig.hashes), "anchors": sig.anchors, "encoder": sig.encoder}
