@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from detector.article import _WORD_RE as WORD_RE
 from detector.article import Document
 from detector.translit.debris import strip_debris
 from detector.translit.gazetteer import Gazetteer, Match
@@ -70,7 +71,7 @@ class Mention:
     data: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     start: int
     end: int
@@ -84,12 +85,12 @@ def _words(doc: Document, strip: Callable[[str], tuple[int, int]]) -> list[_Word
     ``strip`` is ``strip_debris`` with the finder's lexicon (memoised: most tokens repeat)."""
     starts = {s.start for s in doc.sentences}
     out = []
-    for t in doc.tokens:
-        text = t.text
-        if text[:1].isalnum():
+    for m in WORD_RE.finditer(doc.text):  # the word tokens of ``doc.tokens``, without its punctuation
+        text, pos = m.group(), m.start()
+        if text[0].isalnum():
             cut = len(text) - 2 if len(text) > 3 and text.endswith(("'s", "’s")) else len(text)
             a, b = strip(text[:cut])
-            out.append(_Word(t.start + a, t.start + b, text[a:b], t.start in starts, cut < len(text)))
+            out.append(_Word(pos + a, pos + b, text[a:b], pos in starts, cut < len(text)))
     return out
 
 
