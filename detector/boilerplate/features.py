@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 
@@ -97,8 +98,14 @@ def _stem(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=200_000)
+def _term(w: str) -> str | None:
+    """The TF-IDF term of a word, None for a stopword or a single letter (memoised: words repeat)."""
+    return _stem(w) if len(w) > 1 and w.lower() not in STOPWORDS else None
+
+
 def _terms(line: str) -> Counter[str]:
-    return Counter(_stem(w) for w in words_of(line) if len(w) > 1 and w.lower() not in STOPWORDS)
+    return Counter([t for t in map(_term, words_of(line)) if t is not None])
 
 
 def tfidf_similarities(lines: Sequence[str]) -> np.ndarray:
@@ -142,7 +149,7 @@ def _shape_row(row: np.ndarray, line: str, t: Sequence[str]) -> None:
     row[c["log_chars"]] = math.log1p(len(s))
     row[c["ends_sentence"]] = float(bool(_SENT_END.search(s)))
     row[c["ends_ellipsis"]] = float(ends_with_ellipsis(s))
-    row[c["title_share"]] = sum(w[0].isupper() for w in t) / nw
+    row[c["title_share"]] = sum(map(str.isupper, map(itemgetter(0), t))) / nw
     row[c["stop_share"]] = sum(map(STOPWORDS.__contains__, map(str.lower, t))) / nw
     row[c["digit_share"]] = sum(map(str.isdigit, s)) / max(len(s), 1)
     row[c["upper_share"]] = sum(len(w) > 1 and w.isupper() for w in t) / nw

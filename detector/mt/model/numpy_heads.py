@@ -28,8 +28,15 @@ class _MLP:
         self.w2, self.b2 = weights[f"{prefix}.3.weight"].T.copy(), weights[f"{prefix}.3.bias"]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        h = x @ self.w1 + self.b1
-        h = 0.5 * h * (1.0 + erf(h * _SQRT_HALF).astype(np.float32))
+        # 0.5 * h * (1 + erf(h / sqrt 2)), the same operations in the same order, in place: the
+        # tagger's hidden layer is tokens x 256, and every temporary of it costs a pass over memory.
+        h = x @ self.w1
+        h += self.b1
+        e = h * _SQRT_HALF
+        erf(e, out=e)
+        e += 1.0
+        h *= 0.5
+        h *= e
         return h @ self.w2 + self.b2
 
 
