@@ -240,3 +240,19 @@ def test_boilerplate_line_features_equal_the_per_line_code(text: str) -> None:
     assert got.shape[0] == len(lines) > 0
     assert np.array_equal(got, _old_line_features(lines))
     assert bf.words_of(lines[0]) == tuple(bf._WORD_RE.findall(lines[0]))
+
+
+def test_gazetteer_lookup_memo_answers_as_a_fresh_lookup() -> None:
+    from detector.translit import gazetteer as gz
+
+    g = gz.Gazetteer.load()
+    names = ["Kyiv", "Kiev", "Kharkov", "Odessa", "Kupiansk", "Kup'yansk", "Bakhmut", "Nowhere", "Lviv", "Kyiv"]
+    for _ in range(2):  # the second round is answered from the memo
+        for name in names:
+            for kind in ("place", "person", None):
+                assert g.lookup(name, kind) == g._lookup(name, kind, frozenset(), False)
+    assert g.lookup("Kyiv") is not None and g.lookup("Nowhere") is None
+    anchored = frozenset(range(len(g.entities)))
+    before = dict(g._lookups)
+    g.lookup("Zaporizhzhia", anchored=anchored)
+    assert g._lookups == before  # an anchored lookup depends on the article: never kept
