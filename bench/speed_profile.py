@@ -6,7 +6,8 @@
 One worker thread (``OMP_NUM_THREADS=1``); the clocks are CPU seconds (process and thread time),
 which load from other jobs on the machine barely moves (wall seconds and the load average are
 reported beside them). Each tree is run three times, each in a fresh process on the same articles:
-- ``plain``: the full profile, no profiler: CPU seconds per check and per article, what a user gets;
+- ``plain``: the full profile, no profiler: CPU seconds per check and per article, what a user gets,
+  and the encoder's ONNX runs timed apart (their CPU time moves most with load on the machine);
 - ``fast``: the same with ``ignore = ["MT.ModelSpan"]`` (no encoder), no profiler;
 - ``profiled``: the full profile under cProfile on the thread clock, for the MT check's components.
   cProfile charges every Python call, so the Python-heavy checks (translit, boilerplate, the MT
@@ -64,6 +65,19 @@ def timed(check, docs):
     finally:
         per_check[check.name] = per_check.get(check.name, 0.0) + time.thread_time() - t
 scanner._run_check = timed
+encoder = [0.0]
+try:  # the encoder's own runs, timed apart (a few microseconds a call), so load on it is seen apart
+    from detector.ml.onnx_runtime import OnnxSession
+    session_run = OnnxSession._run
+    def run_timed(self, *a, **k):
+        t = time.thread_time()
+        try:
+            return session_run(self, *a, **k)
+        finally:
+            encoder[0] += time.thread_time() - t
+    OnnxSession._run = run_timed
+except ImportError:
+    pass
 prof = cProfile.Profile(time.thread_time) if mode == "profiled" else None
 load = os.getloadavg()[0]
 c0, t0 = time.process_time(), time.perf_counter()
@@ -77,7 +91,7 @@ found = {}
 for (file, _line, func), (_cc, _nc, _tt, cum, _callers) in (pstats.Stats(prof).stats.items() if prof else ()):
     found[f"{file}|{func}"] = found.get(f"{file}|{func}", 0.0) + cum
 print(json.dumps({"cpu_seconds": cpu, "wall_seconds": wall, "load_average_1min": [load, os.getloadavg()[0]],
-                  "per_check_cpu_seconds": per_check, "functions": found}))
+                  "per_check_cpu_seconds": per_check, "encoder_run_cpu_seconds": encoder[0], "functions": found}))
 """
 
 #: The runs made of each tree, each in a fresh process: (name, under the profiler, rules ignored).
@@ -110,7 +124,9 @@ def profile(tree: Path, corpus_path: Path, profiled: bool, ignore: list[str], n:
     out = {"cpu_seconds": round(cpu, 2), "cpu_seconds_per_article": round(cpu / max(n, 1), 4),
            "articles_per_second_on_2_idle_cores_estimate": round(2 * n / max(cpu, 1e-9), 2),
            "wall_seconds": round(raw["wall_seconds"], 2), "load_average_1min": [round(x, 1) for x in raw["load_average_1min"]],
-           "per_check_cpu_seconds": {k: round(v, 3) for k, v in raw["per_check_cpu_seconds"].items()}}
+           "per_check_cpu_seconds": {k: round(v, 3) for k, v in raw["per_check_cpu_seconds"].items()},
+           "encoder_runs_cpu_seconds": round(raw["encoder_run_cpu_seconds"], 2),
+           "cpu_seconds_outside_encoder_runs": round(cpu - raw["encoder_run_cpu_seconds"], 2)}
     if comps:
         out["components_cpu_seconds"] = {k: round(v, 2) for k, v in sorted(comps.items(), key=lambda kv: -kv[1])}
     return out
