@@ -1,6 +1,6 @@
 """Do two detector trees give the same outputs on a fixed corpus? (`python bench/golden_compare.py`)
 
-    python bench/golden_compare.py --tree /tmp/main --tree . [--wcxb 40] [--mt 16] [--keep DIR [--reuse]]
+    python bench/golden_compare.py --tree /tmp/main --tree . [--wcxb 40] [--mt 16] [--keep DIR [--reuse]] [--out FILE]
         -> exit 0 when every report matches, 1 (with the first differences) when not
 
 A speed change must not change what a user gets. Each tree scans the same articles (WCXB bodies,
@@ -149,6 +149,7 @@ def main() -> None:
     ap.add_argument("--mt", type=int, default=16, help="WMT22 documents (one MT output and the reference of each)")
     ap.add_argument("--tol", type=float, default=1e-6)
     ap.add_argument("--keep", type=Path, help="keep the corpus and the dumps in this folder")
+    ap.add_argument("--out", type=Path, help="also write the comparison here (e.g. bench/results/golden_compare.json)")
     ap.add_argument("--reuse", action="store_true", help="with --keep: reuse the reference tree's dump kept there")
     args = ap.parse_args()
     if len(args.tree) != 2:
@@ -164,7 +165,11 @@ def main() -> None:
             if not (reuse and i == 0):
                 dump(tree.resolve(), corpus_path, out)
         result = compare(*dumps, args.tol)
-    print(json.dumps({"trees": [str(t) for t in args.tree], "corpus_articles": n, **result}, indent=1))
+    summary = {"command": "python bench/golden_compare.py " + " ".join(sys.argv[1:]), "trees": [str(t) for t in args.tree],
+               "corpus_articles": n, "tolerance": args.tol, **result}
+    print(json.dumps(summary, indent=1))
+    if args.out:
+        args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     sys.exit(0 if result["identical"] else 1)
 
 
