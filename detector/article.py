@@ -12,7 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -171,6 +173,14 @@ class Document:
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
+
+    def derived(self, build: Callable[[Document], T]) -> T:
+        """``build(self)``, computed once per document and shared (read it, do not change it): a parse
+        another package makes from this one (``mt_sentences``), asked for by several checks."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if build not in cache:
+            cache[build] = build(self)
+        return cache[build]
 
 
 def _strip(text: str, start: int, end: int) -> Span | None:

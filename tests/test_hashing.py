@@ -67,17 +67,21 @@ def test_source_language_features_equal_hashing_vectorizer() -> None:
 def test_cached_hashes_equal_fresh_ones_across_calls_and_a_full_cache() -> None:
     from detector.ml import hashing
 
-    first = [b"of the", b"<w> of", b"x", b"", "Kyiv \u00e9".encode()]
-    again = [b"new one", b"of the", b"x", b"of the"]
+    first = ["of the", "<w> of", "x", "", "Kyiv \u00e9", "\ud800"]  # a lone surrogate: sklearn's surrogatepass
+    again = ["new one", "of the", "x", "of the"]
+
+    def fresh(keys: list[str]) -> list[int]:
+        return hashing.murmurhash3_32([k.encode("utf-8", "surrogatepass") for k in keys]).tolist()
+
     for keys in (first, again, first):
-        assert hashing.cached_murmurhash3_32(keys).tolist() == hashing.murmurhash3_32(keys).tolist()
+        assert hashing.cached_murmurhash3_32(keys).tolist() == fresh(keys)
     old = hashing._SEEN_MAX
     try:
         hashing._SEEN_MAX = 4  # cleared when full, and still right
         hashing._SEEN.clear()
-        assert hashing.cached_murmurhash3_32(again).tolist() == hashing.murmurhash3_32(again).tolist()
-        assert set(hashing._SEEN) == {b"new one", b"of the", b"x"}
-        assert hashing.cached_murmurhash3_32(first).tolist() == hashing.murmurhash3_32(first).tolist()
-        assert set(hashing._SEEN) == {b"<w> of", b"", "Kyiv \u00e9".encode()}  # 3 + 3 > 4: cleared, then the new ones
+        assert hashing.cached_murmurhash3_32(again).tolist() == fresh(again)
+        assert set(hashing._SEEN) == {"new one", "of the", "x"}
+        assert hashing.cached_murmurhash3_32(first).tolist() == fresh(first)
+        assert set(hashing._SEEN) == {"<w> of", "", "Kyiv \u00e9", "\ud800"}  # 3 + 4 > 4: cleared, then the new ones
     finally:
         hashing._SEEN_MAX = old

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 
@@ -47,10 +48,14 @@ FEATURES = (
 )
 
 
-def words_of(line: str) -> list[str]:
-    return _WORD_RE.findall(line)
+@lru_cache(maxsize=8192)
+def words_of(line: str) -> tuple[str, ...]:
+    """The words of a line (memoised: the features, the block finder and the structure rules each ask
+    for the lines of the article at hand, several times a line)."""
+    return tuple(_WORD_RE.findall(line))
 
 
+@lru_cache(maxsize=8192)
 def is_prose(line: str) -> bool:
     return len(words_of(line)) >= 12 and bool(_SENT_END.search(line.strip()))
 
@@ -93,8 +98,14 @@ def _stem(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=200_000)
+def _term(w: str) -> str | None:
+    """The TF-IDF term of a word, None for a stopword or a single letter (memoised: words repeat)."""
+    return _stem(w) if len(w) > 1 and w.lower() not in STOPWORDS else None
+
+
 def _terms(line: str) -> Counter[str]:
-    return Counter(_stem(w) for w in words_of(line) if w.lower() not in STOPWORDS and len(w) > 1)
+    return Counter([t for t in map(_term, words_of(line)) if t is not None])
 
 
 def tfidf_similarities(lines: Sequence[str]) -> np.ndarray:
@@ -123,13 +134,37 @@ def batch_features(docs: Sequence[Sequence[str]]) -> list[np.ndarray]:
     return [line_features(lines) for lines in docs]
 
 
+_COL = {name: j for j, name in enumerate(FEATURES)}
+_N_SENTENCES = re.compile(r"[.!?](?:\s|$)")
+_SEPARATOR = re.compile(r"\s[|›»/•·]\s|^[•·*-]\s")
+_COLON_LABEL = re.compile(r"^[^\s:]+(?: [^\s:]+){0,2}:")
+
+
+def _shape_row(row: np.ndarray, line: str, t: Sequence[str]) -> None:
+    """The features of one line that read only the line itself."""
+    s = line.strip()
+    nw = max(len(t), 1)
+    c = _COL
+    row[c["log_words"]] = math.log1p(len(t))
+    row[c["log_chars"]] = math.log1p(len(s))
+    row[c["ends_sentence"]] = float(bool(_SENT_END.search(s)))
+    row[c["ends_ellipsis"]] = float(ends_with_ellipsis(s))
+    row[c["title_share"]] = sum(map(str.isupper, map(itemgetter(0), t))) / nw
+    row[c["stop_share"]] = sum(map(STOPWORDS.__contains__, map(str.lower, t))) / nw
+    row[c["digit_share"]] = sum(map(str.isdigit, s)) / max(len(s), 1)
+    row[c["upper_share"]] = sum(len(w) > 1 and w.isupper() for w in t) / nw
+    row[c["n_sentences"]] = len(_N_SENTENCES.findall(s))
+    row[c["has_separator"]] = float(bool(_SEPARATOR.search(s)))
+    row[c["colon_label"]] = float(bool(_COLON_LABEL.match(s)))
+
+
 def line_features(lines: Sequence[str], tfidf: np.ndarray | None = None) -> np.ndarray:
     """The feature matrix (len(lines) × len(FEATURES)); ``tfidf``: ``tfidf_similarities(lines)`` if known."""
     n = len(lines)
     X = np.zeros((n, len(FEATURES)), dtype=np.float32)
     if n == 0:
         return X
-    col = {name: j for j, name in enumerate(FEATURES)}
+    col = _COL
     toks = [words_of(x) for x in lines]
     nwords = np.array([len(t) for t in toks], dtype=np.float32)
     prose = [is_prose(x) for x in lines]
@@ -139,21 +174,10 @@ def line_features(lines: Sequence[str], tfidf: np.ndarray | None = None) -> np.n
     tfidf = tfidf_similarities(lines) if tfidf is None else tfidf
     median_sim = float(np.median(tfidf)) if n else 0.0
     median_words = float(np.median(nwords))
+    cue_cols = [(col[f"cue_{k}"], k) for k in CUE_KINDS]
     for i, (line, t) in enumerate(zip(lines, toks, strict=False)):
-        s = line.strip()
-        nw = max(len(t), 1)
         row = X[i]
-        row[col["log_words"]] = math.log1p(len(t))
-        row[col["log_chars"]] = math.log1p(len(s))
-        row[col["ends_sentence"]] = float(bool(_SENT_END.search(s)))
-        row[col["ends_ellipsis"]] = float(ends_with_ellipsis(s))
-        row[col["title_share"]] = sum(w[0].isupper() for w in t) / nw
-        row[col["stop_share"]] = sum(w.lower() in STOPWORDS for w in t) / nw
-        row[col["digit_share"]] = sum(c.isdigit() for c in s) / max(len(s), 1)
-        row[col["upper_share"]] = sum(w.isupper() and len(w) > 1 for w in t) / nw
-        row[col["n_sentences"]] = len(re.findall(r"[.!?](?:\s|$)", s))
-        row[col["has_separator"]] = float(bool(re.search(r"\s[|›»/•·]\s|^[•·*-]\s", s)))
-        row[col["colon_label"]] = float(bool(re.match(r"^[^\s:]+(?: [^\s:]+){0,2}:", s)))
+        _shape_row(row, line, t)
         row[col["rel_pos"]] = i / max(n - 1, 1)
         row[col["is_first"]] = float(i == 0)
         row[col["from_end"]] = min(n - 1 - i, 10) / 10
@@ -162,10 +186,10 @@ def line_features(lines: Sequence[str], tfidf: np.ndarray | None = None) -> np.n
         row[col["prev_log_words"]] = math.log1p(nwords[i - 1]) if i > 0 else 0.0
         row[col["next_log_words"]] = math.log1p(nwords[i + 1]) if i + 1 < n else 0.0
         row[col["doc_median_words"]] = math.log1p(median_words)
-        for k in CUE_KINDS:
-            row[col[f"cue_{k}"]] = float(kinds[i] == k)
-        row[col["after_widget_cue"]] = float(any(kinds[j] == WIDGET for j in range(max(0, i - 3), i)))
-        row[col["after_author_cue"]] = float(any(kinds[j] == "author" for j in range(max(0, i - 2), i)))
+        for j, k in cue_cols:
+            row[j] = float(kinds[i] == k)
+        row[col["after_widget_cue"]] = float(WIDGET in kinds[max(0, i - 3):i])
+        row[col["after_author_cue"]] = float("author" in kinds[max(0, i - 2):i])
         row[col["tfidf_sim"]] = tfidf[i]
         row[col["tfidf_rel"]] = tfidf[i] - median_sim
     return X

@@ -64,23 +64,25 @@ def murmurhash3_32(keys: Sequence[bytes]) -> np.ndarray:
     return out
 
 
-#: Hashes of n-grams seen before, by key: an article's function-word and lexical n-grams ("<w> of the")
-#: mostly repeat across articles, so most keys are looked up rather than hashed. Cleared when full.
-_SEEN: dict[bytes, int] = {}
+#: Hashes of n-grams seen before, by n-gram: an article's function-word and lexical n-grams ("<w> of the")
+#: mostly repeat across articles, so most are looked up rather than encoded and hashed. Cleared when full.
+_SEEN: dict[str, int] = {}
 _SEEN_MAX = 1 << 20
 
 
-def cached_murmurhash3_32(keys: Sequence[bytes]) -> np.ndarray:
-    """``murmurhash3_32`` of each key, hashing only keys not seen before in this process."""
-    known = {k: _SEEN.get(k) for k in dict.fromkeys(keys)}
-    missing = [k for k, h in known.items() if h is None]
-    if missing:
-        fresh = dict(zip(missing, murmurhash3_32(missing).tolist(), strict=True))
-        known.update(fresh)
+def cached_murmurhash3_32(keys: Sequence[str]) -> np.ndarray:
+    """``murmurhash3_32`` of each key's UTF-8 bytes, encoding and hashing only keys not seen before
+    in this process."""
+    got = list(map(_SEEN.get, keys))
+    if None in got:
+        missing = list(dict.fromkeys(k for k, h in zip(keys, got) if h is None))
+        fresh = dict(zip(missing, murmurhash3_32([k.encode("utf-8", "surrogatepass") for k in missing]).tolist(),
+                         strict=True))
+        got = [fresh[k] if h is None else h for k, h in zip(keys, got)]
         if len(_SEEN) + len(fresh) > _SEEN_MAX:
             _SEEN.clear()
         _SEEN.update(fresh)
-    return np.fromiter((known[k] for k in keys), dtype=np.int32, count=len(keys))
+    return np.array(got, dtype=np.int32)
 
 
 @lru_cache(maxsize=8)
@@ -93,7 +95,7 @@ def _ngrams(text: str, token_pattern: str, ngram_range: tuple[int, int], lowerca
     lo, hi = ngram_range
     out = list(tokens) if lo == 1 else []
     for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
-        out += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+        out += map(" ".join, zip(*(tokens[k:] for k in range(n))))
     return out
 
 
@@ -126,7 +128,7 @@ def hashed_counts(texts: Sequence[str], n_features: int, token_pattern: str,
         grams = [_char_wb_ngrams(t, ngram_range) for t in texts]
     else:
         grams = [_ngrams(t, token_pattern, ngram_range, lowercase) for t in texts]
-    keys = [g.encode("utf-8", "surrogatepass") for row in grams for g in row]
+    keys = [g for row in grams for g in row]
     cols = np.abs(cached_murmurhash3_32(keys).astype(np.int64)) % n_features
     indptr = np.concatenate([[0], np.cumsum([len(row) for row in grams])])
     x = sparse.csr_matrix((np.ones(len(keys)), cols, indptr), shape=(len(texts), n_features))

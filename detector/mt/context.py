@@ -225,7 +225,12 @@ def split_cells(text: str, sentences: list[Span]) -> list[Span]:
 
 
 def mt_sentences(doc: Document) -> list[Span]:
-    """The sentences every MT rule and the MT model read: the parse's, split at line and cell breaks."""
+    """The sentences every MT rule and the MT model read: the parse's, split at line and cell breaks
+    (once per document: the MT rules, the MT model and the copy signature each ask)."""
+    return doc.derived(_split_sentences)
+
+
+def _split_sentences(doc: Document) -> list[Span]:
     return split_cells(doc.text, doc.sentences)
 
 

@@ -40,6 +40,10 @@ LOAN_PHRASES = ("à la", "de la", "la carte", "par excellence", "pour le", "c'es
 CASE_ENDINGS = ("oho", "ogo", "omu", "ovi", "evi", "oyu", "oiu", "ym", "om", "ykh", "ikh", "a", "u", "y", "i")
 _NOMINATIVE_TAILS = ("yi", "iy", "ii", "y", "i", "a", "o", "")
 _WORD = re.compile(r"[^\W\d_]+")
+_ANY_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+#: Every word ``_function_words`` looks at: most words of an article are none of them.
+_FOREIGN_FUNCTION_WORDS = TRANSLIT_FUNCTION_WORDS | FRENCH_FUNCTION_WORDS | GERMAN_FUNCTION_WORDS
+_BY_LANGUAGE = (("French", FRENCH_FUNCTION_WORDS), ("German", GERMAN_FUNCTION_WORDS))
 
 
 def find_untranslated(doc: Document, ctx: ArticleContext, zipf: Callable[[str], float]) -> Iterator[Hit]:
@@ -50,6 +54,8 @@ def find_untranslated(doc: Document, ctx: ArticleContext, zipf: Callable[[str], 
 
 def _cyrillic(doc: Document, ctx: ArticleContext) -> Iterator[Hit]:
     text = doc.text
+    if _ANY_CYRILLIC.search(text) is None:  # both patterns need a Cyrillic letter: one scan decides
+        return
     mixed = [m for m in _MIXED.finditer(text) if not _in_url(text, m.start())]
     for m in mixed:
         yield Hit(m.start(), m.end(), f"'{m.group()}' mixes Cyrillic with Latin letters or digits (a look-alike "
@@ -84,15 +90,17 @@ def _glossed(text: str, start: int, floor: int) -> bool:
 
 def _function_words(doc: Document, ctx: ArticleContext) -> Iterator[Hit]:
     text = doc.text
-    words = [m for m in _WORD.finditer(text)]
+    words = list(_WORD.finditer(text))
     lowered = text.lower()
-    for i, m in enumerate(words):
-        w = m.group()
+    for i, w in enumerate(map(re.Match.group, words)):
+        if w not in _FOREIGN_FUNCTION_WORDS:
+            continue
+        m = words[i]
         if w in TRANSLIT_FUNCTION_WORDS and not ctx.in_quote(m.start()):
             yield Hit(m.start(), m.end(), f"'{w}' is a transliterated Ukrainian/Russian word, left untranslated.",
                       kind="translit-word", data={"word": w})
             continue
-        for lang, vocab in (("French", FRENCH_FUNCTION_WORDS), ("German", GERMAN_FUNCTION_WORDS)):
+        for lang, vocab in _BY_LANGUAGE:
             if w not in vocab or i + 1 >= len(words):
                 continue
             nxt = words[i + 1]
@@ -126,7 +134,7 @@ def _inflected_names(doc: Document, ctx: ArticleContext, zipf: Callable[[str], f
     seen: set[str] = set()
     for w in ctx.words:
         word = w.text
-        if word in names and ctx.running_capitals[word] > 1 or not word[:1].isupper() or word in seen:
+        if not word[:1].isupper() or word in names and ctx.running_capitals[word] > 1 or word in seen:
             continue
         if zipf(word.lower()) >= 2.5:
             continue  # an English word in its own right: "Germany" beside "German", "Israeli"

@@ -66,6 +66,10 @@ class Match:
         return self.variant == "standard"
 
 
+#: Answers ``Gazetteer.lookup`` keeps before starting over.
+LOOKUP_CACHE = 1 << 16
+
+
 class Gazetteer:
     """Entities with their known forms; ``lookup`` resolves one surface name."""
 
@@ -76,6 +80,9 @@ class Gazetteer:
         self._mt: dict[str, list[int]] = {}
         self._typo: tuple[list[str], list[tuple[str, int, str]]] | None = None
         self._forms: list[list[tuple[str, str]]] = []
+        #: ``lookup`` answers without ``anchored`` or ``any_size``: the gazetteer never changes once
+        #: built, and running text asks about the same names (and n-grams) over and over.
+        self._lookups: dict[tuple[str, str | None], Match | None] = {}
         stored = data.get("key_version") == KEY_VERSION  # else recompute: fold_key has changed
         for i, (canonical, kind, country, pop, curated, forms, *keys) in enumerate(data["entities"]):
             canon_key, guessed = (keys + [None, []])[:2]
@@ -133,6 +140,16 @@ class Gazetteer:
         """Resolve ``name`` by exact form, then by folding key. In running text a key match needs a
         notable entity or one in ``anchored`` (entities the same article names exactly);
         ``any_size`` lifts that for a name asked about on its own."""
+        if anchored or any_size:
+            return self._lookup(name, kind, anchored, any_size)
+        key = (name, kind)
+        if key not in self._lookups:
+            if len(self._lookups) >= LOOKUP_CACHE:
+                self._lookups.clear()
+            self._lookups[key] = self._lookup(name, kind, anchored, any_size)
+        return self._lookups[key]
+
+    def _lookup(self, name: str, kind: str | None, anchored: frozenset[int], any_size: bool) -> Match | None:
         best = self._best(self._exact.get(normalize_form(name), []), kind)
         if best is not None:
             return Match(best[0], VARIANTS[best[1]], "exact")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from detector.article import _WORD_RE as WORD_RE
 from detector.article import Document
 from detector.translit.debris import strip_debris
 from detector.translit.gazetteer import Gazetteer, Match
@@ -40,7 +41,6 @@ Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachuset
 Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia
 Washington Wisconsin Wyoming TX""".split())  # Georgia is left out: the country is in the same news
 _PATRONYMIC = re.compile(r"(ovych|evych|ovich|evich|yovych|ivna|ovna|evna|yivna)$", re.I)
-_POSSESSIVE = re.compile(r"['’]s$")
 #: Surnames that look Slavic: fuzzy (non-key) surname merges are allowed only between these.
 SLAVIC_SURNAME = re.compile(r"(enko|chuk|iuk|yuk|uk|ko|sk[iy]{1,2}|ska|ov|ova|ev|eva|in|ina|[iy]ch|ak|iak|yak|ets)$",
                             re.I)
@@ -71,7 +71,7 @@ class Mention:
     data: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     start: int
     end: int
@@ -80,16 +80,17 @@ class _Word:
     possessive: bool  # "Kyiv's": the 's is cut off and ends the run
 
 
-def _words(doc: Document, known: Callable[[str], bool], surname: Callable[[str], bool]) -> list[_Word]:
-    """Word tokens, the possessive cut off and glued scraping debris cut away ("videoOleksandr")."""
+def _words(doc: Document, strip: Callable[[str], tuple[int, int]]) -> list[_Word]:
+    """Word tokens, the possessive cut off and glued scraping debris cut away ("videoOleksandr");
+    ``strip`` is ``strip_debris`` with the finder's lexicon (memoised: most tokens repeat)."""
     starts = {s.start for s in doc.sentences}
     out = []
-    for t in doc.tokens:
-        if t.text[:1].isalnum():
-            m = _POSSESSIVE.search(t.text)
-            cut = m.start() if m and len(t.text) > 3 else len(t.text)
-            a, b = strip_debris(t.text[:cut], known, surname)
-            out.append(_Word(t.start + a, t.start + b, t.text[a:b], t.start in starts, cut < len(t.text)))
+    for m in WORD_RE.finditer(doc.text):  # the word tokens of ``doc.tokens``, without its punctuation
+        text, pos = m.group(), m.start()
+        if text[0].isalnum():
+            cut = len(text) - 2 if len(text) > 3 and text.endswith(("'s", "’s")) else len(text)
+            a, b = strip(text[:cut])
+            out.append(_Word(pos + a, pos + b, text[a:b], pos in starts, cut < len(text)))
     return out
 
 
@@ -135,6 +136,8 @@ class MentionFinder:
         self.mt_fallback = mt_fallback
         self.max_ngram = max_ngram
         _zipf("warm")  # load wordfreq's tables now, not inside the first article
+        #: ``strip_debris`` of a token with this finder's lexicon (fixed data, so a token's answer is too).
+        self._strip = lru_cache(maxsize=1 << 16)(lambda token: strip_debris(token, self.known, _surname_shaped))
 
     def known(self, word: str) -> bool:
         """A first name, a listed form or a known person's surname: what debris may be cut to."""
@@ -142,7 +145,7 @@ class MentionFinder:
 
     def find(self, doc: Document) -> list[Mention]:
         abroad: set[str] = set()  # forms seen naming a US namesake ("Odessa, Texas")
-        words = _words(doc, self.known, _surname_shaped)
+        words = _words(doc, self._strip)
         mentions: list[Mention] = []
         leftovers: list[_Word] = []
         for run in _runs(doc, words):

@@ -60,26 +60,35 @@ def _function_words() -> frozenset[str]:
     return frozenset(stop_words) | {"'s", "n't", "'ll", "'re", "'ve", "'d", "'m"}
 
 
+@lru_cache(maxsize=1 << 16)
+def _shape(tok: str) -> str:
+    """A token as ``abstract`` writes it (memoised: news repeats its words)."""
+    low = tok.lower()
+    if low in _function_words() or not tok[0].isalnum():
+        return low
+    if tok[0].isdigit():
+        return "<d>"
+    return "<C>" if tok[0].isupper() else "<w>"
+
+
 def abstract(text: str) -> str:
     """Function words and punctuation kept, other words as their shape (<C>apitalised, <w>ord, <d>igits)."""
-    fw = _function_words()
-    out = []
-    for tok in _TOKEN.findall(normalize_typography(text)):
-        low = tok.lower()
-        if low in fw or not tok[0].isalnum():
-            out.append(low)
-        elif tok[0].isdigit():
-            out.append("<d>")
-        else:
-            out.append("<C>" if tok[0].isupper() else "<w>")
-    return " ".join(out)
+    return " ".join(map(_shape, _TOKEN.findall(normalize_typography(text))))
 
 
-def function_word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
-    """L2-normalised hashed uni- to trigrams of ``abstract`` texts."""
+def sentence_shapes(sentences: Sequence[str]) -> list[str]:
+    """``abstract`` of each sentence: a window's or the whole text's ``abstract`` is these joined with
+    spaces (tokens never cross a space, and the n-grams read whitespace-separated tokens), so each
+    sentence is abstracted once for the windows and the whole text together."""
+    return [abstract(s) for s in sentences]
+
+
+def function_word_counts(texts: Sequence[str], shapes: Sequence[str] | None = None) -> sparse.csr_matrix:
+    """L2-normalised hashed uni- to trigrams of ``abstract`` texts (``shapes``: those abstracts, if known)."""
     from detector.ml.hashing import hashed_counts, l2_rows  # scikit-learn's HashingVectorizer, without importing it
 
-    return l2_rows(hashed_counts([abstract(t) for t in texts], N_FUNCTION_FEATURES, r"\S+", (1, 3), lowercase=False))
+    shapes = [abstract(t) for t in texts] if shapes is None else shapes
+    return l2_rows(hashed_counts(shapes, N_FUNCTION_FEATURES, r"\S+", (1, 3), lowercase=False))
 
 
 def name_counts(texts: Sequence[str]) -> sparse.csr_matrix:
@@ -99,22 +108,26 @@ def window_bounds(n: int, size: int = WINDOW) -> list[tuple[int, int]]:
 
 
 def window_features(vectors: np.ndarray, sentences: Sequence[str], mean: np.ndarray, scale: np.ndarray,
-                    text_weight: float, name_weight: float = 0.0, size: int = WINDOW) -> sparse.csr_matrix:
-    """One row per window of one text (``window_bounds``); see ``features``."""
+                    text_weight: float, name_weight: float = 0.0, size: int = WINDOW,
+                    shapes: Sequence[str] | None = None) -> sparse.csr_matrix:
+    """One row per window of one text (``window_bounds``); see ``features``. ``shapes``:
+    ``sentence_shapes(sentences)``, if known."""
     bounds = window_bounds(len(sentences), size)
+    shapes = sentence_shapes(sentences) if shapes is None else shapes
     return features([vectors[a:b] for a, b in bounds], [list(sentences[a:b]) for a, b in bounds], mean, scale,
-                    text_weight, name_weight)
+                    text_weight, name_weight, [" ".join(shapes[a:b]) for a, b in bounds])
 
 
 def features(vectors: Sequence[np.ndarray], sentences: Sequence[Sequence[str]], mean: np.ndarray, scale: np.ndarray,
-             text_weight: float, name_weight: float = 0.0) -> sparse.csr_matrix:
+             text_weight: float, name_weight: float = 0.0, shapes: Sequence[str] | None = None) -> sparse.csr_matrix:
     """One row per window (its sentences' vectors and texts): the standardised mean sentence state,
-    the function-word n-grams times ``text_weight``, the names' n-grams times ``name_weight``."""
+    the function-word n-grams times ``text_weight``, the names' n-grams times ``name_weight``
+    (``shapes``: each window's ``abstract``, if known)."""
     if not len(vectors):
         return sparse.csr_matrix((0, len(mean) + N_FUNCTION_FEATURES + N_NAME_FEATURES))
     emb = (np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in vectors]) - mean) / scale
     texts = [" ".join(s) for s in sentences]
-    fw = function_word_counts(texts) * text_weight
+    fw = function_word_counts(texts, shapes) * text_weight
     names = name_counts(texts) * name_weight
     return sparse.hstack([sparse.csr_matrix(emb), fw, names]).tocsr()
 
@@ -164,9 +177,9 @@ class SourceLanguageModel:
     #: Weight of the whole text read as one window against its windows' mean (``document_logprob``).
     doc_weight: float = 0.0
 
-    def window_logits(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray:
-        """Raw class scores of each window (windows, labels)."""
-        x = window_features(vectors, sentences, self.mean, self.scale, self.text_weight, self.name_weight)
+    def window_logits(self, vectors: np.ndarray, sentences: Sequence[str], shapes: Sequence[str] | None = None) -> np.ndarray:
+        """Raw class scores of each window (windows, labels); ``shapes``: ``sentence_shapes(sentences)``, if known."""
+        x = window_features(vectors, sentences, self.mean, self.scale, self.text_weight, self.name_weight, shapes=shapes)
         if x.shape[0] == 0:
             return np.zeros((0, len(self.labels)))
         return np.asarray(x @ self.coef.T) + self.intercept
@@ -175,17 +188,19 @@ class SourceLanguageModel:
         """Uncalibrated log-probabilities of each window (windows, labels)."""
         return _log_softmax(self.window_logits(vectors, sentences))
 
-    def whole_logits(self, vectors: np.ndarray, sentences: Sequence[str]) -> np.ndarray | None:
+    def whole_logits(self, vectors: np.ndarray, sentences: Sequence[str], shapes: Sequence[str] | None = None) -> np.ndarray | None:
         """Raw class scores of the whole text read as one window: None for a one-window text or
         without ``doc_weight`` (the same states and text, so no second encoder pass)."""
         if self.doc_weight <= 0 or len(window_bounds(len(sentences))) < 2:
             return None
-        x = features([vectors], [list(sentences)], self.mean, self.scale, self.text_weight, self.name_weight)
+        x = features([vectors], [list(sentences)], self.mean, self.scale, self.text_weight, self.name_weight,
+                     None if shapes is None else [" ".join(shapes)])
         return (np.asarray(x @ self.coef.T) + self.intercept)[0]
 
     def probabilities(self, vectors: np.ndarray, sentences: Sequence[str]) -> dict[str, float]:
         """Calibrated label probabilities of one document (uniform with no voting sentence)."""
-        return self._probabilities(self.window_logits(vectors, sentences), self.whole_logits(vectors, sentences))
+        shapes = sentence_shapes(sentences)
+        return self._probabilities(self.window_logits(vectors, sentences, shapes), self.whole_logits(vectors, sentences, shapes))
 
     def _probabilities(self, logits: np.ndarray, whole: np.ndarray | None = None) -> dict[str, float]:
         logp = _log_softmax(logits.reshape(-1, len(self.labels)))
@@ -197,7 +212,8 @@ class SourceLanguageModel:
 
     def assess(self, vectors: np.ndarray, sentences: Sequence[str]) -> tuple[str | None, float, dict[str, float]]:
         """(best source language, its trust probability, every label's calibrated probability)."""
-        return self.assess_logits(self.window_logits(vectors, sentences), self.whole_logits(vectors, sentences))
+        shapes = sentence_shapes(sentences)
+        return self.assess_logits(self.window_logits(vectors, sentences, shapes), self.whole_logits(vectors, sentences, shapes))
 
     def assess_logits(self, logits: np.ndarray, whole: np.ndarray | None = None) -> tuple[str | None, float, dict[str, float]]:
         """``assess`` from the raw window logits of one text (and its ``whole_logits``)."""
