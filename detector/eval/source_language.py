@@ -102,7 +102,7 @@ def lolo(train: Sequence[Example], dev: Sequence[Example], test: Sequence[Exampl
     for lang, m in lolo_models(train, dev, doc_weight=model.doc_weight, store=store).items():
         m.trust = model.trust
         mine = [e for e in test if e.label == lang]
-        scored = example_scores(m, mine, featurize(mine, m.mean, m.scale, m.text_weight, m.name_weight))
+        scored = example_scores(m, mine, featurize(mine, m.mean, m.scale, m.text_weight, m.name_weight, m.pooling))
         win = np.array([m.assess_logits(lg[i:i + 1])[1] for lg, _ in scored for i in range(len(lg))])
         doc = np.array([m.assess_logits(lg, whole)[1] for lg, whole in scored])
         out[lang] = {"windows": len(win), "confident_wrong": round(float((win >= 0.5).mean()), 4),
