@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import time
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ from detector.mt.model.model import Calibration
 from detector.mt.model.sources import Doc
 from detector.mt.source_language import corpus
 from detector.mt.source_language.embed import (
+    STAMP,
     VectorCache,
     document_vectors,
     encoder_stamp,
@@ -353,7 +355,9 @@ def main(argv: list[str] | None = None) -> SourceLanguageModel:
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
     model, doc_top1, scores = train_model(train, dev, store=args.cache)
-    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "pooling": POOLING, "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
+    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "pooling": POOLING,
+                  "encoder": json.loads((args.cache / STAMP).read_text(encoding="utf-8")) if (args.cache / STAMP).is_file() else None,
+                  "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
                   "documents": {"train": len(train), "dev": len(dev)},
                   "doc_weight_rule": "best dev top-1 of multi-window documents", "dev_doc_top1_by_weight": doc_top1,
                   "threshold_rule": f"lowest >= 0.5 naming at most {MAX_UNSEEN_NAMED} of unseen-language dev windows (LOLO, trust probability)",
