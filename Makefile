@@ -169,12 +169,16 @@ SOURCE_LANGUAGE_CACHE ?= $(HOME)/.cache/detector/source-language
 # empty it to encode every planned sentence first (hours on 2 cores). More can be encoded, in chunks
 # that can stop, with source-language-encode.
 SOURCE_LANGUAGE_TRAIN_ARGS ?= --cached-only
+# What training reads: references, 4 MT outputs per train document, 3 per dev/test one (~94k sentences).
+# The cache is stamped with the encoder whose states it holds (encoder.json): after the encoder or its
+# export changes, point SOURCE_LANGUAGE_CACHE at a new folder and encode again.
+SOURCE_LANGUAGE_ENCODE_ARGS ?= --systems 4 --eval-systems 3
 .PHONY: train-source-language eval-source-language source-language-names source-language-encode
 train-source-language: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.mt.source_language.train $(SOURCE_LANGUAGE_TRAIN_ARGS)
 
 source-language-encode: $(VENV)/.eval
-	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) OMP_NUM_THREADS=1 nice -n 10 $(BIN)/python -m detector.mt.source_language.encode
+	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) OMP_NUM_THREADS=1 nice -n 10 $(BIN)/python -m detector.mt.source_language.encode $(SOURCE_LANGUAGE_ENCODE_ARGS)
 
 eval-source-language: $(VENV)/.eval
 	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.eval.source_language --out bench/results/source_language.json

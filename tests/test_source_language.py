@@ -147,10 +147,55 @@ def test_model_round_trips_without_pickle(synthetic, tmp_path: Path) -> None:
     model.save(tmp_path)
     back = SourceLanguageModel.load(tmp_path)
     e = test[0]
-    assert back.labels == model.labels and back.threshold == 0.6
+    assert back.labels == model.labels and back.threshold == 0.6 and back.pooling == model.pooling == "mean+std"
     assert back.probabilities(e.vectors, e.sentences) == pytest.approx(model.probabilities(e.vectors, e.sentences))
     with np.load(tmp_path / "source_language.npz", allow_pickle=False) as z:
         assert "coef" in z
+
+
+def test_the_spread_of_a_windows_states_tells_apart_languages_with_one_mean() -> None:
+    # "aa" alternates between two far states, "bb" stays near their midpoint (the same mean state),
+    # "cc" near another point.
+    rng = np.random.default_rng(1)
+    sents = ["The officials said that the plan would be discussed on Monday."] * 8
+
+    def examples(split: str, per: int) -> list[Example]:
+        out = []
+        for lang, swing, centre in (("aa", 3.0, 0.0), ("bb", 0.0, 0.0), ("cc", 0.0, 3.0)):
+            for i in range(per):
+                signs = np.where(np.arange(8) % 2 == 0, 1.0, -1.0)[:, None]
+                vecs = (centre + signs * swing * np.ones((8, 4)) + rng.normal(0, 0.5, size=(8, 4))).astype(np.float32)
+                out.append(Example(Doc(" ".join(sents), "mt", "synthetic", lang, f"{lang}{split}{i}"), lang, split, sents, vecs))
+        return out
+
+    train, test = examples("train", 20), examples("test", 10)
+
+    def top1(pooling: str) -> float:
+        model = fit(train, text_weight=0.0, name_weight=0.0, pooling=pooling)
+        assert model.pooling == pooling
+        return float(np.mean([max(model.probabilities(e.vectors, e.sentences).items(), key=lambda kv: kv[1])[0] == e.label
+                              for e in test]))
+
+    assert top1("mean+std") == 1.0 and top1("mean") <= 0.8
+    with pytest.raises(ValueError, match="pooling"):
+        fit(train, pooling="median")
+
+
+def test_the_state_cache_refuses_another_encoders_states(tmp_path: Path) -> None:
+    from detector.mt.source_language.embed import STAMP, VectorCache, encoder_stamp
+
+    class Fake:
+        def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+            return np.ones((len(sentences), 4), dtype=np.float32)
+
+    int8 = {"encoder": "auto", "adapter": "a1", "runtime": "onnx-int8", "export_sha1": "e1"}
+    VectorCache(tmp_path, int8).vectors(Fake(), ["One sentence here.", "Another sentence here."], progress=False)
+    assert json.loads((tmp_path / STAMP).read_text()) == int8
+    assert VectorCache(tmp_path, int8).has_all(["One sentence here.", "Another sentence here."])
+    with pytest.raises(ValueError, match="another encoder"):
+        VectorCache(tmp_path, {**int8, "runtime": "torch", "export_sha1": None})
+    shipped = encoder_stamp()
+    assert shipped["runtime"] in ("torch", "onnx", "onnx-int8") and (shipped["export_sha1"] is None) == (shipped["runtime"] == "torch")
 
 
 def test_windows_are_eight_sentences_and_a_short_tail_joins_the_last() -> None:

@@ -28,14 +28,65 @@ def _key(sentence: str) -> str:
     return hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:16]
 
 
-class VectorCache:
-    """Pooled sentence vectors (float16) in shards ``vectors-N.npz`` of a folder; append-only."""
+STAMP = "encoder.json"
 
-    def __init__(self, folder: Path) -> None:
+
+def encoder_stamp(folder: Path | None = None) -> dict[str, str | None]:
+    """Which encoder states the MT model in ``folder`` gives the scan, from its files alone (the
+    runtime ``with_runtime(..., "auto")`` picks: the int8 export, else fp32, else torch; the export's
+    hash and the adapter's), so a cache of states is never read for another encoder or runtime."""
+    import hashlib
+    import importlib.util
+    import json
+
+    from detector.ml.encoder import adapter_hash
+    from detector.ml.encoder_adapter import ADAPTER_DIR, has_adapter
+    from detector.ml.onnx_runtime import FILES, MANIFEST, ONNX_DIR
+    from detector.mt.model.model import SHIPPED_DIR
+
+    folder = folder or SHIPPED_DIR
+    meta = folder / "meta.json"
+    stamp: dict[str, str | None] = {
+        "encoder": json.loads(meta.read_text(encoding="utf-8")).get("encoder") if meta.is_file() else None,
+        "adapter": adapter_hash(folder / ADAPTER_DIR) if has_adapter(folder) else None,
+        "runtime": "torch", "export_sha1": None}
+    manifest = folder / ONNX_DIR / MANIFEST
+    if importlib.util.find_spec("onnxruntime") is not None and manifest.is_file() \
+            and json.loads(manifest.read_text(encoding="utf-8")).get("adapter") == stamp["adapter"]:
+        for runtime in ("onnx-int8", "onnx"):
+            path = folder / ONNX_DIR / FILES[runtime]
+            if path.is_file():
+                stamp["runtime"], stamp["export_sha1"] = runtime, hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+                break
+    return stamp
+
+
+class VectorCache:
+    """Pooled sentence vectors (float16) in shards ``vectors-N.npz`` of a folder; append-only.
+
+    With ``stamp`` (``encoder_stamp``), the folder's ``encoder.json`` must match it: a new folder is
+    stamped, a folder of another encoder's states is refused (ValueError), and an unstamped old one
+    is read with a warning."""
+
+    def __init__(self, folder: Path, stamp: dict | None = None) -> None:
+        import json
+
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
+        shards = sorted(folder.glob("vectors-*.npz"))
+        if stamp is not None:
+            path = folder / STAMP
+            if path.is_file():
+                found = json.loads(path.read_text(encoding="utf-8"))
+                if found != stamp:
+                    raise ValueError(f"{folder} holds the states of another encoder ({found}), not of the shipped "
+                                     f"one ({stamp}); give another --cache")
+            elif shards:
+                print(f"warning: {folder} has no {STAMP}; assuming its states are the shipped encoder's {stamp}", flush=True)
+            else:
+                path.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
         self.rows: dict[str, np.ndarray] = {}
-        for shard in sorted(folder.glob("vectors-*.npz")):
+        for shard in shards:
             with np.load(shard, allow_pickle=False) as z:
                 self.rows.update(zip(z["keys"].tolist(), z["vectors"], strict=True))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from detector.mt.model.sources import HT, Doc
 from detector.mt.source_language import corpus
-from detector.mt.source_language.embed import VectorCache, _key, load_mt_model, voting_sentences
+from detector.mt.source_language.embed import VectorCache, _key, encoder_stamp, load_mt_model, voting_sentences
 
 #: Within one rank: languages weakest on dev windows first (they gain most from more outputs).
 PRIORITY = ("is", "cs", "ru", "de", "zh", "uk", "ja", "ha")
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--chunk", type=int, default=1024)
     ap.add_argument("--until", default=None, help="UTC HH:MM after which no new chunk starts")
     args = ap.parse_args(argv)
-    store = VectorCache(args.cache)
+    store = VectorCache(args.cache, encoder_stamp())
     wanted = plan(corpus.original_english() + corpus.documents(args.systems, eval_systems=args.eval_systems))
     missing = [s for s in wanted if _key(s) not in store.rows]
     print(f"{len(wanted)} wanted, {len(missing)} missing", flush=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import time
 from collections.abc import Sequence
@@ -31,7 +32,14 @@ from scipy import sparse
 from detector.mt.model.model import Calibration
 from detector.mt.model.sources import Doc
 from detector.mt.source_language import corpus
-from detector.mt.source_language.embed import VectorCache, document_vectors, load_mt_model, voting_sentences
+from detector.mt.source_language.embed import (
+    STAMP,
+    VectorCache,
+    document_vectors,
+    encoder_stamp,
+    load_mt_model,
+    voting_sentences,
+)
 from detector.mt.source_language.model import (
     ENGLISH,
     SHIPPED_DIR,
@@ -39,6 +47,7 @@ from detector.mt.source_language.model import (
     _log_softmax,
     document_logprob,
     features,
+    pool,
     trust_features,
     window_bounds,
 )
@@ -49,6 +58,8 @@ DEFAULT_CACHE = Path(os.environ.get("DETECTOR_SOURCE_LANGUAGE_CACHE", "~/.cache/
 C = 0.1
 TEXT_WEIGHT = 4.0
 NAME_WEIGHT = 4.0
+#: How a window pools its sentences' states (``model.POOLINGS``; chosen on dev windows and documents).
+POOLING = "mean+std"
 #: MT outputs per train document and per dev/test document (``corpus.documents``).
 SYSTEMS = 4
 EVAL_SYSTEMS = 3
@@ -73,7 +84,7 @@ def load_examples(cache: Path = DEFAULT_CACHE, systems: int = SYSTEMS, shared: P
     (with ``cached_only``, only those whose every sentence is in the cache: nothing is encoded)."""
     docs = corpus.documents(systems, shared, eval_systems=eval_systems)
     english = corpus.original_english(shared)
-    store = VectorCache(cache)
+    store = VectorCache(cache, encoder_stamp())
     if cached_only:
         docs, english = ([d for d in part if store.has_all(voting_sentences(d.text))] for part in (docs, english))
     all_docs = docs + english
@@ -120,6 +131,7 @@ class Matrix:
     scale: np.ndarray
     whole: sparse.csr_matrix  # one row per example of more than one window: the whole text as one window
     whole_of: np.ndarray  # per example, its row of ``whole`` or -1
+    pooling: str = "mean"
 
     def rows_of(self, keep: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
         return self.x[keep], self.labels[keep]
@@ -129,34 +141,35 @@ class Matrix:
         return np.split(logits, np.searchsorted(self.owner, np.arange(1, n)))
 
 
-def standardiser(train: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and spread of the windows' mean sentence states on ``train``."""
-    means = np.stack([np.asarray(v, dtype=np.float32).mean(0) for v in windows(train)[0]])
+def standardiser(train: Sequence[Example], pooling: str = POOLING) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and spread of the windows' pooled sentence states (``model.pool``) on ``train``."""
+    means = np.stack([pool(v, pooling) for v in windows(train)[0]])
     return means.mean(0).astype(np.float32), np.maximum(means.std(0), 1e-6).astype(np.float32)
 
 
 def featurize(examples: Sequence[Example], mean: np.ndarray, scale: np.ndarray, text_weight: float = TEXT_WEIGHT,
-              name_weight: float = NAME_WEIGHT) -> Matrix:
+              name_weight: float = NAME_WEIGHT, pooling: str = POOLING) -> Matrix:
     """``Matrix`` of ``examples`` (the same rows ``SourceLanguageModel.window_logits`` computes)."""
     vecs, sents, labels = windows(examples)
     owner = np.array([i for i, e in enumerate(examples) for _ in window_bounds(len(e.sentences))], dtype=np.int64)
     long = [e for e in examples if len(window_bounds(len(e.sentences))) > 1]
     whole_of = np.cumsum([len(window_bounds(len(e.sentences))) > 1 for e in examples]) - 1
     whole_of[[len(window_bounds(len(e.sentences))) < 2 for e in examples]] = -1
-    return Matrix(features(vecs, sents, mean, scale, text_weight, name_weight), owner, np.array(labels), mean, scale,
-                  features([e.vectors for e in long], [e.sentences for e in long], mean, scale, text_weight, name_weight),
-                  whole_of)
+    return Matrix(features(vecs, sents, mean, scale, text_weight, name_weight, pooling=pooling), owner, np.array(labels),
+                  mean, scale, features([e.vectors for e in long], [e.sentences for e in long], mean, scale, text_weight,
+                                        name_weight, pooling=pooling), whole_of, pooling)
 
 
 def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT,
         name_weight: float = NAME_WEIGHT, matrix: Matrix | None = None, without: str | None = None,
-        start: SourceLanguageModel | None = None) -> SourceLanguageModel:
+        start: SourceLanguageModel | None = None, pooling: str = POOLING) -> SourceLanguageModel:
     """The window classifier on ``train`` (``matrix``: its precomputed rows), leaving out the label
-    ``without`` (classes weighted equally; uncalibrated), optionally starting from ``start``'s weights."""
+    ``without`` (classes weighted equally; uncalibrated), optionally starting from ``start``'s weights
+    (``pooling``: of the window states, when ``matrix`` is not given)."""
     from sklearn.linear_model import LogisticRegression
 
     if matrix is None:
-        matrix = featurize(train, *standardiser(train), text_weight, name_weight)
+        matrix = featurize(train, *standardiser(train, pooling), text_weight, name_weight, pooling)
     x, y = matrix.rows_of(matrix.labels != without)
     lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300, warm_start=start is not None)
     if start is not None:  # a fold starts from the full model less the held-out class: it converges sooner
@@ -165,7 +178,7 @@ def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT
     lr.fit(x, y)
     return SourceLanguageModel(tuple(str(k) for k in lr.classes_), matrix.mean, matrix.scale,
                                lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), text_weight,
-                               name_weight=name_weight)
+                               name_weight=name_weight, pooling=matrix.pooling)
 
 
 def example_scores(model: SourceLanguageModel, examples: Sequence[Example], matrix: Matrix | None = None
@@ -253,7 +266,7 @@ def unseen_scores(model: SourceLanguageModel, examples: Sequence[Example], x: sp
     """The best source-language probability of each window of ``examples`` (a language ``model``
     lacks; ``x``: their precomputed window rows)."""
     if x is None:
-        x = featurize(examples, model.mean, model.scale, model.text_weight, model.name_weight).x
+        x = featurize(examples, model.mean, model.scale, model.text_weight, model.name_weight, model.pooling).x
     logits = np.asarray(x @ model.coef.T) + model.intercept
     return np.array([model.assess_logits(r[None])[1] for r in logits])
 
@@ -262,7 +275,7 @@ def fingerprint(train: Sequence[Example], dev: Sequence[Example], doc_weight: fl
     """A name for the folds of one training set and its settings (the eval reuses training's folds)."""
     import hashlib
 
-    h = hashlib.sha1(repr((sorted(kw.items()), doc_weight, C, TEXT_WEIGHT, NAME_WEIGHT)).encode())
+    h = hashlib.sha1(repr((sorted(kw.items()), doc_weight, C, TEXT_WEIGHT, NAME_WEIGHT, POOLING)).encode())
     for e in (*train, *dev):
         h.update(f"{e.split}|{e.label}|{e.doc.group}|{e.doc.system}|{len(e.sentences)}\n".encode())
     return h.hexdigest()[:16]
@@ -342,7 +355,9 @@ def main(argv: list[str] | None = None) -> SourceLanguageModel:
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
     model, doc_top1, scores = train_model(train, dev, store=args.cache)
-    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
+    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "pooling": POOLING,
+                  "encoder": json.loads((args.cache / STAMP).read_text(encoding="utf-8")) if (args.cache / STAMP).is_file() else None,
+                  "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
                   "documents": {"train": len(train), "dev": len(dev)},
                   "doc_weight_rule": "best dev top-1 of multi-window documents", "dev_doc_top1_by_weight": doc_top1,
                   "threshold_rule": f"lowest >= 0.5 naming at most {MAX_UNSEEN_NAMED} of unseen-language dev windows (LOLO, trust probability)",
