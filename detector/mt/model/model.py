@@ -212,10 +212,13 @@ class MTModel:
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path, encoder: str | None = None, device: str = "cpu", runtime: str = "torch") -> MTModel:
+    def load(cls, folder: Path, encoder: str | None = None, device: str = "cpu", runtime: str = "torch",
+             student: bool = False) -> MTModel:
         """Load heads from ``folder``; the encoder is ``encoder`` or the one named in meta.json,
-        run on ``runtime`` (``onnx_runtime.with_runtime``). On an ONNX encoder the heads run in
-        numpy, so inference never imports torch."""
+        run on ``runtime`` (``onnx_runtime.with_runtime``); with ``student``, the distilled encoder
+        in ``folder/student`` (``encoder_student``, its own ONNX export in ``student/onnx``) under
+        the same heads. On an ONNX encoder the heads run in numpy, so inference never imports torch."""
+        from detector.ml.encoder_student import STUDENT_DIR, has_student
         from detector.ml.onnx_runtime import with_runtime
 
         meta_path, heads_path = folder / "meta.json", folder / "heads.safetensors"
@@ -228,8 +231,11 @@ class MTModel:
         adapter = folder / ADAPTER_DIR if has_adapter(folder) else None
         if adapter is not None and encoder not in (None, meta.get("encoder", "auto")):
             raise ValueError(f"{folder}: the model adapts its encoder {meta.get('encoder')!r}; it cannot run on {encoder!r}")
-        enc = with_runtime(load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)), adapter=adapter),
-                           folder, runtime)
+        distilled = folder / STUDENT_DIR if student else None
+        if distilled is not None and not has_student(distilled):
+            raise FileNotFoundError(f"no distilled student encoder in {distilled} (build it with make distill-mt)")
+        enc = with_runtime(load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)), adapter=adapter,
+                                        student=distilled), distilled or folder, runtime)
         heads = NumpyHeads.load(heads_path) if enc.session is not None else None
         model = cls(meta["span_labels"], meta["doc_labels"], enc, name, int(meta.get("hidden", 256)), meta, heads)
         model.adapter = adapter
