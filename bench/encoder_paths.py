@@ -8,7 +8,7 @@ source-language split, and the sentence vectors copy detection compares (cosine 
 
 ``--student`` compares the distilled 3-layer encoder (models/mt/student, ``make distill-mt``) under
 the shipped heads with the 6-layer teacher: teacher ONNX fp32 (the reference), teacher int8,
-student int8 (and student fp32), timed and evaluated alike.
+student int8, timed and evaluated alike.
 
 Needs the export (``make export``). The paths run interleaved (A B C A B C ...) on the same
 sentences, so load from other processes hits each alike; ratios are taken within a round, and the
@@ -39,7 +39,7 @@ EVAL_PATHS = ("onnx fp32", "onnx int8")
 PATHS = {"torch fp32": "torch", "onnx fp32": "onnx", "onnx int8": "onnx-int8"}
 #: ``--student``: (runtime, student) per path, all evaluated; the first is the reference.
 STUDENT_PATHS = {"onnx fp32": ("onnx", False), "onnx int8": ("onnx-int8", False),
-                 "student onnx fp32": ("onnx", True), "student onnx int8": ("onnx-int8", True)}
+                 "student onnx int8": ("onnx-int8", True)}
 
 
 def documents(n: int) -> tuple[str, list[str], list[bool] | None]:

@@ -6,7 +6,8 @@
 One worker thread (``OMP_NUM_THREADS=1``) and the profiler's clock is the thread's CPU time, so the
 numbers are CPU seconds, which load from other jobs on the machine barely moves (wall seconds are
 reported beside them, and the load average). ``--tree`` runs another checkout of detector (an older
-commit unpacked with git archive, its ignored exports linked in) on the same articles.
+commit unpacked with git archive, its ignored exports linked in) on the same articles; ``--config``
+runs each tree with a given detector.toml (e.g. the student encoder: bench/student.toml).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from detector.config import load_config
 from detector.scanner import Scanner
 rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 arts = [Article(id=r["id"], text=r["text"], outlet=r["outlet"]) for r in rows]
-scanner = Scanner(load_config(start=Path.cwd()))
+scanner = Scanner(load_config(Path(sys.argv[2])) if len(sys.argv) > 2 else load_config(start=Path.cwd()))
 scanner.check_articles(arts[:2])
 per_check = {}
 run_check = scanner._run_check
@@ -79,9 +80,10 @@ def corpus(n: int, path: Path) -> int:
     return len(rows)
 
 
-def profile(tree: Path, corpus_path: Path) -> dict:
+def profile(tree: Path, corpus_path: Path, config: Path | None = None) -> dict:
     env = os.environ | {"PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus_path)], capture_output=True, text=True, env=env, cwd=tree)
+    extra = [str(config.resolve())] if config is not None else []
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus_path), *extra], capture_output=True, text=True, env=env, cwd=tree)
     if proc.returncode:
         raise SystemExit(proc.stderr[-2000:])
     raw = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -102,6 +104,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=12, help="WCXB article bodies")
     ap.add_argument("--tree", type=Path, action="append", help="a detector checkout to profile (repeatable; default: this one)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "speed_profile.json")
+    ap.add_argument("--config", type=Path, action="append",
+                    help="a detector.toml to profile each tree with (repeatable, e.g. checks.mt_model.student = true; default: the tree's own)")
     args = ap.parse_args()
     path = args.out.with_suffix(".corpus.jsonl")
     n = corpus(args.n, path)
@@ -110,10 +114,11 @@ def main() -> None:
         result = {"command": "python bench/speed_profile.py " + " ".join(sys.argv[1:]), "articles": n,
                   "note": "one worker thread; CPU seconds of that thread (cProfile on time.thread_time), wall beside",
                   "trees": {}}
-        for tree in trees:
+        for tree, config in itertools.product(trees, args.config or [None]):
             rev = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h"], capture_output=True, text=True).stdout.strip()
-            result["trees"][f"{tree} {rev}".strip()] = got = profile(tree, path)
-            print(tree, json.dumps(got, indent=1), flush=True)
+            label = f"{tree} {rev}".strip() + (f" {config}" if config is not None else "")
+            result["trees"][label] = got = profile(tree, path, config)
+            print(label, json.dumps(got, indent=1), flush=True)
     finally:
         path.unlink(missing_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

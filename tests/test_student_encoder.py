@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-from detector.ml.encoder import packaged_model_dir  # noqa: E402
+from detector.ml.encoder import adapter_hash, packaged_model_dir  # noqa: E402
 from detector.ml.encoder_student import CONFIG, STUDENT_DIR, has_student  # noqa: E402
 from detector.ml.export import export_encoder  # noqa: E402
 from detector.ml.onnx_runtime import ONNX_DIR, with_runtime  # noqa: E402
@@ -65,7 +65,8 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     train = distill.teacher_targets(teacher.encoder, sentences[:64], folder)
     dev = distill.teacher_targets(teacher.encoder, sentences[64:], folder)
     _, report = distill.train_student(teacher.encoder.model, teacher.heads, (0,), train, dev, minutes=0.05, lr=1e-3, log=lambda _: None,
-                                      batch_size=8, out=folder / STUDENT_DIR, meta={"test": True}, every=5)
+                                      batch_size=8, out=folder / STUDENT_DIR, every=5,
+                                      meta={"teacher_adapter": adapter_hash(folder / "adapter")})
     report_path = folder / "distill_report.json"
     report_path.write_text(json.dumps(report))
     export_encoder(folder, log=lambda _: None)
@@ -108,7 +109,9 @@ def test_config_switch_and_missing_student(model_dir: Path, tmp_path: Path, capl
 
     bare = tmp_path / "bare"
     shutil.copytree(model_dir, bare, ignore=shutil.ignore_patterns(STUDENT_DIR))
-    for folder, student, layers in ((model_dir, "true", 1), (model_dir, "false", 3), (bare, "true", None)):
+    cases = ((model_dir, "true", 1), (model_dir, '"auto"', 1), (model_dir, "false", 3), (bare, '"auto"', 3),
+             (bare, "true", None))
+    for folder, student, layers in cases:
         (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{folder}"\nstudent = {student}\nruntime = "torch"\n')
         check = MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
         with caplog.at_level("WARNING"):
@@ -117,8 +120,19 @@ def test_config_switch_and_missing_student(model_dir: Path, tmp_path: Path, capl
             assert check.model is None and "no distilled student encoder" in caplog.text
         else:
             assert len(check.model.encoder.model.encoder.layer) == layers
+    caplog.clear()
+    # A retrained model (another adapter) never runs a student distilled from the old one.
+    stale = tmp_path / "stale"
+    shutil.copytree(model_dir, stale)
+    config = json.loads((stale / STUDENT_DIR / CONFIG).read_text())
+    (stale / STUDENT_DIR / CONFIG).write_text(json.dumps(config | {"teacher_adapter": "0123456789ab"}))
+    with caplog.at_level("WARNING", logger="detector"):
+        assert len(MTModel.load(stale, student="auto").encoder.model.encoder.layer) == 3
+    assert "distilled from another encoder" in caplog.text
+    with pytest.raises(FileNotFoundError, match="distilled from another encoder"):
+        MTModel.load(stale, student=True)
     (tmp_path / "detector.toml").write_text('[checks.mt_model]\nstudent = "yes"\n')
-    with pytest.raises(ConfigError, match="student must be true or false"):
+    with pytest.raises(ConfigError, match="student must be true, false or"):
         MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
 
 

@@ -80,10 +80,10 @@ class MTModelCheck(Check):
 
             raise ConfigError('checks.mt_model.source_language must be true, false or "names", '
                               f'not {self.settings["source_language"]!r}')
-        if not isinstance(self.settings["student"], bool):
+        if self.settings["student"] not in (True, False, "auto"):
             from detector.config import ConfigError
 
-            raise ConfigError(f'checks.mt_model.student must be true or false, not {self.settings["student"]!r}')
+            raise ConfigError(f'checks.mt_model.student must be true, false or "auto", not {self.settings["student"]!r}')
 
     @property
     def needs_encoder(self) -> bool:

@@ -27,6 +27,18 @@ def has_student(folder: Path) -> bool:
     return (folder / WEIGHTS).is_file() and (folder / CONFIG).is_file()
 
 
+def student_problem(folder: Path, teacher_adapter: str | None) -> str | None:
+    """Why the student in ``folder`` cannot stand in for a model whose adapter hash is
+    ``teacher_adapter`` (none there, or distilled from another adapter: a retrained model), or None."""
+    if not has_student(folder):
+        return f"no distilled student encoder in {folder} (build it with make distill-mt)"
+    made_from = json.loads((folder / CONFIG).read_text(encoding="utf-8")).get("teacher_adapter")
+    if made_from != teacher_adapter:
+        return (f"the student in {folder} was distilled from another encoder (adapter {made_from}, the model's is "
+                f"{teacher_adapter}); rebuild it with make distill-mt")
+    return None
+
+
 def student_hash(folder: Path) -> str:
     """A short content hash of a student's weights and config (ties an ONNX export to them)."""
     h = hashlib.sha1()

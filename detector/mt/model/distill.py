@@ -193,7 +193,7 @@ def train_student(model: Any, heads: Any, layers: tuple[int, ...], train: tuple[
             step += 1
             seen += len(idx)
             if step % 100 == 0:
-                log(f"  step {step} epoch {epoch} ({seen}/{len(ids)}) loss {float(loss):.4f} {time.monotonic() - t0:.0f} s")
+                log(f"  step {step} epoch {epoch} ({seen}/{len(ids)}) loss {loss.item():.4f} {time.monotonic() - t0:.0f} s")
             if step % every == 0:
                 checkpoint(seen)
             if time.monotonic() > deadline:
