@@ -96,9 +96,32 @@ def source_language_eval(models: dict[str, MTModel], n: int) -> dict:
     for name, v in list(vectors.items())[1:]:
         a, b = ref, v[:, :ref.shape[1]]
         cos = (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
-        out[f"copy_vector_cosine_to_{next(iter(vectors))}"] = {name: {"mean": round(float(cos.mean()), 5),
+        out.setdefault(f"copy_vector_cosine_to_{next(iter(vectors))}", {})[name] = {"mean": round(float(cos.mean()), 5),
                                                                       "p01": round(float(np.quantile(cos, 0.01)), 5),
-                                                                      "min": round(float(cos.min()), 5)}}
+                                                                      "min": round(float(cos.min()), 5)}
+    return out
+
+
+def seed_scans() -> dict:
+    """The seeds (``make demo``'s input) scanned with the full encoder and with the student: every
+    finding (rule, severity, offsets), ``mt_probability`` and source language, and whether they match."""
+    from detector.config import load_config
+    from detector.io.readers import ReaderOptions, read_jsonl
+    from detector.scanner import Scanner
+
+    articles = list(read_jsonl(ROOT / "seeds" / "articles.jsonl", ReaderOptions()))
+    out: dict = {}
+    for name, student in (("full", False), ("student", True)):
+        scanner = Scanner(load_config(start=ROOT).with_overrides({"checks.mt_model.student": student}, "bench"))
+        out[name] = {r.article.id: {"findings": sorted([f.rule, f.severity.value, f.start, f.end] for f in r.findings),
+                                    "mt_probability": None if r.mt_probability is None else round(r.mt_probability, 4),
+                                    "source_language": r.source_language}
+                     for r in scanner.check_articles(articles)}
+    same = {k: out["full"][k]["findings"] == out["student"][k]["findings"] for k in out["full"]}
+    out["findings_unchanged"] = all(same.values())
+    out["findings_unchanged_per_article"] = same
+    out["source_language_unchanged"] = all(out["full"][k]["source_language"] == out["student"][k]["source_language"]
+                                           for k in out["full"])
     return out
 
 
@@ -179,6 +202,9 @@ def main() -> None:
         if args.source_docs:
             result["source_language_eval"] = source_language_eval(evaluated, args.source_docs)
             print(json.dumps(result["source_language_eval"], indent=1), flush=True)
+    if args.student:
+        result["seeds"] = seed_scans()
+        print(json.dumps({k: v for k, v in result["seeds"].items() if not isinstance(v, dict) or "per_article" in k}), flush=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("sentences_per_cpu_second", f"cpu_speedup_vs_{base}")}, indent=1))
 
