@@ -48,8 +48,16 @@ $(VENV)/.export: $(VENV)/.installed
 export: $(VENV)/.export
 	$(BIN)/python -m detector.ml.export $(MODEL)
 
-models/mt/onnx/manifest.json: $(wildcard models/mt/meta.json models/mt/*.safetensors models/mt/adapter/*) | $(VENV)/.export
+models/mt/onnx/manifest.json: $(wildcard models/mt/meta.json models/mt/*.safetensors models/mt/adapter/* models/mt/student/*.*) | $(VENV)/.export
 	$(BIN)/python -m detector.ml.export models/mt || echo "the ONNX export failed: the scan runs the encoder in torch"
+
+# The 3-layer student of the MT encoder (issue 19), distilled from the shipped adapted encoder on the MT
+# train split into models/mt/student (~35 CPU minutes on 2 cores); `make export` then exports it beside
+# the teacher (models/mt/student/onnx). Measured by bench/encoder_paths.py --student.
+.PHONY: distill-mt
+distill-mt: $(VENV)/.eval $(VENV)/.export
+	DETECTOR_SHARED_DATA=$(SHARED)/data nice $(BIN)/python -m detector.mt.model.distill
+	$(BIN)/python -m detector.ml.export models/mt
 
 # The gazetteer's lookup indexes, frozen for a fast start (detector.translit.gazetteer.FROZEN_PATH).
 $(GAZ_INDEX): detector/translit/data/gazetteer.json.gz | $(VENV)/.installed

@@ -4,6 +4,11 @@ scan's path: numpy heads, document head), source-language top-1 on test document
 source-language split, and the sentence vectors copy detection compares (cosine to fp32).
 
     python bench/encoder_paths.py [--docs 160] [--rounds 3] [--source-docs 300]   # -> bench/results/encoder_paths.json
+    python bench/encoder_paths.py --student --docs 400 --out bench/results/mt_student.json
+
+``--student`` compares the distilled 3-layer encoder (models/mt/student, ``make distill-mt``) under
+the shipped heads with the 6-layer teacher: teacher ONNX fp32 (the reference), teacher int8,
+student int8, timed and evaluated alike.
 
 Needs the export (``make export``). The paths run interleaved (A B C A B C ...) on the same
 sentences, so load from other processes hits each alike; ratios are taken within a round, and the
@@ -32,6 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Paths of the accuracy part (torch fp32 equals ONNX fp32 to 1e-6: tests/test_export_onnx.py; add it with --eval-torch).
 EVAL_PATHS = ("onnx fp32", "onnx int8")
 PATHS = {"torch fp32": "torch", "onnx fp32": "onnx", "onnx int8": "onnx-int8"}
+#: ``--student``: (runtime, student) per path, all evaluated; the first is the reference.
+STUDENT_PATHS = {"onnx fp32": ("onnx", False), "onnx int8": ("onnx-int8", False),
+                 "student onnx int8": ("onnx-int8", True)}
 
 
 def documents(n: int) -> tuple[str, list[str], list[bool] | None]:
@@ -88,9 +96,32 @@ def source_language_eval(models: dict[str, MTModel], n: int) -> dict:
     for name, v in list(vectors.items())[1:]:
         a, b = ref, v[:, :ref.shape[1]]
         cos = (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
-        out[f"copy_vector_cosine_to_{next(iter(vectors))}"] = {name: {"mean": round(float(cos.mean()), 5),
+        out.setdefault(f"copy_vector_cosine_to_{next(iter(vectors))}", {})[name] = {"mean": round(float(cos.mean()), 5),
                                                                       "p01": round(float(np.quantile(cos, 0.01)), 5),
-                                                                      "min": round(float(cos.min()), 5)}}
+                                                                      "min": round(float(cos.min()), 5)}
+    return out
+
+
+def seed_scans() -> dict:
+    """The seeds (``make demo``'s input) scanned with the full encoder and with the student: every
+    finding (rule, severity, offsets), ``mt_probability`` and source language, and whether they match."""
+    from detector.config import load_config
+    from detector.io.readers import ReaderOptions, read_jsonl
+    from detector.scanner import Scanner
+
+    articles = list(read_jsonl(ROOT / "seeds" / "articles.jsonl", ReaderOptions()))
+    out: dict = {}
+    for name, student in (("full", False), ("student", True)):
+        scanner = Scanner(load_config(start=ROOT).with_overrides({"checks.mt_model.student": student}, "bench"))
+        out[name] = {r.article.id: {"findings": sorted([f.rule, f.severity.value, f.start, f.end] for f in r.findings),
+                                    "mt_probability": None if r.mt_probability is None else round(r.mt_probability, 4),
+                                    "source_language": r.source_language}
+                     for r in scanner.check_articles(articles)}
+    same = {k: out["full"][k]["findings"] == out["student"][k]["findings"] for k in out["full"]}
+    out["findings_unchanged"] = all(same.values())
+    out["findings_unchanged_per_article"] = same
+    out["source_language_unchanged"] = all(out["full"][k]["source_language"] == out["student"][k]["source_language"]
+                                           for k in out["full"])
     return out
 
 
@@ -105,19 +136,21 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--source-docs", type=int, default=300, help="source-language test documents (0: skip)")
     ap.add_argument("--eval-torch", action="store_true", help="also run the accuracy part on torch (slow)")
+    ap.add_argument("--student", action="store_true", help="the distilled student beside the teacher (STUDENT_PATHS)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "encoder_paths.json")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.environ["OMP_NUM_THREADS"] = str(args.threads)  # the ONNX sessions run this many batches side by side
     described, texts, labels = documents(args.docs)
     sentences = list(dict.fromkeys(s.text for t in texts for s in Document(Article("x", t)).sentences))
-    models = {name: MTModel.load(SHIPPED_DIR, runtime=rt) for name, rt in PATHS.items()}
+    paths = STUDENT_PATHS if args.student else {name: (rt, False) for name, rt in PATHS.items()}
+    models = {name: MTModel.load(SHIPPED_DIR, runtime=rt, student=st) for name, (rt, st) in paths.items()}
     encoders = {name: m.encoder for name, m in models.items()}
     for name, enc in encoders.items():  # warm-up: the torch model is built on first use; first-call allocations
         timed_pass(name, enc, sentences[:64])
     load = [os.getloadavg()[0]]
-    rates: dict[str, list[float]] = {name: [] for name in PATHS}
-    cpu_rates: dict[str, list[float]] = {name: [] for name in PATHS}
+    rates: dict[str, list[float]] = {name: [] for name in paths}
+    cpu_rates: dict[str, list[float]] = {name: [] for name in paths}
     for r in range(args.rounds):
         for name, enc in (encoders.items() if r % 2 == 0 else reversed(encoders.items())):  # A B C C B A ...
             c0, t0 = time.process_time(), time.perf_counter()
@@ -126,9 +159,11 @@ def main() -> None:
             cpu_rates[name].append(len(sentences) / max(time.process_time() - c0, 1e-9))
         load.append(os.getloadavg()[0])
         print(f"round {r + 1}: " + ", ".join(f"{n} {v[-1]:.0f}/s ({cpu_rates[n][-1]:.0f}/CPU-s)" for n, v in rates.items()), flush=True)
+    base = "onnx int8" if args.student else "torch fp32"
     result: dict = {
         "command": "python bench/encoder_paths.py " + f"--docs {args.docs} --rounds {args.rounds} --threads {args.threads} "
-                   f"--source-docs {args.source_docs}" + (" --eval-torch" if args.eval_torch else ""),
+                   f"--source-docs {args.source_docs}" + (" --eval-torch" if args.eval_torch else "")
+                   + (f" --student --out {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}" if args.student else ""),
         "machine": {"cpus": os.cpu_count(), "threads": args.threads, "python": platform.python_version(),
                     "load_average_1min": [round(x, 1) for x in load],
                     "note": "shared with other jobs: absolute rates are noisy; sentences per CPU second and the within-round ratios less so"},
@@ -137,12 +172,13 @@ def main() -> None:
                                  for n, v in rates.items()},
         "sentences_per_cpu_second": {n: {"median": round(statistics.median(v), 1), "rounds": [round(x, 1) for x in v]}
                                      for n, v in cpu_rates.items()},
-        "speedup_vs_torch_fp32": {n: round(statistics.median(a / b for a, b in zip(v, rates["torch fp32"])), 2)
-                                  for n, v in rates.items()},
-        "cpu_speedup_vs_torch_fp32": {n: round(statistics.median(a / b for a, b in zip(v, cpu_rates["torch fp32"])), 2)
-                                      for n, v in cpu_rates.items()},
+        f"speedup_vs_{base}": {n: round(statistics.median(a / b for a, b in zip(v, rates[base])), 2)
+                               for n, v in rates.items()},
+        f"cpu_speedup_vs_{base}": {n: round(statistics.median(a / b for a, b in zip(v, cpu_rates[base])), 2)
+                                   for n, v in cpu_rates.items()},
     }
-    evaluated = {n: models[n] for n in (("torch fp32",) if args.eval_torch else ()) + EVAL_PATHS}
+    evaluated = (models if args.student else
+                 {n: models[n] for n in (("torch fp32",) if args.eval_torch else ()) + EVAL_PATHS})
     if labels is not None:
         from sklearn.metrics import roc_auc_score
 
@@ -166,8 +202,11 @@ def main() -> None:
         if args.source_docs:
             result["source_language_eval"] = source_language_eval(evaluated, args.source_docs)
             print(json.dumps(result["source_language_eval"], indent=1), flush=True)
+    if args.student:
+        result["seeds"] = seed_scans()
+        print(json.dumps({k: v for k, v in result["seeds"].items() if not isinstance(v, dict) or "per_article" in k}), flush=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("sentences_per_cpu_second", "cpu_speedup_vs_torch_fp32")}, indent=1))
+    print(json.dumps({k: result[k] for k in ("sentences_per_cpu_second", f"cpu_speedup_vs_{base}")}, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Where the full scan's CPU time goes, per check and per component of the MT check (`python bench/speed_profile.py`).
 
-    python bench/speed_profile.py [--n 12] [--repeat 1] [--tree PATH [--label TEXT]]... [--out FILE]
+    python bench/speed_profile.py [--n 12] [--repeat 1] [--tree PATH [--label TEXT]]... [--config TOML]... [--out FILE]
         -> bench/results/speed_profile.json (every --tree on the same articles, in one run)
 
 One worker thread (``OMP_NUM_THREADS=1``); the clocks are CPU seconds (process and thread time),
@@ -13,7 +13,8 @@ reported beside them). Each tree is run three times, each in a fresh process on 
   cProfile charges every Python call, so the Python-heavy checks (translit, boilerplate, the MT
   rules) read 2-5x their plain time there: compare components within that run only.
 ``--tree`` runs another checkout of detector (an older commit unpacked with git archive, its ignored
-exports copied in) on the same articles.
+exports copied in) on the same articles; ``--config`` runs each tree with a given detector.toml
+as well (e.g. the student encoder: bench/student.toml against bench/teacher.toml).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from detector.scanner import Scanner
 rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 mode, ignore = sys.argv[2], json.loads(sys.argv[3])
 arts = [Article(id=r["id"], text=r["text"], outlet=r["outlet"]) for r in rows]
-config = load_config(start=Path.cwd())
+config = load_config(Path(sys.argv[4])) if len(sys.argv) > 4 else load_config(start=Path.cwd())
 if ignore:
     config = config.with_overrides({"ignore": list(config.get("ignore") or []) + ignore})
 scanner = Scanner(config)
@@ -107,10 +108,11 @@ def corpus(n: int, path: Path) -> int:
     return len(rows)
 
 
-def profile(tree: Path, corpus_path: Path, profiled: bool, ignore: list[str], n: int) -> dict:
+def profile(tree: Path, corpus_path: Path, profiled: bool, ignore: list[str], n: int, config: Path | None = None) -> dict:
     env = os.environ | {"PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    extra = [str(config.resolve())] if config is not None else []
     proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus_path), "profiled" if profiled else "plain",
-                           json.dumps(ignore)], capture_output=True, text=True, env=env, cwd=tree)
+                           json.dumps(ignore), *extra], capture_output=True, text=True, env=env, cwd=tree)
     if proc.returncode:
         raise SystemExit(proc.stderr[-2000:])
     raw = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -139,6 +141,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs of the plain and fast profiles per tree (the cheapest is kept)")
     ap.add_argument("--label", action="append", default=[], help="what each --tree is, in the same order (e.g. 'main 9bf68de')")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "speed_profile.json")
+    ap.add_argument("--config", type=Path, action="append",
+                    help="a detector.toml to profile each tree with (repeatable, e.g. checks.mt_model.student = true; default: the tree's own)")
     args = ap.parse_args()
     path = args.out.with_suffix(".corpus.jsonl")
     n = corpus(args.n, path)
@@ -150,16 +154,17 @@ def main() -> None:
                            "thread clock, which inflates the Python-heavy checks 2-5x, for the MT check's components only. "
                            "Articles/s on 2 idle cores is an estimate: 2 x articles / CPU seconds."),
                   "trees": {}}
-        keys = []
-        for k, tree in enumerate(trees):
+        keys, targets = [], []
+        for (k, tree), config in itertools.product(enumerate(trees), args.config or [None]):
             rev = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h"], capture_output=True, text=True).stdout.strip()
             label = args.label[k] if k < len(args.label) else ""
-            keys.append(" ".join(x for x in (str(tree), rev, f"({label})" if label else "") if x))
+            keys.append(" ".join(x for x in (str(tree), rev, f"({label})" if label else "", str(config or "")) if x))
+            targets.append((tree, config))
             result["trees"][keys[-1]] = {}
         for name, profiled, ignore in RUNS:  # the trees alternate, so load changes reach them alike
             for _ in range(1 if profiled else args.repeat):
-                for key, tree in zip(keys, trees, strict=True):
-                    got = profile(tree, path, profiled, ignore, n)
+                for key, (tree, config) in zip(keys, targets, strict=True):
+                    got = profile(tree, path, profiled, ignore, n, config)
                     best = result["trees"][key].get(name)
                     if best is not None:  # repeated: keep the cheapest run, list every run's CPU seconds
                         got["runs_cpu_seconds"] = best.get("runs_cpu_seconds", [best["cpu_seconds"]]) + [got["cpu_seconds"]]

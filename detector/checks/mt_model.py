@@ -62,6 +62,7 @@ class MTModelCheck(Check):
         "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
         "encoder": "auto",  # "auto" = the encoder named in the model's meta.json; or an HF id/path
         "device": "cpu",  # "cuda" (or "cuda:N"): the encoder in fp16 on the GPU; without CUDA a one-line error, exit 2
+        "student": False,  # true: the distilled 3-layer encoder in <model>/student (half the encoder's FLOPs; bench/results/mt_student.json)
         "runtime": "auto",  # encoder runtime: "auto" (ONNX int8 when exported, else fp32, else torch), "torch", "onnx" (fp32), "onnx-int8"
         "batch_size": 64,
         "gpu_batch_size": 512,  # sentences per encoder batch on "cuda" (length-sorted, so padding stays small)
@@ -79,6 +80,10 @@ class MTModelCheck(Check):
 
             raise ConfigError('checks.mt_model.source_language must be true, false or "names", '
                               f'not {self.settings["source_language"]!r}')
+        if self.settings["student"] not in (True, False, "auto"):
+            from detector.config import ConfigError
+
+            raise ConfigError(f'checks.mt_model.student must be true, false or "auto", not {self.settings["student"]!r}')
 
     @property
     def needs_encoder(self) -> bool:
@@ -101,7 +106,8 @@ class MTModelCheck(Check):
         folder = resolve_model_dir(self.settings["model"])
         encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
         try:
-            self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"], runtime=self.settings["runtime"])
+            self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"], runtime=self.settings["runtime"],
+                                      student=self.settings["student"])
         except (FileNotFoundError, OSError, ValueError) as exc:
             # One line, once per process; the run goes on without mt_probability.
             log.warning("detector: mt_model check is off: %s", str(exc).splitlines()[0])

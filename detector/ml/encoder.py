@@ -214,13 +214,19 @@ def adapter_hash(folder: Path) -> str:
 
 
 def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int = 128,
-                 adapter: Path | None = None, runtime: str = "auto") -> Encoder:
+                 adapter: Path | None = None, runtime: str = "auto", student: Path | None = None) -> Encoder:
     """Load (once per process) the encoder named by id or path, with the LoRA ``adapter`` folder
-    merged into its weights when given; offline unless the user allows hubs. The packaged MiniLM
+    merged into its weights when given, or cut to a distilled ``student`` folder's layers
+    (``encoder_student``; the adapter is then already in them); offline unless the user allows hubs. The packaged MiniLM
     without an adapter runs on its ONNX export (``BASE_EXPORT``) when there is one and ``runtime``
     is not "torch" (``onnx_runtime.with_runtime``: "auto" is int8 when exported; "onnx", fp32, gives
     torch's numbers to 1e-6)."""
-    tag = adapter_hash(adapter) if adapter is not None else None
+    if student is not None:
+        from detector.ml.encoder_student import student_hash
+
+        tag: str | None = student_hash(student)
+    else:
+        tag = adapter_hash(adapter) if adapter is not None else None
     key = (resolve_encoder(name), device, tag or "")
     with _lock:
         if key not in _cache:
@@ -239,8 +245,13 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
 
                 hf_logging.disable_progress_bar()
 
-                model = AutoModel.from_pretrained(path)
-                if adapter is not None:
+                if student is not None:
+                    from detector.ml.encoder_student import build_student
+
+                    model = build_student(path, student)
+                else:
+                    model = AutoModel.from_pretrained(path)
+                if adapter is not None and student is None:
                     from peft import PeftModel
 
                     with quiet_peft():
@@ -254,7 +265,7 @@ def load_encoder(name: str | None = "auto", device: str = "cpu", max_length: int
                 enc.tokenizer  # noqa: B018 - a hub id or a folder without one: load now, so a bad name fails here
             _cache[key] = enc
         found = _cache[key]
-    if adapter is None and runtime != "torch" and key[0] == str(packaged_model_dir()):
+    if adapter is None and student is None and runtime != "torch" and key[0] == str(packaged_model_dir()):
         from detector.ml.onnx_runtime import with_runtime
 
         return with_runtime(found, BASE_EXPORT, runtime)

@@ -6,7 +6,8 @@ than torch fp32, and the heads stay in torch. The files go beside the model (``<
 with a manifest that ties them to the encoder and adapter they came from, so a retrained model is
 never run through a stale export: ``onnx_runtime`` ignores files whose manifest does not match.
 Works for any model folder in the encoder + ``adapter/`` format (``python -m detector.ml.export
-FOLDER``; ``make export`` for models/mt).
+FOLDER``; ``make export`` for models/mt), and for the distilled student in its ``student/`` when
+there is one (``student/onnx/``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from detector.ml.encoder import Encoder, load_encoder, resolve_encoder
+from detector.ml.encoder_student import STUDENT_DIR, has_student
 from detector.ml.onnx_runtime import FILES, MANIFEST, ONNX_DIR, expected_manifest
 
 OPSET = 17
@@ -56,8 +58,10 @@ def _export_graph(encoder: Encoder, path: Path) -> list[str]:
     return names
 
 
-def export_encoder(folder: Path, encoder: str | None = None, log: Callable[[str], None] = print) -> Path:
-    """Write ``folder/onnx/`` (fp32 optimized and int8 graphs, manifest) for the model in ``folder``."""
+def export_encoder(folder: Path, encoder: str | None = None, log: Callable[[str], None] = print,
+                   student: bool = False) -> Path:
+    """Write ``folder/onnx/`` (fp32 optimized and int8 graphs, manifest) for the model in ``folder``;
+    with ``student``, ``folder/student/onnx/`` for its distilled encoder (``encoder_student``)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
@@ -68,8 +72,9 @@ def export_encoder(folder: Path, encoder: str | None = None, log: Callable[[str]
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     name = encoder or meta.get("encoder", "auto")
     adapter = folder / ADAPTER_DIR if has_adapter(folder) else None
-    enc = load_encoder(name, max_length=int(meta.get("max_length", 128)), adapter=adapter)
-    out = folder / ONNX_DIR
+    distilled = folder / STUDENT_DIR if student else None
+    enc = load_encoder(name, max_length=int(meta.get("max_length", 128)), adapter=adapter, student=distilled)
+    out = (distilled or folder) / ONNX_DIR
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     cfg = enc.model.config
@@ -88,7 +93,7 @@ def export_encoder(folder: Path, encoder: str | None = None, log: Callable[[str]
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     sizes = ", ".join(f"{f} {(out / f).stat().st_size / 1e6:.1f} MB" for f in FILES.values())
-    log(f"exported {folder}'s encoder to {out} in {time.perf_counter() - t0:.0f} s ({sizes})")
+    log(f"exported {distilled or folder}'s encoder to {out} in {time.perf_counter() - t0:.0f} s ({sizes})")
     return out
 
 
@@ -101,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no model folder {args.folder}", file=sys.stderr)
         return 2
     try:
-        export_encoder(args.folder, args.encoder, log=lambda m: print(m, file=sys.stderr))
+        for student in (False, True) if has_student(args.folder / STUDENT_DIR) else (False,):
+            export_encoder(args.folder, args.encoder, log=lambda m: print(m, file=sys.stderr), student=student)
     except ImportError as exc:
         print(f"error: {exc.name} is not installed; install it with pip install 'detector[export]'", file=sys.stderr)
         return 2

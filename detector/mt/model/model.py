@@ -212,10 +212,18 @@ class MTModel:
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path, encoder: str | None = None, device: str = "cpu", runtime: str = "torch") -> MTModel:
+    def load(cls, folder: Path, encoder: str | None = None, device: str = "cpu", runtime: str = "torch",
+             student: bool | str = False) -> MTModel:
         """Load heads from ``folder``; the encoder is ``encoder`` or the one named in meta.json,
-        run on ``runtime`` (``onnx_runtime.with_runtime``). On an ONNX encoder the heads run in
-        numpy, so inference never imports torch."""
+        run on ``runtime`` (``onnx_runtime.with_runtime``). ``student``: True runs the distilled
+        encoder in ``folder/student`` (``encoder_student``; its own ONNX export in ``student/onnx``)
+        under the same heads, and raises FileNotFoundError when it is missing or was distilled from
+        another adapter; "auto" runs it when it fits, else the full encoder (one warning when a
+        stale one is there). On an ONNX encoder the heads run in numpy, so inference never imports torch."""
+        import logging
+
+        from detector.ml.encoder import adapter_hash
+        from detector.ml.encoder_student import STUDENT_DIR, student_problem
         from detector.ml.onnx_runtime import with_runtime
 
         meta_path, heads_path = folder / "meta.json", folder / "heads.safetensors"
@@ -228,8 +236,18 @@ class MTModel:
         adapter = folder / ADAPTER_DIR if has_adapter(folder) else None
         if adapter is not None and encoder not in (None, meta.get("encoder", "auto")):
             raise ValueError(f"{folder}: the model adapts its encoder {meta.get('encoder')!r}; it cannot run on {encoder!r}")
-        enc = with_runtime(load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)), adapter=adapter),
-                           folder, runtime)
+        distilled = None
+        if student is True or (student == "auto" and encoder is None):
+            distilled = folder / STUDENT_DIR
+            why = student_problem(distilled, adapter_hash(adapter) if adapter is not None else None)
+            if why is not None and student is True:
+                raise FileNotFoundError(why)
+            if why is not None:
+                if distilled.exists():
+                    logging.getLogger("detector").warning("detector: %s; using the full encoder", why)
+                distilled = None
+        enc = with_runtime(load_encoder(name, device=device, max_length=int(meta.get("max_length", 128)), adapter=adapter,
+                                        student=distilled), distilled or folder, runtime)
         heads = NumpyHeads.load(heads_path) if enc.session is not None else None
         model = cls(meta["span_labels"], meta["doc_labels"], enc, name, int(meta.get("hidden", 256)), meta, heads)
         model.adapter = adapter

@@ -1,0 +1,146 @@
+"""The distilled student encoder (``encoder_student``, ``distill``): distillation lowers the loss to
+its teacher, the config switch loads the student's layers under the same heads, its ONNX export
+gives the torch path's probabilities, and a missing student is a one-line warning, not a crash."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime")
+
+from detector.ml.encoder import adapter_hash, packaged_model_dir  # noqa: E402
+from detector.ml.encoder_student import CONFIG, STUDENT_DIR, has_student  # noqa: E402
+from detector.ml.export import export_encoder  # noqa: E402
+from detector.ml.onnx_runtime import ONNX_DIR, with_runtime  # noqa: E402
+from detector.mt.model.model import SHIPPED_DIR, MTModel  # noqa: E402
+
+TEXTS = ["The soldiers stopped in the center of town number 7.. It prevented the convoy from moving.",
+         "Residents of town number 7 gathered outside city hall on Tuesday. The mayor spoke briefly.",
+         "In the result of the meeting it was decided to carry out the inspection of all the bridges."]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny model on a 3-layer random BERT (MiniLM's tokenizer; large initial weights, so its layers differ), LoRA-adapted and trained, with a
+    1-layer student distilled from it for a few seconds; teacher and student exported."""
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from detector.cli import main
+    from detector.mt.model import distill
+
+    tmp = tmp_path_factory.mktemp("student")
+    base = tmp / "tiny-bert"
+    tok = AutoTokenizer.from_pretrained(str(packaged_model_dir()))
+    BertModel(BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=3, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=128,
+                         initializer_range=0.5)).save_pretrained(str(base))
+    tok.save_pretrained(str(base))
+    rows = []
+    for i in range(8):
+        bad = f"The soldiers stopped in the center of town number {i}.. It prevented the convoy from moving."
+        rows.append({"text": bad, "spans": [{"start": bad.index(".."), "end": bad.index("..") + 2, "label": "error"}],
+                     "label": "mt"})
+        rows.append({"text": f"Residents of town number {i} gathered outside city hall on Tuesday.", "spans": [],
+                     "label": "human"})
+    (tmp / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    argv = ["detector", "train", "--train", str(tmp / "train.jsonl"), "--dev", str(tmp / "train.jsonl"),
+            "--output", str(tmp / "out"), "--epochs", "2", "--lr", "0.01", "--adapt-epochs", "1", "--base", str(base)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as exc:
+            main()
+    assert exc.value.code in (0, None)
+    folder = tmp / "out" / "model-best"
+    teacher = MTModel.load(folder)
+    words = "the a town city convoy mayor spoke soldiers bridge meeting result number council".split()
+    rng = random.Random(0)
+    sentences = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 12))) + "." for _ in range(96)]
+    train = distill.teacher_targets(teacher.encoder, sentences[:64], folder)
+    dev = distill.teacher_targets(teacher.encoder, sentences[64:], folder)
+    _, report = distill.train_student(teacher.encoder.model, teacher.heads, (0,), train, dev, minutes=0.05, lr=1e-3, log=lambda _: None,
+                                      batch_size=8, out=folder / STUDENT_DIR, every=5,
+                                      meta={"teacher_adapter": adapter_hash(folder / "adapter")})
+    report_path = folder / "distill_report.json"
+    report_path.write_text(json.dumps(report))
+    export_encoder(folder, log=lambda _: None)
+    export_encoder(folder, log=lambda _: None, student=True)
+    return folder
+
+
+def test_distillation_lowers_the_dev_loss_and_saves_one_layer(model_dir: Path) -> None:
+    report = json.loads((model_dir / "distill_report.json").read_text())
+    history = report["history"]
+    init = sum(v for k, v in history[0]["dev"].items() if k != "cosine")
+    assert report["best_dev_loss"] < init
+    assert has_student(model_dir / STUDENT_DIR)
+    saved = json.loads((model_dir / STUDENT_DIR / CONFIG).read_text())
+    assert saved["num_hidden_layers"] == 1 and saved["layers_from"] == [0]
+
+
+def test_student_loads_its_layers_and_onnx_agrees_with_torch(model_dir: Path) -> None:
+    teacher = MTModel.load(model_dir)
+    model = MTModel.load(model_dir, student=True)
+    assert len(model.encoder.model.encoder.layer) == 1 and len(teacher.encoder.model.encoder.layer) == 3
+    assert model.encoder.adapter != teacher.encoder.adapter  # its own tag: exports and copy vectors never mix
+    # The embeddings are the base's (frozen in distillation); the layer is the distilled one.
+    assert np.allclose(model.encoder.model.embeddings.word_embeddings.weight.detach().numpy(),
+                       teacher.encoder.model.embeddings.word_embeddings.weight.detach().numpy())
+    ref = np.array([p.doc_probs["mt"] for p in model.predict(TEXTS)])
+    for runtime in ("onnx", "onnx-int8"):
+        onnx = MTModel.load(model_dir, runtime=runtime, student=True)
+        assert onnx.encoder.session.path.parent == model_dir / STUDENT_DIR / ONNX_DIR
+        got = np.array([p.doc_probs["mt"] for p in onnx.predict(TEXTS)])
+        assert np.abs(got - ref).max() < 0.02, runtime
+    # The teacher's export is not the student's: asking the teacher's folder for it finds another model.
+    with pytest.raises(FileNotFoundError, match="of another model"):
+        with_runtime(model.encoder, model_dir, "onnx")
+
+
+def test_config_switch_and_missing_student(model_dir: Path, tmp_path: Path, caplog) -> None:
+    from detector.checks.mt_model import MTModelCheck
+    from detector.config import ConfigError, load_config
+
+    bare = tmp_path / "bare"
+    shutil.copytree(model_dir, bare, ignore=shutil.ignore_patterns(STUDENT_DIR))
+    cases = ((model_dir, "true", 1), (model_dir, '"auto"', 1), (model_dir, "false", 3), (bare, '"auto"', 3),
+             (bare, "true", None))
+    for folder, student, layers in cases:
+        (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{folder}"\nstudent = {student}\nruntime = "torch"\n')
+        check = MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
+        with caplog.at_level("WARNING"):
+            check.setup()
+        if layers is None:
+            assert check.model is None and "no distilled student encoder" in caplog.text
+        else:
+            assert len(check.model.encoder.model.encoder.layer) == layers
+    caplog.clear()
+    # A retrained model (another adapter) never runs a student distilled from the old one.
+    stale = tmp_path / "stale"
+    shutil.copytree(model_dir, stale)
+    config = json.loads((stale / STUDENT_DIR / CONFIG).read_text())
+    (stale / STUDENT_DIR / CONFIG).write_text(json.dumps(config | {"teacher_adapter": "0123456789ab"}))
+    with caplog.at_level("WARNING", logger="detector"):
+        assert len(MTModel.load(stale, student="auto").encoder.model.encoder.layer) == 3
+    assert "distilled from another encoder" in caplog.text
+    with pytest.raises(FileNotFoundError, match="distilled from another encoder"):
+        MTModel.load(stale, student=True)
+    (tmp_path / "detector.toml").write_text('[checks.mt_model]\nstudent = "yes"\n')
+    with pytest.raises(ConfigError, match="student must be true, false or"):
+        MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
+
+
+@pytest.mark.skipif(not has_student(SHIPPED_DIR / STUDENT_DIR), reason="no shipped student (make distill-mt)")
+def test_shipped_student_is_three_layers_of_minilm() -> None:
+    saved = json.loads((SHIPPED_DIR / STUDENT_DIR / CONFIG).read_text())
+    model = MTModel.load(SHIPPED_DIR, runtime="torch", student=True)
+    assert saved["num_hidden_layers"] == 3 == len(model.encoder.model.encoder.layer)
+    assert model.encoder.dim == 384
+    probs = model.predict(TEXTS)
+    assert all(0.0 <= p.doc_probs["mt"] <= 1.0 for p in probs)
