@@ -186,7 +186,7 @@ class Store:
             # Look before writing anything: a foreign or newer file is refused untouched.
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} has schema version {version}; this detector reads up to {SCHEMA_VERSION} (upgrade detector)")
-            if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            if version == 0 and self._foreign():
                 raise StoreError(f"{self.path} is an SQLite file but not a detector results store")
         except sqlite3.Error as exc:
             self._close_quietly()
@@ -237,6 +237,18 @@ class Store:
             if "unable to open" in str(exc):
                 return None
             raise
+
+    def _foreign(self) -> bool:
+        """Tables but no schema version: another program's file. The tables and the version are read
+        in one transaction: read apart, a scan creating this store at the same moment could commit
+        its first tables in between, and look like a foreign file."""
+        self.conn.execute("BEGIN")
+        try:
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            self.conn.execute("COMMIT")
+        return version == 0 and tables > 0
 
     def _close_quietly(self) -> None:
         conn = getattr(self, "conn", None)

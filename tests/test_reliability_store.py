@@ -165,6 +165,43 @@ def test_two_concurrent_scans_into_one_store_lose_nothing(tmp_path):
     assert [(r["articles"], r["errors"], bool(r["finished_at"])) for r in store.runs()] == [(400, 0, True)] * 2
 
 
+def test_a_store_created_by_another_scan_between_two_reads_is_not_foreign(tmp_path, monkeypatch):
+    """The race behind a rare "not a detector results store" when two scans create one store: the
+    other scan commits its schema just after this one read the version (0) of the empty file."""
+    path = tmp_path / "x.db"
+    connect = Store._connect
+    fired = []
+
+    class Interleaved:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self._conn = conn
+
+        def execute(self, sql: str, *args):
+            got = self._conn.execute(sql, *args)
+            if sql == "PRAGMA user_version" and not fired:
+                fired.append(got.fetchone()[0])
+                Store(path).close()  # the other scan: creates and migrates the store now
+                return _Row(fired[0])  # this scan still holds the version it read before
+            return got
+
+        def __getattr__(self, name: str):
+            return getattr(self._conn, name)
+
+    class _Row:
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+        def fetchone(self):
+            return (self.value,)
+
+    monkeypatch.setattr(Store, "_connect", lambda self, mode, timeout: Interleaved(connect(self, mode, timeout)))
+    sqlite3.connect(path).close()  # an empty file, as the first scan finds it
+    store = Store(path)
+    assert fired == [0]
+    assert store.outlet_totals() == {}
+    store.close()
+
+
 # -- round trip: what is written is what is read back ---------------------------------------
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=0, max_size=60)
 FLOAT = st.floats(allow_nan=False, allow_infinity=False, width=64)
