@@ -190,3 +190,15 @@ def test_student_scans_tag_their_vectors_and_read_their_own_head(model_dir: Path
         check.setup()
     assert check.model is not None and check.source is not None and check.source.model is None
     assert "no source-language head was trained on this encoder" in caplog.text
+
+
+def test_the_state_cache_of_the_student_is_stamped_apart(model_dir: Path, tmp_path: Path) -> None:
+    from detector.ml.encoder_student import student_hash
+    from detector.mt.source_language.embed import VectorCache, encoder_stamp
+
+    teacher, student = encoder_stamp(model_dir), encoder_stamp(model_dir, student=True)
+    assert student["adapter"] == student_hash(model_dir / STUDENT_DIR) != teacher["adapter"]
+    assert student["runtime"] == "onnx-int8" and student["export_sha1"] != teacher["export_sha1"]
+    VectorCache(tmp_path / "cache", teacher)
+    with pytest.raises(ValueError, match="another encoder"):  # the teacher's states are never read as the student's
+        VectorCache(tmp_path / "cache", student)
