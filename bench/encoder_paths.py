@@ -64,11 +64,14 @@ def timed_pass(name: str, enc: object, sentences: list[str]) -> None:
 
 def source_language_eval(models: dict[str, MTModel], n: int) -> dict:
     """Top-1 of the shipped source-language head on ``n`` test documents (seeded sample) and their
-    8-sentence windows, with each path's vectors; and the cosine of each path's copy vectors to fp32's."""
+    8-sentence windows, with each path's vectors, and of the head the scan reads for that path's
+    encoder (``heads.load_head``: the student's own, when trained); and the cosine of each path's
+    copy vectors to fp32's."""
     import random
 
     from detector.mt.source_language import corpus
     from detector.mt.source_language.embed import voting_sentences
+    from detector.mt.source_language.heads import load_head
     from detector.mt.source_language.model import SourceLanguageModel, window_bounds
 
     head = SourceLanguageModel.load()
@@ -92,6 +95,15 @@ def source_language_eval(models: dict[str, MTModel], n: int) -> dict:
         out["top1_documents"][name] = round(float(np.mean(doc_hits)), 4)
         out["top1_windows"][name] = round(float(np.mean(win_hits)), 4)
         out["windows"] = len(win_hits)
+        try:
+            own = load_head(model.encoder.adapter)
+        except FileNotFoundError:
+            continue
+        hits = []
+        for d, ss in docs:
+            p = own.probabilities(np.stack([vecs[s] for s in ss]), ss)
+            hits.append(max(p, key=p.get) == d.language)
+        out.setdefault("top1_documents_own_head", {})[name] = round(float(np.mean(hits)), 4)
     ref = next(iter(vectors.values()))[:, :ref_dim(models)]
     for name, v in list(vectors.items())[1:]:
         a, b = ref, v[:, :ref.shape[1]]

@@ -67,7 +67,7 @@ def test_model_spans_need_the_encoder_and_names_mode_skips_the_head(monkeypatch:
     monkeypatch.setattr(SourceLanguageModel, "load", record("source"))
     full = MTModelCheck()
     full.setup()
-    assert loaded == ["source", "mt"]
+    assert loaded == ["mt"]  # the head is chosen by the encoder loaded (heads.head_dir): without one, no head
     loaded.clear()
     check = MTModelCheck({"source_language": "names"})
     check.setup()

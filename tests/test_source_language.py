@@ -294,3 +294,55 @@ def test_encoding_goes_rank_by_rank_and_weak_languages_first() -> None:
             for kind, version in (("ht", "reference"), ("mt", "first"), ("mt", "second"))]
     assert [s.split()[1:3] for s in plan(docs)] == [["is", "reference"], ["ja", "reference"], ["is", "first"],
                                                     ["ja", "first"], ["is", "second"], ["ja", "second"]]
+
+
+def _stamped_heads(synthetic, root: Path) -> tuple[Path, Path]:
+    """A teacher's and a student's head (one synthetic fit), each stamped with the encoder it read."""
+    _, train, dev, _ = synthetic
+    model = fit(train)
+    calibrate(model, dev)
+    folders = []
+    for name, adapter in (("teacher", "bcc818f3cd57"), ("student", "student-651520f2c47b")):
+        model.meta = {"encoder": {"encoder": "auto", "adapter": adapter, "runtime": "onnx-int8", "export_sha1": None}}
+        model.save(root / name)
+        folders.append(root / name)
+    return folders[0], folders[1]
+
+
+def test_the_head_read_is_the_one_trained_on_the_encoder_in_use(synthetic, tmp_path: Path) -> None:
+    from detector.mt.source_language.heads import head_dir, load_head, trained_on
+
+    teacher, student = _stamped_heads(synthetic, tmp_path)
+    both = (teacher, student)
+    assert head_dir("bcc818f3cd57", both) == (teacher, "")
+    assert head_dir("student-651520f2c47b", both) == (student, "")
+    assert load_head("student-651520f2c47b", both).meta["encoder"]["adapter"] == trained_on(student) == "student-651520f2c47b"
+    # The student's states never reach the teacher's head: with only that head, no head at all.
+    found, why = head_dir("student-651520f2c47b", (teacher,))
+    assert found is None and "student-651520f2c47b" in why and "bcc818f3cd57" in why
+    with pytest.raises(FileNotFoundError, match="no source-language head was trained on this encoder"):
+        load_head("student-651520f2c47b", (teacher,))
+    # A head that does not say which encoder it read is not guessed at.
+    meta = json.loads((teacher / "meta.json").read_text())
+    (teacher / "meta.json").write_text(json.dumps({k: v for k, v in meta.items() if k != "encoder"}))
+    assert trained_on(teacher) is None and head_dir("bcc818f3cd57", (teacher,))[0] is None
+
+
+def test_the_check_loads_the_head_of_its_encoder_or_speaks_from_names_only(synthetic, tmp_path: Path, monkeypatch,
+                                                                           caplog) -> None:
+    from detector.mt.source_language import heads
+
+    teacher, student = _stamped_heads(synthetic, tmp_path)
+    for folders, adapter, expected in (((teacher, student), "student-651520f2c47b", student),
+                                       ((teacher, student), "bcc818f3cd57", teacher),
+                                       ((teacher,), "student-651520f2c47b", None)):
+        monkeypatch.setattr(heads, "HEAD_DIRS", folders)
+        with caplog.at_level("WARNING"):
+            head = SourceLanguageHead.load(encoder=adapter)
+        if expected is None:
+            assert head.model is None and "no source-language head was trained on this encoder" in caplog.text
+        else:
+            assert head.model is not None and head.model.meta["encoder"]["adapter"] == adapter
+    # Names still speak without a head.
+    notes, metrics = head.result(Document(Article("x", "Residents of Melitopoli fled.")), [], None, 0.9)
+    assert [n.text for n in notes] == ["Melitopoli"]

@@ -144,3 +144,61 @@ def test_shipped_student_is_three_layers_of_minilm() -> None:
     assert model.encoder.dim == 384
     probs = model.predict(TEXTS)
     assert all(0.0 <= p.doc_probs["mt"] <= 1.0 for p in probs)
+
+
+def _head_for(root: Path, name: str, adapter: str) -> Path:
+    """A copy of the shipped source-language head, stamped as trained on the encoder ``adapter``."""
+    from detector.mt.source_language.model import SHIPPED_DIR as HEAD
+
+    folder = root / name
+    shutil.copytree(HEAD, folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    (folder / "meta.json").write_text(json.dumps(meta | {"encoder": {**(meta.get("encoder") or {}), "adapter": adapter}}))
+    return folder
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[1] / "models/mt/source_language/source_language.npz").is_file(),
+                    reason="no shipped source-language head")
+def test_student_scans_tag_their_vectors_and_read_their_own_head(model_dir: Path, tmp_path: Path, monkeypatch, caplog) -> None:
+    from detector.article import Article, Document
+    from detector.checks.mt_model import MTModelCheck, encoder_tag
+    from detector.config import load_config
+    from detector.ml.encoder_student import student_hash
+    from detector.mt.source_language import heads
+
+    teacher_tag, student_tag = adapter_hash(model_dir / "adapter"), student_hash(model_dir / STUDENT_DIR)
+    both = (_head_for(tmp_path, "teacher", teacher_tag), _head_for(tmp_path, "student", student_tag))
+    checks = {}
+    for student in ("true", "false"):
+        (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{model_dir}"\nstudent = {student}\nruntime = "torch"\n')
+        monkeypatch.setattr(heads, "HEAD_DIRS", both)
+        check = MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
+        check.setup()
+        checks[student] = check
+    tags = {k: encoder_tag(c.model.encoder) for k, c in checks.items()}
+    assert tags["true"].endswith(student_tag) and tags["false"].endswith(teacher_tag)  # copy vectors never mix
+    assert checks["true"].source.model.meta["encoder"]["adapter"] == student_tag
+    assert checks["false"].source.model.meta["encoder"]["adapter"] == teacher_tag
+    checks["true"].source = None  # the shipped head reads 768-d states, not the tiny encoder's
+    (result,) = checks["true"].check_batch([Document(Article("a", TEXTS[1]))])
+    assert result.signals["encoder"] == tags["true"]
+    # Only the teacher's head there: the student's scan gets names only, never the teacher's head.
+    monkeypatch.setattr(heads, "HEAD_DIRS", both[:1])
+    (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{model_dir}"\nstudent = true\nruntime = "torch"\n')
+    check = MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
+    with caplog.at_level("WARNING"):
+        check.setup()
+    assert check.model is not None and check.source is not None and check.source.model is None
+    assert "no source-language head was trained on this encoder" in caplog.text
+
+
+def test_the_state_cache_of_the_student_is_stamped_apart(model_dir: Path, tmp_path: Path) -> None:
+    from detector.ml.encoder_student import student_hash
+    from detector.mt.source_language.embed import VectorCache, encoder_stamp
+
+    teacher, student = encoder_stamp(model_dir), encoder_stamp(model_dir, student=True)
+    assert student["adapter"] == student_hash(model_dir / STUDENT_DIR) != teacher["adapter"]
+    assert student["runtime"] == "onnx-int8" and student["export_sha1"] != teacher["export_sha1"]
+    VectorCache(tmp_path / "cache", teacher)
+    with pytest.raises(ValueError, match="another encoder"):  # the teacher's states are never read as the student's
+        VectorCache(tmp_path / "cache", student)

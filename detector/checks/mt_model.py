@@ -100,7 +100,7 @@ class MTModelCheck(Check):
         self.model = None
         mode = self.settings["source_language"]
         wanted = SOURCE_LANGUAGE.id in self.enabled_rules and mode is not False
-        self.source = SourceLanguageHead.load(with_model=mode is True and self.needs_encoder) if wanted else None
+        self.source = SourceLanguageHead.load(with_model=False) if wanted else None
         if not self.needs_encoder:
             return
         folder = resolve_model_dir(self.settings["model"])
@@ -112,6 +112,8 @@ class MTModelCheck(Check):
             # One line, once per process; the run goes on without mt_probability.
             log.warning("detector: mt_model check is off: %s", str(exc).splitlines()[0])
             return
+        if wanted and mode is True:  # the head trained on the states of the encoder now loaded (teacher or student)
+            self.source = SourceLanguageHead.load(encoder=self.model.encoder.adapter)
         s = self.settings
         n = len(self.model.span_labels)
         self.info_thr = [float(s["span_threshold"])] * n if s["span_threshold"] is not None else self.model.span_thresholds

@@ -51,16 +51,18 @@ class SourceLanguageHead:
         self.names = names
 
     @classmethod
-    def load(cls, with_model: bool = True) -> SourceLanguageHead:
+    def load(cls, with_model: bool = True, encoder: str | None = None) -> SourceLanguageHead:
         """The name table, and the trained head unless ``with_model`` is false (names only: the head
-        reads the encoder pass, which then does not run)."""
-        from detector.mt.source_language.model import SourceLanguageModel
+        reads the encoder pass, which then does not run). The head is the one trained on the states
+        of ``encoder`` (the pass's ``Encoder.adapter``: the teacher's adapter hash or the student's;
+        ``heads.head_dir``); with none, names only, with one warning."""
+        from detector.mt.source_language.heads import load_head
         from detector.mt.source_language.names import shipped_table
 
         model: SourceLanguageModel | None = None
         if with_model:
             try:
-                model = SourceLanguageModel.load()
+                model = load_head(encoder)
             except (FileNotFoundError, OSError, ValueError) as exc:
                 log.warning("detector: source-language model is off: %s", str(exc).splitlines()[0])
         return cls(model, shipped_table())

@@ -55,6 +55,8 @@ def copies(
         warn("the copy index was built with other settings (or an older detector): rebuilt it from the store")
     if stats.added:
         warn(f"indexed {stats.added} new article(s), {stats.compared} candidate pair(s) compared in {stats.seconds:.1f} s")
+    if stats.notice():
+        warn(stats.notice())
     _print(clusters, format)
 
 

@@ -42,8 +42,21 @@ class UpdateStats:
     compared: int = 0
     links: int = 0
     backfilled: int = 0
+    #: Candidate pairs whose sentence vectors came from different encoders (say one scan ran the
+    #: student, ``checks.mt_model.student``, another the full encoder): their vectors are not
+    #: comparable (cosine 0.78 between the two encoders' states of one sentence), so such a pair is
+    #: aligned by identical sentences alone; MinHash still finds it, a rewrite is missed.
+    cross_encoder: int = 0
     seconds: float = 0.0
     per_article: list[int] = field(default_factory=list, repr=False)
+
+    def notice(self) -> str | None:
+        """One line for the user when pairs crossed encoders, else None."""
+        if not self.cross_encoder:
+            return None
+        return (f"{self.cross_encoder} candidate pair(s) hold sentence vectors of different encoders (scans with and without "
+                "checks.mt_model.student): compared by identical sentences only, so rewrites between them are missed; "
+                "scan the store with one encoder")
 
 
 def band_keys(minhash: np.ndarray, bands: int) -> list[int]:
@@ -82,11 +95,12 @@ class CopyIndex(IndexFiles):
             return old, f"the copy index could not be brought up to date ({exc}): run 'detector copies --index DIR'"
         if old is not None:
             old.close()
-        index.update(only=signed | {r[0] for r in index.conn.execute("SELECT pk FROM signatures")}, state=state)
+        stats = index.update(only=signed | {r[0] for r in index.conn.execute("SELECT pk FROM signatures")}, state=state)
         missing = index.unindexed()
         index.ann = None
-        return index, (f"{missing} stored article(s) have no copy signature yet: run 'detector copies' to index them"
-                       if missing else None)
+        notices = [f"{missing} stored article(s) have no copy signature yet: run 'detector copies' to index them"
+                   if missing else None, stats.notice()]
+        return index, "; ".join(n for n in notices if n) or None
 
     # -- signatures ------------------------------------------------------------------------------------------
     def signatures(self, pks: Iterable[int]) -> dict[int, Signature]:
@@ -190,6 +204,8 @@ class CopyIndex(IndexFiles):
         stats.per_article.append(len(others))
         for c, other in others.items():
             stats.compared += 1
+            if sig.encoder is not None and other.encoder is not None and sig.encoder != other.encoder:
+                stats.cross_encoder += 1  # ``align.similarity_matrix`` then pairs identical sentences only
             a, b, x, y = (c, pk, other, sig) if c < pk else (pk, c, sig, other)
             link = align.confirm(a, x, b, y, self.settings)
             if link is not None:

@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
     ident = scan_identity(config.with_overrides({"select": ["MT", "Boilerplate"]}))
     for name in splits:
         split, hard = ("dev", True) if name == "dev_hard" else (name, False)
-        chosen = None if split == "dev" else results.get(key("dev"), results["dev"])["embedding_only"]["threshold"]
+        chosen = None if split == "dev" else (results.get(key("dev")) or results["dev"])["embedding_only"]["threshold"]
         results[key(name)] = evaluate(split, settings, embed_threshold=chosen, hard=hard, config=config)
         results.setdefault("runs", {})[key(name)] = {
             "finished_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -117,13 +117,18 @@ def lolo(train: Sequence[Example], dev: Sequence[Example], test: Sequence[Exampl
     return out
 
 
+#: Settings every scan of the eval adds (``--student``: the student encoder and so its head).
+OVERRIDES: dict = {}
+
+
 def scan_share(texts: Sequence[str], source_language: bool = True) -> tuple[list, float]:
     """Reports of the full scanner (MT checks) and the seconds it took."""
     from detector.article import Article
     from detector.config import load_config
     from detector.scanner import Scanner
 
-    cfg = load_config().with_overrides({"select": ["MT.", "Translation."], "checks.mt_model.source_language": source_language})
+    cfg = load_config().with_overrides({"select": ["MT.", "Translation."], "checks.mt_model.source_language": source_language,
+                                        **OVERRIDES})
     scanner = Scanner(cfg)
     t0 = time.perf_counter()
     reports = scanner.check_articles([Article(f"a{i}", t) for i, t in enumerate(texts)])
@@ -221,28 +226,39 @@ def head_cost(model: SourceLanguageModel, examples: Sequence[Example]) -> dict:
             "cpu_ms_per_document": round(1000 * seconds / max(len(examples), 1), 2)}
 
 
-def _scans() -> tuple[dict, dict]:
+def _scans(overrides: dict) -> tuple[dict, dict]:
+    OVERRIDES.update(overrides)  # a spawned process: the parent's settings come as an argument
     return native(), speed()
 
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--out", type=Path, default=None, help="default: bench/results/source_language.json (--student: source_language_student.json)")
     ap.add_argument("--skip-lolo", action="store_true")
     ap.add_argument("--cached-only", action="store_true", help="only documents whose sentences are all cached")
+    ap.add_argument("--student", action="store_true", help="the student encoder and its head (models/mt/student/source_language)")
+    ap.add_argument("--split", choices=("dev", "test"), default="test", help="the documents measured (dev: while choosing)")
     args = ap.parse_args(argv)
-    model = SourceLanguageModel.load()
+    args.out = args.out or (RESULTS.with_name("source_language_student.json") if args.student else RESULTS)
+    if args.student:
+        from detector.mt.source_language.heads import STUDENT_HEAD_DIR
+
+        OVERRIDES["checks.mt_model.student"] = True
+        model = SourceLanguageModel.load(STUDENT_HEAD_DIR)
+    else:
+        model = SourceLanguageModel.load()
     meta = model.meta or {}
     # The scans of native text run in a second process meanwhile (they need only the shipped model).
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    scans = pool.submit(_scans)
+    scans = pool.submit(_scans, dict(OVERRIDES))
     examples = load_examples(args.cache, int(meta.get("systems", SYSTEMS)),
                              cached_only=args.cached_only or bool(meta.get("cached_only")),
-                             eval_systems=int(meta.get("eval_systems", EVAL_SYSTEMS)))
+                             eval_systems=int(meta.get("eval_systems", EVAL_SYSTEMS)), student=args.student)
     split = {s: [e for e in examples if e.split == s] for s in ("train", "dev", "test")}
-    test = [e for e in split["test"] if e.label != ENGLISH]
-    result: dict = {"command": "make eval-source-language", "model": model.meta,
+    test = [e for e in split[args.split] if e.label != ENGLISH]
+    result: dict = {"command": "make eval-source-language", "model": model.meta, "encoder": "student" if args.student else "teacher",
+                    "measured_split": args.split,
                     "split": "by source document (corpus.split): all versions of a document share one split",
                     "test_documents": dict(Counter(e.label for e in test))}
     result["known_languages"] = accuracy(model, test)

@@ -31,10 +31,12 @@ def _key(sentence: str) -> str:
 STAMP = "encoder.json"
 
 
-def encoder_stamp(folder: Path | None = None) -> dict[str, str | None]:
+def encoder_stamp(folder: Path | None = None, student: bool = False) -> dict[str, str | None]:
     """Which encoder states the MT model in ``folder`` gives the scan, from its files alone (the
     runtime ``with_runtime(..., "auto")`` picks: the int8 export, else fp32, else torch; the export's
-    hash and the adapter's), so a cache of states is never read for another encoder or runtime."""
+    hash and the adapter's), so a cache of states is never read for another encoder or runtime.
+    With ``student``, the distilled encoder's (``folder/student``): its "adapter" is the student's
+    content hash (``student_hash``, as its export's manifest and ``Encoder.adapter`` name it)."""
     import hashlib
     import importlib.util
     import json
@@ -50,6 +52,14 @@ def encoder_stamp(folder: Path | None = None) -> dict[str, str | None]:
         "encoder": json.loads(meta.read_text(encoding="utf-8")).get("encoder") if meta.is_file() else None,
         "adapter": adapter_hash(folder / ADAPTER_DIR) if has_adapter(folder) else None,
         "runtime": "torch", "export_sha1": None}
+    if student:
+        from detector.ml.encoder_student import STUDENT_DIR, student_hash, student_problem
+
+        why = student_problem(folder / STUDENT_DIR, stamp["adapter"])
+        if why is not None:
+            raise FileNotFoundError(why)
+        folder = folder / STUDENT_DIR
+        stamp["adapter"] = student_hash(folder)
     manifest = folder / ONNX_DIR / MANIFEST
     if importlib.util.find_spec("onnxruntime") is not None and manifest.is_file() \
             and json.loads(manifest.read_text(encoding="utf-8")).get("adapter") == stamp["adapter"]:
@@ -112,12 +122,15 @@ class VectorCache:
         return np.stack([self.rows[k] for k in keys])
 
 
-def load_mt_model(folder: Path | None = None, runtime: str = "auto") -> object:
-    """The MT model whose encoder the head reads (the shipped one by default), on the scan's runtime."""
+def load_mt_model(folder: Path | None = None, runtime: str = "auto", student: bool = False) -> object:
+    """The MT model whose encoder the head reads (the shipped one by default), on the scan's runtime;
+    with ``student``, on its distilled encoder (``checks.mt_model.student = true``)."""
     from detector.ml.onnx_runtime import with_runtime
     from detector.mt.model.model import SHIPPED_DIR, MTModel
 
     folder = folder or SHIPPED_DIR
+    if student:
+        return MTModel.load(folder, runtime=runtime, student=True)
     model = MTModel.load(folder)
     model.encoder = with_runtime(model.encoder, folder, runtime)
     return model

@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--eval-systems", type=int, default=3, help="MT outputs per dev/test document")
     ap.add_argument("--chunk", type=int, default=1024)
     ap.add_argument("--until", default=None, help="UTC HH:MM after which no new chunk starts")
+    ap.add_argument("--student", action="store_true", help="the states of the distilled student encoder (models/mt/student)")
     args = ap.parse_args(argv)
-    store = VectorCache(args.cache, encoder_stamp())
+    store = VectorCache(args.cache, encoder_stamp(student=args.student))
     wanted = plan(corpus.original_english() + corpus.documents(args.systems, eval_systems=args.eval_systems))
     missing = [s for s in wanted if _key(s) not in store.rows]
     print(f"{len(wanted)} wanted, {len(missing)} missing", flush=True)
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         hh, mm = map(int, args.until.split(":"))
         now = dt.datetime.now(dt.UTC)
         stop = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
-    model = load_mt_model()
+    model = load_mt_model(student=args.student)
     for c in range(0, len(missing), args.chunk):
         if stop is not None and dt.datetime.now(dt.UTC) >= stop:
             print(f"stopped at {c}/{len(missing)} (--until {args.until})", flush=True)

@@ -79,17 +79,18 @@ class Example:
 
 
 def load_examples(cache: Path = DEFAULT_CACHE, systems: int = SYSTEMS, shared: Path | None = None,
-                  cached_only: bool = False, eval_systems: int = EVAL_SYSTEMS) -> list[Example]:
+                  cached_only: bool = False, eval_systems: int = EVAL_SYSTEMS, student: bool = False) -> list[Example]:
     """Every document of ``corpus.documents`` and the HT-vs-MT original English train documents
-    (with ``cached_only``, only those whose every sentence is in the cache: nothing is encoded)."""
+    (with ``cached_only``, only those whose every sentence is in the cache: nothing is encoded);
+    with ``student``, the distilled student encoder's states (``embed.encoder_stamp``)."""
     docs = corpus.documents(systems, shared, eval_systems=eval_systems)
     english = corpus.original_english(shared)
-    store = VectorCache(cache, encoder_stamp())
+    store = VectorCache(cache, encoder_stamp(student=student))
     if cached_only:
         docs, english = ([d for d in part if store.has_all(voting_sentences(d.text))] for part in (docs, english))
     all_docs = docs + english
     sentences = [voting_sentences(d.text) for d in all_docs]
-    model = _LazyModel()
+    model = _LazyModel(student)
     vectors = document_vectors(store, model, [d.text for d in all_docs])
     n = len(docs)
     out = [Example(d, d.language, corpus.split(d), s, v) for d, s, v in zip(docs, sentences[:n], vectors[:n], strict=True)]
@@ -102,9 +103,12 @@ class _LazyModel:
 
     _model = None
 
+    def __init__(self, student: bool = False) -> None:
+        self.student = student
+
     def sentence_vectors(self, sentences: Sequence[str]) -> np.ndarray:
         if self._model is None:
-            self._model = load_mt_model()
+            self._model = load_mt_model(student=self.student)
         return self._model.sentence_vectors(sentences)
 
 
@@ -344,13 +348,20 @@ def train_model(train: Sequence[Example], dev: Sequence[Example], languages: Seq
 def main(argv: list[str] | None = None) -> SourceLanguageModel:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    ap.add_argument("--out", type=Path, default=SHIPPED_DIR)
+    ap.add_argument("--out", type=Path, default=None, help="default: models/mt/source_language (the student's: models/mt/student/source_language)")
     ap.add_argument("--systems", type=int, default=SYSTEMS, help="MT outputs per train document")
     ap.add_argument("--eval-systems", type=int, default=EVAL_SYSTEMS, help="MT outputs per dev/test document")
     ap.add_argument("--cached-only", action="store_true", help="only documents whose sentences are all cached")
+    ap.add_argument("--student", action="store_true",
+                    help="on the distilled student encoder's states (its head: --out models/mt/student/source_language)")
     args = ap.parse_args(argv)
+    if args.out is None:
+        from detector.mt.source_language.heads import STUDENT_HEAD_DIR
+
+        args.out = STUDENT_HEAD_DIR if args.student else SHIPPED_DIR
     started = time.perf_counter()
-    examples = load_examples(args.cache, args.systems, cached_only=args.cached_only, eval_systems=args.eval_systems)
+    examples = load_examples(args.cache, args.systems, cached_only=args.cached_only, eval_systems=args.eval_systems,
+                             student=args.student)
     train = [e for e in examples if e.split == "train"]
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
