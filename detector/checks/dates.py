@@ -31,16 +31,7 @@ from detector.dates.context import (
 from detector.dates.events import compile_events, load_events
 from detector.dates.extract import extract_dates, valid_day
 from detector.dates.ranges import range_years, ranges
-from detector.dates.rules import (
-    DATELINE,
-    FUTURE,
-    IMPOSSIBLE,
-    KNOWN_EVENT,
-    MIXED_FORMAT,
-    OUTLIER,
-    RANGE_ORDER,
-    WEEKDAY_MISMATCH,
-)
+from detector.dates.rules import RULES
 from detector.findings import Finding
 
 
@@ -49,7 +40,7 @@ class DatesCheck(Check):
     """Calendar checks over the dates an article writes."""
 
     name = "dates"
-    rules = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT, RANGE_ORDER)
+    rules = RULES
     defaults = {
         "future_tolerance_days": 2,
         "dateline_tolerance_days": 0,
@@ -143,5 +134,4 @@ class DatesCheck(Check):
         return Result(findings, annotations=annotations)
 
 
-__all__ = ["DatesCheck", "IMPOSSIBLE", "WEEKDAY_MISMATCH", "FUTURE", "OUTLIER", "MIXED_FORMAT", "DATELINE", "KNOWN_EVENT",
-           "RANGE_ORDER"]
+__all__ = ["DatesCheck"]

@@ -128,3 +128,6 @@ RANGE_ORDER = Rule(
         "\"from Dec. 14, 2025, to Jan. 16, 2026\". No suggestion: either end may hold the typo."
     ),
 )
+
+#: Every date rule, in the order the docs list them.
+RULES = (IMPOSSIBLE, WEEKDAY_MISMATCH, FUTURE, OUTLIER, MIXED_FORMAT, DATELINE, KNOWN_EVENT, RANGE_ORDER)
