@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,45 +13,18 @@ from cli_helpers import run_cli
 
 pytest.importorskip("onnxruntime")
 
-from detector.ml.encoder import packaged_model_dir  # noqa: E402
+from tiny_mt import TEXTS, train_tiny_mt  # noqa: E402
+
 from detector.ml.export import export_encoder  # noqa: E402
 from detector.ml.onnx_runtime import MANIFEST, ONNX_DIR, with_runtime  # noqa: E402
 from detector.mt.model.model import MTModel  # noqa: E402
-
-TEXTS = ["The soldiers stopped in the center of town number 7.. It prevented the convoy from moving.",
-         "Residents of town number 7 gathered outside city hall on Tuesday. The mayor spoke briefly.",
-         "In the result of the meeting it was decided to carry out the inspection of all the bridges."]
 
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny model on a 2-layer random BERT (MiniLM's tokenizer), LoRA-adapted, trained and exported."""
-    from transformers import AutoTokenizer, BertConfig, BertModel
-
-    from detector.cli import main
-
     tmp = tmp_path_factory.mktemp("export")
-    base = tmp / "tiny-bert"
-    tok = AutoTokenizer.from_pretrained(str(packaged_model_dir()))
-    BertModel(BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                         intermediate_size=64, max_position_embeddings=128)).save_pretrained(str(base))
-    tok.save_pretrained(str(base))
-    rows = []
-    for i in range(8):
-        bad = f"The soldiers stopped in the center of town number {i}.. It prevented the convoy from moving."
-        rows.append({"text": bad, "spans": [{"start": bad.index(".."), "end": bad.index("..") + 2, "label": "error"}],
-                     "label": "mt"})
-        rows.append({"text": f"Residents of town number {i} gathered outside city hall on Tuesday.", "spans": [],
-                     "label": "human"})
-    (tmp / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    argv = ["detector", "train", "--train", str(tmp / "train.jsonl"), "--dev", str(tmp / "train.jsonl"),
-            "--output", str(tmp / "out"), "--epochs", "3", "--lr", "0.01", "--adapt-epochs", "1", "--base", str(base)]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sys, "argv", argv)
-        with pytest.raises(SystemExit) as exc:
-            main()
-    assert exc.value.code in (0, None)
-    folder = tmp / "out" / "model-best"
+    folder = train_tiny_mt(tmp, layers=2, epochs=3)
     export_encoder(folder, log=lambda _: None)
     return folder
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,49 +14,23 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-from detector.ml.encoder import adapter_hash, packaged_model_dir  # noqa: E402
+from tiny_mt import TEXTS, train_tiny_mt  # noqa: E402
+
+from detector.ml.encoder import adapter_hash  # noqa: E402
 from detector.ml.encoder_student import CONFIG, STUDENT_DIR, has_student  # noqa: E402
 from detector.ml.export import export_encoder  # noqa: E402
 from detector.ml.onnx_runtime import ONNX_DIR, with_runtime  # noqa: E402
 from detector.mt.model.model import SHIPPED_DIR, MTModel  # noqa: E402
-
-TEXTS = ["The soldiers stopped in the center of town number 7.. It prevented the convoy from moving.",
-         "Residents of town number 7 gathered outside city hall on Tuesday. The mayor spoke briefly.",
-         "In the result of the meeting it was decided to carry out the inspection of all the bridges."]
 
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny model on a 3-layer random BERT (MiniLM's tokenizer; large initial weights, so its layers differ), LoRA-adapted and trained, with a
     1-layer student distilled from it for a few seconds; teacher and student exported."""
-    from transformers import AutoTokenizer, BertConfig, BertModel
-
-    from detector.cli import main
     from detector.mt.model import distill
 
     tmp = tmp_path_factory.mktemp("student")
-    base = tmp / "tiny-bert"
-    tok = AutoTokenizer.from_pretrained(str(packaged_model_dir()))
-    BertModel(BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=3, num_attention_heads=2,
-                         intermediate_size=64, max_position_embeddings=128,
-                         initializer_range=0.5)).save_pretrained(str(base))
-    tok.save_pretrained(str(base))
-    rows = []
-    for i in range(8):
-        bad = f"The soldiers stopped in the center of town number {i}.. It prevented the convoy from moving."
-        rows.append({"text": bad, "spans": [{"start": bad.index(".."), "end": bad.index("..") + 2, "label": "error"}],
-                     "label": "mt"})
-        rows.append({"text": f"Residents of town number {i} gathered outside city hall on Tuesday.", "spans": [],
-                     "label": "human"})
-    (tmp / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    argv = ["detector", "train", "--train", str(tmp / "train.jsonl"), "--dev", str(tmp / "train.jsonl"),
-            "--output", str(tmp / "out"), "--epochs", "2", "--lr", "0.01", "--adapt-epochs", "1", "--base", str(base)]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sys, "argv", argv)
-        with pytest.raises(SystemExit) as exc:
-            main()
-    assert exc.value.code in (0, None)
-    folder = tmp / "out" / "model-best"
+    folder = train_tiny_mt(tmp, layers=3, epochs=2, initializer_range=0.5)
     teacher = MTModel.load(folder)
     words = "the a town city convoy mayor spoke soldiers bridge meeting result number council".split()
     rng = random.Random(0)
