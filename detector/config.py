@@ -71,6 +71,7 @@ DEFAULTS: dict[str, Any] = {
         "bands": 32,
         "backfill_vectors": True,
         "sentence_similarity": 0.6,
+        "student_sentence_similarity": 0.75,  # the same, between two sentences of the student encoder's vectors
         "full_share": 0.6,
         "partial_share": 0.25,
         "min_aligned": 3,

@@ -5,6 +5,8 @@ a rewrite across them is not, and the user is told so once."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from copies_helpers import BagOfWordsVectors, corpus
 
 from detector.article import Document
@@ -73,3 +75,37 @@ def test_the_copies_command_tells_of_pairs_across_encoders(tmp_path, cli) -> Non
     _scan(db, articles[1:2], OtherEncoderVectors())
     code, out, err = cli("copies", "--db", str(db), "--format", "json")
     assert code == 0 and "different encoders" in err and "scan the store with one encoder" in err
+
+
+def _pair_at_cosine(cos: float, encoder: str):
+    """Two articles with no word in common whose i-th sentences' vectors sit at cosine ``cos``."""
+    from detector.article import Article
+    from detector.copies.signature import compute
+    from detector.mt.context import mt_sentences
+
+    docs = [Document(Article(id=name, text=" ".join(
+        f"{w} {name} sentence n{name}{k} stands here for a long enough line." for k, w in enumerate(words))))
+        for name, words in (("a", ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"]),
+                            ("b", ["Zulu", "Yankee", "Xray", "Whiskey", "Victor"]))]
+    rng = np.random.default_rng(0)
+    base = np.linalg.qr(rng.standard_normal((64, 12)))[0].T  # orthonormal rows
+    n = len(mt_sentences(docs[0]))
+    assert n == len(mt_sentences(docs[1])) == 5
+    va = base[:n]
+    vb = cos * base[:n] + np.sqrt(1 - cos**2) * base[n:2 * n]
+    return [compute(d, v, encoder) for d, v in zip(docs, (va, vb), strict=True)]
+
+
+@pytest.mark.parametrize(("cos", "teacher", "student"), [(0.7, True, False), (0.8, True, True), (0.5, False, False)])
+def test_the_student_vectors_have_their_own_sentence_threshold(cos, teacher, student) -> None:
+    """Sentences at cosine 0.7 pair under the full encoder's threshold (0.6) but not the student's
+    (0.75), whose vectors sit closer together; the rewrite link follows."""
+    from detector.config import DEFAULTS
+    from detector.copies.align import confirm, sentence_threshold
+
+    settings = DEFAULTS["copies"]
+    for tag, linked in (("model+bcc818f3cd57", teacher), ("model+student-0123456789ab", student)):
+        x, y = _pair_at_cosine(cos, tag)
+        assert sentence_threshold(x, y, settings) == (0.75 if "student" in tag else 0.6)
+        link = confirm(0, x, 1, y, settings)
+        assert (link is not None and link.kind == "rewrite") is linked, (tag, cos, link)

@@ -137,7 +137,7 @@ class IndexFiles:
     # -- identity: a rebuilt store, or other settings, start the index afresh ------------------------------
     def _identity(self) -> dict[str, str]:
         first = self.store.conn.execute("SELECT min(started_at) FROM runs").fetchone()[0]
-        keys = ("bands", "sentence_similarity", "full_share", "partial_share", "min_aligned", "min_full_aligned", "max_sentences",
+        keys = ("bands", "sentence_similarity", "student_sentence_similarity", "full_share", "partial_share", "min_aligned", "min_full_aligned", "max_sentences",
                 "min_anchors", "min_anchor_agreement", "window_days", "block_gap", "passage_similarity",
                 "mask_furniture")
         return {"version": str(INDEX_VERSION), "store": str(first),
