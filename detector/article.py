@@ -61,7 +61,8 @@ ABBREVIATIONS = frozenset(
     mon tue tues wed thu thur thurs fri sat sun u.s u.k e.g i.e a.m p.m ave blvd rd mt ft""".split()
 )
 
-_WORD_RE = re.compile(r"\w+(?:['’ʼ]\w+)*", re.UNICODE)
+#: A word token: letters and digits, with inner apostrophes ("don't", "Kup’yansk").
+WORD_RE = re.compile(r"\w+(?:['’ʼ]\w+)*", re.UNICODE)
 _TOKEN_RE = re.compile(r"\w+(?:['’ʼ]\w+)*|[^\w\s]", re.UNICODE)
 # A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) before whitespace and
 # a plausible sentence start, or at a missing space before a capitalised word ("stationed.As").
@@ -142,7 +143,7 @@ class Document:
 
     @cached_property
     def words(self) -> int:
-        return len(_WORD_RE.findall(self.text))
+        return len(WORD_RE.findall(self.text))
 
     # -- lookups ---------------------------------------------------------------------------
     @cached_property
@@ -168,7 +169,7 @@ class Document:
         return None
 
     def words_in(self, span: Span) -> Iterator[Span]:
-        for m in _WORD_RE.finditer(self.text, span.start, span.end):
+        for m in WORD_RE.finditer(self.text, span.start, span.end):
             yield Span(m.start(), m.end(), m.group())
 
     def span(self, start: int, end: int) -> Span:

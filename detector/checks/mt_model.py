@@ -75,15 +75,11 @@ class MTModelCheck(Check):
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         check_device(str(self.settings["device"]))  # when the scanner is built: before any article is read
-        if self.settings["source_language"] not in (True, False, "names"):
-            from detector.config import ConfigError
+        for key, word in (("source_language", "names"), ("student", "auto")):  # each: true, false or one word
+            if self.settings[key] not in (True, False, word):
+                from detector.config import ConfigError
 
-            raise ConfigError('checks.mt_model.source_language must be true, false or "names", '
-                              f'not {self.settings["source_language"]!r}')
-        if self.settings["student"] not in (True, False, "auto"):
-            from detector.config import ConfigError
-
-            raise ConfigError(f'checks.mt_model.student must be true, false or "auto", not {self.settings["student"]!r}')
+                raise ConfigError(f'checks.mt_model.{key} must be true, false or "{word}", not {self.settings[key]!r}')
 
     @property
     def needs_encoder(self) -> bool:

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from detector.copies.signature import Signature
+from detector.ml.encoder_student import is_student_tag
 
 DEFAULTS: dict[str, Any] = {
     "sentence_similarity": 0.6,
@@ -113,8 +114,8 @@ def similarity_matrix(x: Signature, y: Signature, cap: int) -> np.ndarray:
 
 def sentence_threshold(x: Signature, y: Signature, settings: Mapping[str, Any]) -> float:
     """The cosine at which two sentences pair: each encoder's vectors have their own scale, so the
-    student's (tag ``…+student-<hash>``) have their own threshold; identical words pair either way."""
-    student = bool(x.encoder) and x.encoder == y.encoder and "+student-" in str(x.encoder)
+    student's (``encoder_student.is_student_tag``) have their own threshold; identical words pair either way."""
+    student = x.encoder == y.encoder and is_student_tag(x.encoder)
     return float(settings["student_sentence_similarity" if student else "sentence_similarity"])
 
 

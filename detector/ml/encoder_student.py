@@ -20,6 +20,9 @@ STUDENT_DIR = "student"
 WEIGHTS = "student.safetensors"
 CONFIG = "student.json"
 _PREFIX = "encoder.layer."
+#: How a student's weights are named where an adapter hash would stand (``Encoder.adapter``, export
+#: manifests, copy vectors' encoder tags).
+TAG_PREFIX = "student-"
 
 
 def has_student(folder: Path) -> bool:
@@ -44,7 +47,13 @@ def student_hash(folder: Path) -> str:
     h = hashlib.sha1()
     for name in (CONFIG, WEIGHTS):
         h.update((folder / name).read_bytes())
-    return "student-" + h.hexdigest()[:12]
+    return TAG_PREFIX + h.hexdigest()[:12]
+
+
+def is_student_tag(tag: str | None) -> bool:
+    """Whether an encoder tag (``<encoder>+<adapter or student hash>``, the MT check's
+    ``encoder_tag``) names a distilled student."""
+    return bool(tag) and str(tag).rpartition("+")[2].startswith(TAG_PREFIX)
 
 
 def save_student(model: Any, folder: Path, meta: dict[str, Any]) -> None:

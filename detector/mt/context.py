@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from detector.article import Document, Span
+from detector.article import WORD_RE, Document, Span
 
 OPENERS = "“«„"
 CLOSERS = "”»"
@@ -31,7 +31,6 @@ SPEECH_VERBS = frozenset(
 )
 
 #: Words as the Document parse counts them (letters and digits, inner apostrophes).
-WORD_RE = re.compile(r"\w+(?:['’ʼ]\w+)*", re.UNICODE)
 _QUOTE_MARK = re.compile('["“”«»„]')
 _RUNNING_CAPITAL = re.compile(r"(?<=[\w,] )[A-Z][a-z]+(?:['’][a-z]+)?\b")
 #: The reader addressed, or a "we" narrator: the voice of blogs, reviews, how-tos and columns.

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from detector.article import _WORD_RE as WORD_RE
-from detector.article import Document
+from detector.article import WORD_RE, Document
 from detector.translit.debris import strip_debris
 from detector.translit.gazetteer import Gazetteer, Match
 from detector.translit.keys import fold_key, normalize_form
