@@ -155,10 +155,10 @@ def featurize(examples: Sequence[Example], mean: np.ndarray, scale: np.ndarray, 
               name_weight: float = NAME_WEIGHT, pooling: str = POOLING) -> Matrix:
     """``Matrix`` of ``examples`` (the same rows ``SourceLanguageModel.window_logits`` computes)."""
     vecs, sents, labels = windows(examples)
-    owner = np.array([i for i, e in enumerate(examples) for _ in window_bounds(len(e.sentences))], dtype=np.int64)
-    long = [e for e in examples if len(window_bounds(len(e.sentences))) > 1]
-    whole_of = np.cumsum([len(window_bounds(len(e.sentences))) > 1 for e in examples]) - 1
-    whole_of[[len(window_bounds(len(e.sentences))) < 2 for e in examples]] = -1
+    n_windows = np.array([len(window_bounds(len(e.sentences))) for e in examples], dtype=np.int64)
+    owner = np.repeat(np.arange(len(examples), dtype=np.int64), n_windows)
+    long = [e for e, k in zip(examples, n_windows, strict=True) if k > 1]
+    whole_of = np.where(n_windows > 1, np.cumsum(n_windows > 1) - 1, -1)
     return Matrix(features(vecs, sents, mean, scale, text_weight, name_weight, pooling=pooling), owner, np.array(labels),
                   mean, scale, features([e.vectors for e in long], [e.sentences for e in long], mean, scale, text_weight,
                                         name_weight, pooling=pooling), whole_of, pooling)
