@@ -8,8 +8,9 @@ unpacked with ``git archive`` into a temporary folder and run by the same interp
 (``PYTHONPATH``; the same pinned torch), so only the code and models differ. Each measurement runs in
 a fresh process; the versions alternate (A B B A), and the 1-minute load average is recorded with
 every timing, because other jobs share the cores: compare the ratios within this run, not absolute
-rates across runs. Measured: articles/s and words/s of the full and fast profiles with seconds per
-check and peak RSS; cold start of `detector check one.txt` (median of ``--cold`` runs, wall and
+rates across runs. Measured: articles/s and words/s of the full and fast profiles (one Scanner in
+one process, as the Python API runs) with seconds per check and peak RSS; `detector check` on the
+whole corpus with each version's defaults (this one's ``--jobs auto``: a worker per core); cold start of `detector check one.txt` (median of ``--cold`` runs, wall and
 CPU seconds); `--jobs 1/2` and `--ray local` on 2 workers (peak RSS per worker); sentences/s per
 encoder path (``bench/encoder_paths.py``); and the CUDA profile when a GPU is present.
 """
@@ -155,6 +156,45 @@ def scaling(tree: Path, corpus: Path, n: int, work: Path) -> dict:
     return out
 
 
+def cli_default(trees: dict[str, Path], corpus: Path, n: int, words: int, work: Path) -> dict:
+    """What a user runs: ``detector check corpus.jsonl`` with each version's own defaults (this
+    version's ``--jobs auto`` runs one worker per core on a file this long; the previous release ran
+    one process), start-up included."""
+    out: dict = {}
+    for name, tree in trees.items():
+        r = timed_cli(tree, ["check", str(corpus), "--format", "jsonl", "--output", str(work / f"cli-{name}.jsonl"), "--force"], work)
+        out[name] = r | {"articles_per_second": round(n / r["seconds"], 2), "words_per_second": round(words / r["seconds"])}
+    if all("error" not in out[v] for v in trees):
+        out["speedup"] = round(out["previous"]["seconds"] / out["this"]["seconds"], 2)
+        same = (work / "cli-previous.jsonl").read_text(encoding="utf-8").count("\n") == (work / "cli-this.jsonl").read_text(encoding="utf-8").count("\n")
+        out["same_number_of_reports"] = same
+    return out
+
+
+def targets(result: dict) -> dict:
+    """Issue 19's targets, read off this run."""
+    full, cli, cold = result["profiles"]["full"], result.get("cli_default", {}), result.get("cold_start_one_article", {})
+    rss = [full.get("this", {}).get("peak_rss_mb", 0)] + [r.get("peak_rss_mb_largest_process", 0)
+                                                          for r in (result.get("scaling_this") or {}).values() if isinstance(r, dict)]
+    got = {
+        "full profile, one process (library): articles/s": full.get("this", {}).get("articles_per_second"),
+        "full profile, one process: x previous": full.get("speedup"),
+        "detector check with defaults: articles/s": cli.get("this", {}).get("articles_per_second"),
+        "detector check with defaults: x previous": cli.get("speedup"),
+        "cold start, one article: seconds": cold.get("this", {}).get("median_seconds"),
+        "peak RSS per worker: MB": max(rss),
+    }
+    got["met"] = {
+        ">= 6 articles/s (detector check)": (got["detector check with defaults: articles/s"] or 0) >= 6,
+        ">= 4x previous (detector check)": (got["detector check with defaults: x previous"] or 0) >= 4,
+        ">= 6 articles/s (one process)": (got["full profile, one process (library): articles/s"] or 0) >= 6,
+        ">= 4x previous (one process)": (got["full profile, one process: x previous"] or 0) >= 4,
+        "cold start <= 3 s": (got["cold start, one article: seconds"] or 99) <= 3,
+        "peak RSS <= 1.5 GB per worker": got["peak RSS per worker: MB"] <= 1536,
+    }
+    return got
+
+
 def _has_module(name: str) -> bool:
     import importlib.util
 
@@ -198,6 +238,8 @@ def main() -> None:
                 got["speedup"] = round(got["previous"]["seconds"] / got["this"]["seconds"], 2)
                 got["cpu_speedup"] = round(got["previous"]["cpu_seconds"] / got["this"]["cpu_seconds"], 2)
             print(profile, json.dumps(got), flush=True)
+        result["cli_default"] = cli_default(trees, work / "corpus.jsonl", n, words, work)
+        print("detector check, defaults", json.dumps(result["cli_default"]), flush=True)
         if cuda_available():
             result["profiles"]["cuda"] = {"this": scan(ROOT, work / "corpus.jsonl", "cuda", n, words)}
         else:
@@ -218,6 +260,8 @@ def main() -> None:
                 result["encoder_paths"] = {k: paths.get(k) for k in ("command", "sentences", "sentences_per_second",
                                                                    "sentences_per_cpu_second", "speedup_vs_torch_fp32",
                                                                    "cpu_speedup_vs_torch_fp32", "mt_eval", "machine")}
+    result["targets"] = targets(result)
+    print("targets", json.dumps(result["targets"]), flush=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

@@ -16,6 +16,15 @@ from detector.config import Config
 from detector.findings import ArticleReport
 
 _worker_scanner: Any = None
+#: ``--jobs auto`` keeps a scan of fewer articles in one process: two workers' start-up (about 1.5 s
+#: each, side by side) costs more than they save below that (2 idle cores, WCXB bodies: 8 articles
+#: 2.3 s in one process, 3.0 s on 2 workers; 12: 3.0 / 3.0; 16: 3.6 / 3.1; 32: 5.8 / 5.1).
+AUTO_MIN_ARTICLES = 16
+#: Memory ``--jobs auto`` sets aside per worker (a full-profile worker peaks near 600 MB).
+WORKER_MEMORY = 1 << 30
+#: Articles a worker process takes at a time, whatever ``batch_size``: small enough that every core
+#: stays busy to the end of a file (48 articles in batches of 32 left one worker idle for a third of the run).
+PROCESS_CHUNK = 8
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -36,6 +45,38 @@ def _ordered(submit: Callable[[list[Article]], Any], result: Callable[[Any], lis
 
 
 # -- processes --------------------------------------------------------------------------------
+def usable_cores() -> int:
+    """The CPUs this process may run on."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available for new work (Linux ``MemAvailable``), or None where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def auto_jobs(articles: int | None, cores: int | None = None, memory: int | None = None) -> int:
+    """Worker processes for ``--jobs auto``: one per core (each runs its encoder on one thread, which
+    uses 2 cores better than one process on 2 threads: bench/results/speed.json), at most one per
+    ``WORKER_MEMORY`` of available memory, and 1 (this process) when the number of ``articles`` is
+    unknown (stdin, compressed files) or below ``AUTO_MIN_ARTICLES``."""
+    if articles is None or articles < AUTO_MIN_ARTICLES:
+        return 1
+    cores = usable_cores() if cores is None else cores
+    memory = available_memory() if memory is None else memory
+    by_memory = cores if memory is None else max(1, memory // WORKER_MEMORY)
+    return max(1, min(cores, by_memory, -(-articles // PROCESS_CHUNK)))
+
+
 def _init_process(config: Config, threads: int = 0) -> None:
     global _worker_scanner
     import os
@@ -53,7 +94,8 @@ def _check_in_process(batch: list[Article]) -> list[ArticleReport]:
 
 
 def scan_processes(articles: Iterable[Article], config: Config, jobs: int, batch_size: int = 16) -> Iterator[ArticleReport]:
-    """Check articles on ``jobs`` worker processes (spawned: safe with torch and threads)."""
+    """Check articles on ``jobs`` worker processes (spawned: safe with torch and threads), each
+    taking at most ``PROCESS_CHUNK`` articles at a time."""
     import multiprocessing as mp
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -62,7 +104,8 @@ def scan_processes(articles: Iterable[Article], config: Config, jobs: int, batch
     threads = max(1, (os.cpu_count() or 1) // jobs)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_process, initargs=(config, threads)) as pool:
         yield from _ordered(
-            lambda b: pool.submit(_check_in_process, b), lambda fut: fut.result(), articles, batch_size, 2 * jobs
+            lambda b: pool.submit(_check_in_process, b), lambda fut: fut.result(), articles,
+            min(batch_size, PROCESS_CHUNK), 2 * jobs
         )
 
 

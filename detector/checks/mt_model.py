@@ -62,7 +62,10 @@ class MTModelCheck(Check):
         "model": "auto",  # "auto" = models/mt shipped with detector, or a folder from `detector train`
         "encoder": "auto",  # "auto" = the encoder named in the model's meta.json; or an HF id/path
         "device": "cpu",  # "cuda" (or "cuda:N"): the encoder in fp16 on the GPU; without CUDA a one-line error, exit 2
-        "student": False,  # true: the distilled 3-layer encoder in <model>/student (half the encoder's FLOPs; bench/results/mt_student.json)
+        # "auto": on the CPU, the distilled 3-layer encoder in <model>/student when it was distilled from this
+        # model's adapter (half the encoder's FLOPs, the same MT AUC: bench/results/mt_student.json), else the
+        # full encoder; true: the student or an error; false: the full 6-layer encoder (on "cuda", "auto" too).
+        "student": "auto",
         "runtime": "auto",  # encoder runtime: "auto" (ONNX int8 when exported, else fp32, else torch), "torch", "onnx" (fp32), "onnx-int8"
         "batch_size": 64,
         "gpu_batch_size": 512,  # sentences per encoder batch on "cuda" (length-sorted, so padding stays small)

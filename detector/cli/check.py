@@ -65,7 +65,7 @@ def check(
     outlet_key: str = typer.Option("outlet", "--outlet-key", help="Record field holding the outlet."),
     html_text: str = typer.Option("main", "--html-text", help="HTML pages: main (article text) or full (every visible line)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Articles per batch."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes on this machine."),
+    jobs: str = typer.Option("auto", "--jobs", "-j", help="Worker processes on this machine: a number, or auto (one per core for 16 or more countable articles, else 1)."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Scan on Ray: a cluster address ('auto', 'ray://host:10001') or 'local'."),
     db: Optional[Path] = typer.Option(None, "--db", help="Also store every report in this SQLite results store (for 'detector outlets' and 'detector report'); a re-scan with other rules or settings is kept beside earlier results."),
 
@@ -83,6 +83,7 @@ def check(
         raise UsageError(f"unknown --format {format!r} (use one of {', '.join(FORMATS)})")
     if html_text not in ("main", "full"):
         raise UsageError("--html-text must be main or full")
+    workers = parse_jobs(jobs)
     if ray is not None:
         _require_ray()
     overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on, "batch_size": batch_size,
@@ -104,9 +105,14 @@ def check(
     stored = _open_store(db, cfg, scanner)
     worst, seen = 0, 0
     show = wanted(quiet)
+    total = count_records(files) if show or (workers is None and ray is None) else None
+    if workers is None:  # auto: on Ray, the cluster's CPUs; here, by cores and the articles counted
+        from detector.parallel import auto_jobs
+
+        workers = 1 if ray is not None else auto_jobs(total)
     try:
-        reports = run_scan(articles_only(first, errors), scanner, jobs=jobs, ray=ray)
-        for report in progress(reports, count_records(files) if show else None, show):
+        reports = run_scan(articles_only(first, errors), scanner, jobs=workers, ray=ray)
+        for report in progress(reports, total, show):
             seen += 1
             writer.write(report)
             if stored is not None:
@@ -134,6 +140,19 @@ def check(
         raise typer.Exit(2)
     if threshold != "never" and worst >= Severity.parse(threshold).rank:
         raise typer.Exit(1)
+
+
+def parse_jobs(value: str) -> Optional[int]:
+    """``--jobs``: a positive number, or None for auto."""
+    if value.strip().lower() == "auto":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise UsageError(f"--jobs must be a positive number or auto, not {value!r}")
+    return n
 
 
 def run_scan(articles: Iterator[Article], scanner: "Scanner", jobs: int = 1, ray: Optional[str] = None) -> Iterator:  # noqa: F821

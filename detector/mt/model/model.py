@@ -218,8 +218,8 @@ class MTModel:
         run on ``runtime`` (``onnx_runtime.with_runtime``). ``student``: True runs the distilled
         encoder in ``folder/student`` (``encoder_student``; its own ONNX export in ``student/onnx``)
         under the same heads, and raises FileNotFoundError when it is missing or was distilled from
-        another adapter; "auto" runs it when it fits, else the full encoder (one warning when a
-        stale one is there). On an ONNX encoder the heads run in numpy, so inference never imports torch."""
+        another adapter; "auto" runs it on the CPU when it fits, else the full encoder (one warning
+        when a stale one is there; on a GPU the full encoder costs little, so "auto" keeps it). On an ONNX encoder the heads run in numpy, so inference never imports torch."""
         import logging
 
         from detector.ml.encoder import adapter_hash
@@ -237,7 +237,7 @@ class MTModel:
         if adapter is not None and encoder not in (None, meta.get("encoder", "auto")):
             raise ValueError(f"{folder}: the model adapts its encoder {meta.get('encoder')!r}; it cannot run on {encoder!r}")
         distilled = None
-        if student is True or (student == "auto" and encoder is None):
+        if student is True or (student == "auto" and encoder is None and device == "cpu"):
             distilled = folder / STUDENT_DIR
             why = student_problem(distilled, adapter_hash(adapter) if adapter is not None else None)
             if why is not None and student is True:
