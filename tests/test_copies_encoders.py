@@ -109,3 +109,20 @@ def test_the_student_vectors_have_their_own_sentence_threshold(cos, teacher, stu
         assert sentence_threshold(x, y, settings) == (0.75 if "student" in tag else 0.6)
         link = confirm(0, x, 1, y, settings)
         assert (link is not None and link.kind == "rewrite") is linked, (tag, cos, link)
+
+
+def test_vectors_compare_only_within_one_encoder() -> None:
+    """One predicate says whether cosines mean anything (both vectors, one encoder); a pair with a
+    side lacking vectors is not counted as crossing encoders (nothing of it was compared)."""
+    import dataclasses
+
+    from detector.copies.align import similarity_matrix
+
+    x, y = _pair_at_cosine(0.7, "model+bcc818f3cd57")
+    other = dataclasses.replace(y, encoder="model+student-0123456789ab")
+    bare = dataclasses.replace(y, vectors=None, encoder=None)
+    assert x.comparable(y) and not x.crosses_encoders(y)
+    assert not x.comparable(other) and x.crosses_encoders(other) and other.crosses_encoders(x)
+    assert not x.comparable(bare) and not x.crosses_encoders(bare)
+    assert similarity_matrix(x, y, 64).max() < 1.0  # cosines, no identical sentence
+    assert not similarity_matrix(x, other, 64).any()  # across encoders: identical sentences only

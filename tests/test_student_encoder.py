@@ -82,10 +82,11 @@ def test_config_switch_and_missing_student(model_dir: Path, tmp_path: Path, capl
 
     bare = tmp_path / "bare"
     shutil.copytree(model_dir, bare, ignore=shutil.ignore_patterns(STUDENT_DIR))
-    cases = ((model_dir, "true", 1), (model_dir, '"auto"', 1), (model_dir, "false", 3), (bare, '"auto"', 3),
-             (bare, "true", None))
+    cases = ((model_dir, "true", 1), (model_dir, '"auto"', 1), (model_dir, None, 1), (model_dir, "false", 3),
+             (bare, '"auto"', 3), (bare, None, 3), (bare, "true", None))  # None: not set, the default ("auto")
     for folder, student, layers in cases:
-        (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{folder}"\nstudent = {student}\nruntime = "torch"\n')
+        line = "" if student is None else f"student = {student}\n"
+        (tmp_path / "detector.toml").write_text(f'[checks.mt_model]\nmodel = "{folder}"\n{line}runtime = "torch"\n')
         check = MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
         with caplog.at_level("WARNING"):
             check.setup()
@@ -107,6 +108,18 @@ def test_config_switch_and_missing_student(model_dir: Path, tmp_path: Path, capl
     (tmp_path / "detector.toml").write_text('[checks.mt_model]\nstudent = "yes"\n')
     with pytest.raises(ConfigError, match="student must be true, false or"):
         MTModelCheck(load_config(tmp_path / "detector.toml").check_settings("mt_model"))
+
+
+@pytest.mark.parametrize(("student", "encoder", "device", "expected"), [
+    (True, None, "cpu", True), (True, None, "cuda", True), ("auto", None, "cpu", True),
+    ("auto", None, "cuda", False),  # a GPU runs the full encoder
+    ("auto", "sentence-transformers/all-MiniLM-L6-v2", "cpu", False),  # a named encoder has no student
+    (False, None, "cpu", False),
+])
+def test_when_the_student_is_looked_for(student, encoder, device, expected) -> None:
+    from detector.mt.model.model import wants_student
+
+    assert wants_student(student, encoder, device) is expected
 
 
 @pytest.mark.skipif(not has_student(SHIPPED_DIR / STUDENT_DIR), reason="no shipped student (make distill-mt)")

@@ -99,20 +99,21 @@ class MTModelCheck(Check):
         self.model = None
         mode = self.settings["source_language"]
         wanted = SOURCE_LANGUAGE.id in self.enabled_rules and mode is not False
-        self.source = SourceLanguageHead.load(with_model=False) if wanted else None
-        if not self.needs_encoder:
+        self.source = None
+        if self.needs_encoder:
+            folder = resolve_model_dir(self.settings["model"])
+            encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
+            try:
+                self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"],
+                                          runtime=self.settings["runtime"], student=self.settings["student"])
+            except (FileNotFoundError, OSError, ValueError) as exc:
+                # One line, once per process; the run goes on without mt_probability.
+                log.warning("detector: mt_model check is off: %s", str(exc).splitlines()[0])
+        if wanted:  # with the encoder pass, the head trained on the states of the encoder loaded (teacher or student)
+            with_head = mode is True and self.model is not None
+            self.source = SourceLanguageHead.load(with_model=with_head, encoder=self.model.encoder.adapter if with_head else None)
+        if self.model is None:
             return
-        folder = resolve_model_dir(self.settings["model"])
-        encoder = None if self.settings["encoder"] in (None, "", "auto") else self.settings["encoder"]
-        try:
-            self.model = MTModel.load(folder, encoder=encoder, device=self.settings["device"], runtime=self.settings["runtime"],
-                                      student=self.settings["student"])
-        except (FileNotFoundError, OSError, ValueError) as exc:
-            # One line, once per process; the run goes on without mt_probability.
-            log.warning("detector: mt_model check is off: %s", str(exc).splitlines()[0])
-            return
-        if wanted and mode is True:  # the head trained on the states of the encoder now loaded (teacher or student)
-            self.source = SourceLanguageHead.load(encoder=self.model.encoder.adapter)
         s = self.settings
         n = len(self.model.span_labels)
         self.info_thr = [float(s["span_threshold"])] * n if s["span_threshold"] is not None else self.model.span_thresholds

@@ -105,7 +105,7 @@ def similarity_matrix(x: Signature, y: Signature, cap: int) -> np.ndarray:
     ix, ux, hx = x.aligned_part(cap)
     iy, uy, hy = y.aligned_part(cap)
     same = hx[:, None] == hy[None, :]
-    if ux is not None and uy is not None and x.encoder == y.encoder:
+    if x.comparable(y):
         sim = ux @ uy.T
         sim[same] = 1.0
         return sim

@@ -204,7 +204,7 @@ class CopyIndex(IndexFiles):
         stats.per_article.append(len(others))
         for c, other in others.items():
             stats.compared += 1
-            if sig.encoder is not None and other.encoder is not None and sig.encoder != other.encoder:
+            if sig.crosses_encoders(other):
                 stats.cross_encoder += 1  # ``align.similarity_matrix`` then pairs identical sentences only
             a, b, x, y = (c, pk, other, sig) if c < pk else (pk, c, sig, other)
             link = align.confirm(a, x, b, y, self.settings)

@@ -55,6 +55,15 @@ class Signature:
     encoder: str | None = None  # which encoder made the vectors (they are comparable only within one)
     unmasked: Signature | None = None  # before ``masked`` took the furniture out (not stored)
 
+    def comparable(self, other: Signature) -> bool:
+        """Whether the cosines of these sentence vectors and ``other``'s mean anything: both have
+        vectors, made by one encoder (the full encoder's and the student's sit at cosine 0.78)."""
+        return self.vectors is not None and other.vectors is not None and self.encoder == other.encoder
+
+    def crosses_encoders(self, other: Signature) -> bool:
+        """Both have sentence vectors, but of different encoders: the pair aligns by identical sentences only."""
+        return self.vectors is not None and other.vectors is not None and not self.comparable(other)
+
     @cached_property
     def unit(self) -> np.ndarray | None:
         """The sentence vectors as float32 of (about) unit length, converted once."""

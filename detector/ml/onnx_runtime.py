@@ -135,6 +135,13 @@ def default_threads() -> int:
 _sessions: dict[Path, OnnxSession] = {}
 
 
+def auto_runtime(folder: Path) -> str:
+    """The ONNX runtime that ``runtime = "auto"`` asks for in ``folder``: the int8 export, or an
+    older export's fp32 alone (``with_runtime`` then checks it against the encoder; the state
+    cache's stamp, ``source_language.embed.encoder_stamp``, names it from the files)."""
+    return "onnx-int8" if (folder / ONNX_DIR / FILES["onnx-int8"]).is_file() else "onnx"
+
+
 def with_runtime(encoder: Encoder, folder: Path, runtime: str = "auto") -> Encoder:
     """``encoder`` running on the chosen runtime for the model in ``folder`` (a copy; the cached
     torch encoder is untouched). Raises ValueError for an unknown runtime, FileNotFoundError
@@ -143,9 +150,7 @@ def with_runtime(encoder: Encoder, folder: Path, runtime: str = "auto") -> Encod
         raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
     if runtime == "torch" or encoder.device != "cpu":
         return dataclasses.replace(encoder, session=None)
-    wanted = runtime
-    if runtime == "auto":  # int8, or an older export's fp32 alone
-        wanted = "onnx-int8" if (folder / ONNX_DIR / FILES["onnx-int8"]).is_file() else "onnx"
+    wanted = auto_runtime(folder) if runtime == "auto" else runtime
     if importlib.util.find_spec("onnxruntime") is None:
         if runtime == "auto":
             return dataclasses.replace(encoder, session=None)

@@ -152,6 +152,13 @@ def resolve_model_dir(name: str | Path | None) -> Path:
     return folder
 
 
+def wants_student(student: bool | str, encoder: str | None, device: str) -> bool:
+    """Whether ``MTModel.load`` looks for the distilled student: always for ``True``; for "auto",
+    on the CPU with the model's own encoder (on a GPU the full encoder costs little, and a named
+    encoder has no student)."""
+    return student is True or (student == "auto" and encoder is None and device == "cpu")
+
+
 class MTModel:
     """Frozen encoder + heads; ``save``/``load`` a folder; ``predict`` texts or sentence lists."""
 
@@ -237,7 +244,7 @@ class MTModel:
         if adapter is not None and encoder not in (None, meta.get("encoder", "auto")):
             raise ValueError(f"{folder}: the model adapts its encoder {meta.get('encoder')!r}; it cannot run on {encoder!r}")
         distilled = None
-        if student is True or (student == "auto" and encoder is None and device == "cpu"):
+        if wants_student(student, encoder, device):
             distilled = folder / STUDENT_DIR
             why = student_problem(distilled, adapter_hash(adapter) if adapter is not None else None)
             if why is not None and student is True:

@@ -43,7 +43,7 @@ def encoder_stamp(folder: Path | None = None, student: bool = False) -> dict[str
 
     from detector.ml.encoder import adapter_hash
     from detector.ml.encoder_adapter import ADAPTER_DIR, has_adapter
-    from detector.ml.onnx_runtime import FILES, MANIFEST, ONNX_DIR
+    from detector.ml.onnx_runtime import FILES, MANIFEST, ONNX_DIR, auto_runtime
     from detector.mt.model.model import SHIPPED_DIR
 
     folder = folder or SHIPPED_DIR
@@ -63,11 +63,10 @@ def encoder_stamp(folder: Path | None = None, student: bool = False) -> dict[str
     manifest = folder / ONNX_DIR / MANIFEST
     if importlib.util.find_spec("onnxruntime") is not None and manifest.is_file() \
             and json.loads(manifest.read_text(encoding="utf-8")).get("adapter") == stamp["adapter"]:
-        for runtime in ("onnx-int8", "onnx"):
-            path = folder / ONNX_DIR / FILES[runtime]
-            if path.is_file():
-                stamp["runtime"], stamp["export_sha1"] = runtime, hashlib.sha1(path.read_bytes()).hexdigest()[:16]
-                break
+        runtime = auto_runtime(folder)
+        path = folder / ONNX_DIR / FILES[runtime]
+        if path.is_file():
+            stamp["runtime"], stamp["export_sha1"] = runtime, hashlib.sha1(path.read_bytes()).hexdigest()[:16]
     return stamp
 
 
