@@ -77,12 +77,25 @@ def auto_jobs(articles: int | None, cores: int | None = None, memory: int | None
     return max(1, min(cores, by_memory, -(-articles // PROCESS_CHUNK)))
 
 
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker once its parent is gone: a parent killed with SIGKILL never shuts its pool
+    down, and its workers would otherwise live on, orphaned, holding their models in memory."""
+    import os
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
+
+
 def _init_process(config: Config, threads: int = 0) -> None:
     global _worker_scanner
     import os
+    import threading
 
     from detector.scanner import Scanner
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True, name="exit-with-parent").start()
     if threads:  # each worker its share of the cores (ONNX Runtime reads it; torch too, if imported)
         os.environ["OMP_NUM_THREADS"] = str(threads)
 

@@ -131,6 +131,27 @@ def test_item14_a_report_printed_before_kill_9_is_in_the_store(tmp_path):
     assert sorted(a.article.id for a in store.articles()) == ["r0", "r1", "r2"]
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc; none elsewhere)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is a live (not zombie) process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def test_kill_9_in_the_middle_of_a_scan_leaves_a_readable_store_with_whole_articles(tmp_path):
     lines = "".join(json.dumps({"id": f"a{i}", "text": f"Article {i}. " * 50}) + "\n" for i in range(3000))
     (tmp_path / "big.jsonl").write_text(lines)
@@ -140,8 +161,13 @@ def test_kill_9_in_the_middle_of_a_scan_leaves_a_readable_store_with_whole_artic
     while printed < 300:
         assert proc.stdout.readline(), "the scan ended before it could be killed"
         printed += 1
+    workers = _children(proc.pid)  # --jobs auto: a worker per core for 3,000 articles (none on one core)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the killed scan"
     store = Store(tmp_path / "x.db")  # opens (and recovers the WAL) like any later scan would
     got = list(store.articles())
     assert got and all(a.article.text == f"Article {a.article.id[1:]}. " * 50 for a in got)
