@@ -172,7 +172,12 @@ eval-mt-clean: $(VENV)/.eval
 
 # Source language (issue 21): which language an English article was translated from. Training encodes
 # ~80k WMT sentences once (cached in $(SOURCE_LANGUAGE_CACHE)); the evaluation is part of eval-mt.
-SOURCE_LANGUAGE_CACHE ?= $(HOME)/.cache/detector/source-language
+# Which encoder's head: student (the default encoder on the CPU; models/mt/student/source_language,
+# bench/results/source_language_student.json) or teacher (the 6-layer encoder, student = false;
+# models/mt/source_language, bench/results/source_language.json). Each has its own state cache.
+SOURCE_LANGUAGE_ENCODER ?= student
+SOURCE_LANGUAGE_FLAG := $(if $(filter student,$(SOURCE_LANGUAGE_ENCODER)),--student,)
+SOURCE_LANGUAGE_CACHE ?= $(HOME)/.cache/detector/source-language-$(SOURCE_LANGUAGE_ENCODER)
 # The shipped head trained on the documents whose sentences are all in the cache (meta.json counts them);
 # empty it to encode every planned sentence first (hours on 2 cores). More can be encoded, in chunks
 # that can stop, with source-language-encode.
@@ -183,13 +188,13 @@ SOURCE_LANGUAGE_TRAIN_ARGS ?= --cached-only
 SOURCE_LANGUAGE_ENCODE_ARGS ?= --systems 4 --eval-systems 3
 .PHONY: train-source-language eval-source-language source-language-names source-language-encode
 train-source-language: $(VENV)/.eval
-	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.mt.source_language.train $(SOURCE_LANGUAGE_TRAIN_ARGS)
+	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.mt.source_language.train $(SOURCE_LANGUAGE_FLAG) $(SOURCE_LANGUAGE_TRAIN_ARGS)
 
 source-language-encode: $(VENV)/.eval
-	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) OMP_NUM_THREADS=1 nice -n 10 $(BIN)/python -m detector.mt.source_language.encode $(SOURCE_LANGUAGE_ENCODE_ARGS)
+	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) OMP_NUM_THREADS=1 nice -n 10 $(BIN)/python -m detector.mt.source_language.encode $(SOURCE_LANGUAGE_FLAG) $(SOURCE_LANGUAGE_ENCODE_ARGS)
 
 eval-source-language: $(VENV)/.eval
-	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.eval.source_language --out bench/results/source_language.json
+	DETECTOR_SHARED_DATA=$(SHARED)/data DETECTOR_SOURCE_LANGUAGE_CACHE=$(SOURCE_LANGUAGE_CACHE) nice $(BIN)/python -m detector.eval.source_language $(SOURCE_LANGUAGE_FLAG)
 
 eval-mt: eval-source-language
 
