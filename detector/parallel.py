@@ -7,6 +7,7 @@ streams through in constant memory, and the output order is the input order.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
@@ -47,7 +48,6 @@ def _ordered(submit: Callable[[list[Article]], Any], result: Callable[[Any], lis
 # -- processes --------------------------------------------------------------------------------
 def usable_cores() -> int:
     """The CPUs this process may run on."""
-    import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -80,7 +80,6 @@ def auto_jobs(articles: int | None, cores: int | None = None, memory: int | None
 def _exit_with_parent(parent: int, every: float = 0.5) -> None:
     """End this worker once its parent is gone: a parent killed with SIGKILL never shuts its pool
     down, and its workers would otherwise live on, orphaned, holding their models in memory."""
-    import os
     import time
 
     while os.getppid() == parent:
@@ -90,7 +89,6 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 
 def _init_process(config: Config, threads: int = 0) -> None:
     global _worker_scanner
-    import os
     import threading
 
     from detector.scanner import Scanner
@@ -110,11 +108,10 @@ def scan_processes(articles: Iterable[Article], config: Config, jobs: int, batch
     """Check articles on ``jobs`` worker processes (spawned: safe with torch and threads), each
     taking at most ``PROCESS_CHUNK`` articles at a time."""
     import multiprocessing as mp
-    import os
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("spawn")
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    threads = max(1, usable_cores() // jobs)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_process, initargs=(config, threads)) as pool:
         yield from _ordered(
             lambda b: pool.submit(_check_in_process, b), lambda fut: fut.result(), articles,

@@ -126,10 +126,12 @@ class OnnxSession:
 def default_threads() -> int:
     """The cores this process may use: ``OMP_NUM_THREADS`` (``--jobs`` workers get their share), else
     the CPUs it is allowed to run on."""
+    from detector.parallel import usable_cores
+
     env = os.environ.get("OMP_NUM_THREADS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return usable_cores()
 
 
 _sessions: dict[Path, OnnxSession] = {}

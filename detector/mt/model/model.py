@@ -226,7 +226,8 @@ class MTModel:
         encoder in ``folder/student`` (``encoder_student``; its own ONNX export in ``student/onnx``)
         under the same heads, and raises FileNotFoundError when it is missing or was distilled from
         another adapter; "auto" runs it on the CPU when it fits, else the full encoder (one warning
-        when a stale one is there; on a GPU the full encoder costs little, so "auto" keeps it). On an ONNX encoder the heads run in numpy, so inference never imports torch."""
+        when a stale one is there; on a GPU the full encoder costs little, so "auto" keeps it). On an
+        ONNX encoder the heads run in numpy, so inference never imports torch."""
         import logging
 
         from detector.ml.encoder import adapter_hash
