@@ -9,8 +9,8 @@ text (``name_counts``: an article translated from Czech names Czech people and p
 its translator romanised them). On dev windows the two text blocks add 4 points of top-1. A multinomial logistic regression scores each
 window. A text of more than one window is also read whole (states and n-grams pooled over every
 sentence) by a *document* classifier, the same kind of regression trained on whole train documents
-rather than windows (``doc_coef``): on dev documents of more than one window it alone reaches 0.826
-top-1 where the window classifier reading the same whole-text row reached 0.78, because a whole
+rather than windows (``doc_coef``): on the student's dev documents of more than one window it alone
+reaches 0.826 top-1 where the window classifier reading the same whole-text row reached 0.78, because a whole
 article's pooled statistics are not a window's (and its classes are balanced over documents, not
 over windows, which long documents dominate). A document's probabilities are the softmax of its
 windows' mean log-probabilities mixed with the document classifier's (``document_logprob``), times
@@ -228,7 +228,7 @@ class SourceLanguageModel:
         return _log_softmax(self.window_logits(vectors, sentences))
 
     def whole_logits(self, vectors: np.ndarray, sentences: Sequence[str], shapes: Sequence[str] | None = None) -> np.ndarray | None:
-        """Raw class scores of the whole text read as one window: None for a one-window text or
+        """Raw class scores of the whole text read as one unit (``whole_scores``): None for a one-window text or
         without ``doc_weight`` (the same states and text, so no second encoder pass)."""
         if self.doc_weight <= 0 or len(window_bounds(len(sentences))) < 2:
             return None
