@@ -142,6 +142,7 @@ def test_an_unseen_language_is_rarely_named(synthetic) -> None:
 def test_model_round_trips_without_pickle(synthetic, tmp_path: Path) -> None:
     _, train, dev, test = synthetic
     model = fit(train)
+    model.doc_weight = 1.0  # the document classifier reads each (two-window) text whole
     calibrate(model, dev)
     model.threshold = 0.6
     model.save(tmp_path)
@@ -150,7 +151,8 @@ def test_model_round_trips_without_pickle(synthetic, tmp_path: Path) -> None:
     assert back.labels == model.labels and back.threshold == 0.6 and back.pooling == model.pooling == "mean+std"
     assert back.probabilities(e.vectors, e.sentences) == pytest.approx(model.probabilities(e.vectors, e.sentences))
     with np.load(tmp_path / "source_language.npz", allow_pickle=False) as z:
-        assert "coef" in z
+        assert "coef" in z and "doc_coef" in z
+    assert back.doc_coef == pytest.approx(model.doc_coef) and back.doc_weight == 1.0
 
 
 def test_the_spread_of_a_windows_states_tells_apart_languages_with_one_mean() -> None:
@@ -260,6 +262,23 @@ def test_precomputed_rows_score_exactly_as_the_model_does(synthetic) -> None:
     for (lg, whole), e in zip(example_scores(model, test, test_m), test, strict=True):
         direct_lg, direct_whole = model.window_logits(e.vectors, e.sentences), model.whole_logits(e.vectors, e.sentences)
         assert lg == pytest.approx(direct_lg, abs=1e-5) and whole == pytest.approx(direct_whole, abs=1e-5)
+
+
+def test_the_document_classifier_reads_every_train_text_whole(synthetic) -> None:
+    from detector.mt.source_language.model import features
+    from detector.mt.source_language.train import NAME_WEIGHT, TEXT_WEIGHT, featurize, standardiser
+
+    _, train, _, _ = synthetic
+    short = [Example(e.doc, e.label, e.split, e.sentences[:8], e.vectors[:8]) for e in train[:3]]  # one window each
+    examples = [*short, *train[3:6]]
+    matrix = featurize(examples, *standardiser(train))
+    rows, labels = matrix.document_rows()
+    whole = features([e.vectors for e in examples], [e.sentences for e in examples], matrix.mean, matrix.scale, TEXT_WEIGHT, NAME_WEIGHT,
+                     pooling=matrix.pooling)
+    assert rows.shape[0] == len(examples) and list(labels) == [e.label for e in examples]
+    assert rows.toarray() == pytest.approx(whole.toarray(), abs=1e-5)
+    model = fit(train)
+    assert model.doc_coef is not None and model.doc_coef.shape == model.coef.shape
 
 
 def test_document_evidence_of_one_window_is_that_window() -> None:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.mt.source_language.model import ENGLISH, SourceLanguageModel, window_bounds
+from detector.mt.source_language.model import ENGLISH, SHIPPED_DIR, SourceLanguageModel, window_bounds
 from detector.mt.source_language.train import (
     DEFAULT_CACHE,
     EVAL_SYSTEMS,
@@ -239,15 +239,17 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--cached-only", action="store_true", help="only documents whose sentences are all cached")
     ap.add_argument("--student", action="store_true", help="the student encoder and its head (models/mt/student/source_language)")
     ap.add_argument("--split", choices=("dev", "test"), default="test", help="the documents measured (dev: while choosing)")
+    ap.add_argument("--head", type=Path, default=None,
+                    help="the head folder measured (a scratch head while choosing; default: the shipped one of the encoder)")
     args = ap.parse_args(argv)
     args.out = args.out or (RESULTS.with_name("source_language_student.json") if args.student else RESULTS)
     if args.student:
         from detector.mt.source_language.heads import STUDENT_HEAD_DIR
 
         OVERRIDES["checks.mt_model.student"] = True
-        model = SourceLanguageModel.load(STUDENT_HEAD_DIR)
+        model = SourceLanguageModel.load(args.head or STUDENT_HEAD_DIR)
     else:
-        model = SourceLanguageModel.load()
+        model = SourceLanguageModel.load(args.head or SHIPPED_DIR)
     meta = model.meta or {}
     # The scans of native text run in a second process meanwhile (they need only the shipped model).
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))

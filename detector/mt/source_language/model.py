@@ -7,8 +7,16 @@ hashed n-grams of function words and word shapes (``function_word_counts``: the 
 of van Halteren 2008 without the topic words) and hashed character n-grams of the names in running
 text (``name_counts``: an article translated from Czech names Czech people and places, spelled the way
 its translator romanised them). On dev windows the two text blocks add 4 points of top-1. A multinomial logistic regression scores each
-window; a document's probabilities are the softmax of its windows' mean log-probabilities times
-``n^alpha / T``, both fitted on dev documents (``detector.mt.model.model.Calibration``).
+window. A text of more than one window is also read whole (states and n-grams pooled over every
+sentence) by a *document* classifier, the same kind of regression trained on whole train documents
+rather than windows (``doc_coef``): on the student's dev documents of more than one window it alone
+reaches 0.826 top-1 where the window classifier reading the same whole-text row reached 0.78, because a whole
+article's pooled statistics are not a window's (and its classes are balanced over documents, not
+over windows, which long documents dominate). A document's probabilities are the softmax of its
+windows' mean log-probabilities mixed with the document classifier's (``document_logprob``), times
+``n^alpha / T``, both fitted on dev documents (``detector.mt.model.model.Calibration``). A one-window
+text is its window: the document classifier would lift short dev documents but lower dev windows,
+and a scan cannot tell an 8-sentence article from a passage.
 
 Open set: the classes are the trained source languages plus "en" (original English, so native text
 has somewhere to go). A softmax always picks one of its classes, and a language it never saw often gets
@@ -158,8 +166,8 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 def document_logprob(window_logprobs: np.ndarray, whole_logits: np.ndarray | None, weight: float) -> np.ndarray:
     """A text's evidence: the mean of its windows' log-probabilities (their sum, up to the length
     factor of the calibration), mixed with ``weight`` times the log-probabilities of the whole
-    text read as one window (n-grams and states pooled over every sentence); a one-window text is
-    its window."""
+    text read as one unit (n-grams and states pooled over every sentence, scored by the document
+    classifier: ``SourceLanguageModel.whole_scores``); a one-window text is its window."""
     mean = window_logprobs.mean(0)
     if whole_logits is None or weight <= 0:
         return mean
@@ -192,10 +200,20 @@ class SourceLanguageModel:
     meta: dict | None = None
     trust: np.ndarray | None = None  # weights of TRUST_FEATURES, then the bias
     name_weight: float = 0.0
-    #: Weight of the whole text read as one window against its windows' mean (``document_logprob``).
+    #: Weight of the whole text (the document classifier) against its windows' mean (``document_logprob``).
     doc_weight: float = 0.0
     #: How a window pools its sentences' states (``POOLINGS``).
     pooling: str = "mean"
+    #: The document classifier's weights (labels, features) and bias, which read the whole text of
+    #: more than one window; None: the window classifier reads it (heads from before round 3).
+    doc_coef: np.ndarray | None = None
+    doc_intercept: np.ndarray | None = None
+
+    def whole_scores(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Raw class scores of whole-text rows ``x`` (the document classifier's when there is one)."""
+        if self.doc_coef is None:
+            return np.asarray(x @ self.coef.T) + self.intercept
+        return np.asarray(x @ self.doc_coef.T) + self.doc_intercept
 
     def window_logits(self, vectors: np.ndarray, sentences: Sequence[str], shapes: Sequence[str] | None = None) -> np.ndarray:
         """Raw class scores of each window (windows, labels); ``shapes``: ``sentence_shapes(sentences)``, if known."""
@@ -210,13 +228,13 @@ class SourceLanguageModel:
         return _log_softmax(self.window_logits(vectors, sentences))
 
     def whole_logits(self, vectors: np.ndarray, sentences: Sequence[str], shapes: Sequence[str] | None = None) -> np.ndarray | None:
-        """Raw class scores of the whole text read as one window: None for a one-window text or
+        """Raw class scores of the whole text read as one unit (``whole_scores``): None for a one-window text or
         without ``doc_weight`` (the same states and text, so no second encoder pass)."""
         if self.doc_weight <= 0 or len(window_bounds(len(sentences))) < 2:
             return None
         x = features([vectors], [list(sentences)], self.mean, self.scale, self.text_weight, self.name_weight,
                      None if shapes is None else [" ".join(shapes)], pooling=self.pooling)
-        return (np.asarray(x @ self.coef.T) + self.intercept)[0]
+        return self.whole_scores(x)[0]
 
     def probabilities(self, vectors: np.ndarray, sentences: Sequence[str]) -> dict[str, float]:
         """Calibrated label probabilities of one document (uniform with no voting sentence)."""
@@ -258,11 +276,13 @@ class SourceLanguageModel:
                             scalars=np.array([self.text_weight, self.calibration.temperature,
                                               self.calibration.alpha, self.threshold, self.name_weight,
                                               self.doc_weight]), pooling=np.array(self.pooling),
-                            **({"trust": self.trust} if self.trust is not None else {}))
+                            **({"trust": self.trust} if self.trust is not None else {}),
+                            **({"doc_coef": self.doc_coef.astype(np.float32), "doc_intercept": self.doc_intercept}
+                               if self.doc_coef is not None else {}))
         meta = {**(self.meta or {}), "labels": list(self.labels), "window": WINDOW,
                 "function_features": N_FUNCTION_FEATURES, "name_features": N_NAME_FEATURES,
                 "text_weight": self.text_weight, "name_weight": self.name_weight, "doc_weight": self.doc_weight,
-                "pooling": self.pooling,
+                "pooling": self.pooling, "document_classifier": self.doc_coef is not None,
                 "calibration": {"temperature": self.calibration.temperature, "alpha": self.calibration.alpha},
                 "threshold": self.threshold,
                 "trust": None if self.trust is None else dict(zip((*TRUST_FEATURES, "bias"), map(float, self.trust), strict=True))}
@@ -278,7 +298,9 @@ class SourceLanguageModel:
             model = cls(tuple(str(x) for x in z["labels"]), z["mean"], z["scale"], z["coef"].astype(np.float64),
                         z["intercept"], text_weight, Calibration(temperature, alpha), threshold,
                         trust=z["trust"].astype(np.float64) if "trust" in z else None, name_weight=name_weight,
-                        doc_weight=rest[0] if rest else 0.0, pooling=str(z["pooling"]) if "pooling" in z else "mean")
+                        doc_weight=rest[0] if rest else 0.0, pooling=str(z["pooling"]) if "pooling" in z else "mean",
+                        doc_coef=z["doc_coef"].astype(np.float64) if "doc_coef" in z else None,
+                        doc_intercept=z["doc_intercept"].astype(np.float64) if "doc_intercept" in z else None)
         meta = folder / "meta.json"
         model.meta = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
         return model

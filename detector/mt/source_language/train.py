@@ -3,7 +3,8 @@
 Data (``corpus``): every reference and up to ``SYSTEMS`` MT outputs of each document of the WMT xx-en
 test sets of cs, de, ha, is, ja, ru, uk, zh (``EVAL_SYSTEMS`` for dev and test documents), plus original
 English (HT-vs-MT ``org_en`` of its train years and WCXB web bodies of the "tune" half of sites) as
-the class "en". Split by source document (``corpus.split``): train fits the window classifier, dev
+the class "en". Split by source document (``corpus.split``): train fits the window classifier (on
+8-sentence windows) and the document classifier (on whole documents, ``Matrix.document_rows``), dev
 chooses the document weight (``choose_doc_weight``), fits the document calibration and, through
 leave-one-language-out folds (each language's dev windows scored by a model trained without it),
 the trust regression and the naming threshold; test is only for ``make eval-mt``. The text features
@@ -58,6 +59,9 @@ DEFAULT_CACHE = Path(os.environ.get("DETECTOR_SOURCE_LANGUAGE_CACHE", "~/.cache/
 C = 0.1
 TEXT_WEIGHT = 4.0
 NAME_WEIGHT = 4.0
+#: Regularisation of the document classifier (``document_rows``; dev documents of more than one
+#: window, mixed at the chosen document weight: 0.823 / 0.829 / 0.814 / 0.808 at C 0.03 / 0.1 / 0.3 / 1).
+DOC_C = 0.1
 #: How a window pools its sentences' states (``model.POOLINGS``; chosen on dev windows and documents).
 POOLING = "mean+std"
 #: MT outputs per train document and per dev/test document (``corpus.documents``).
@@ -140,6 +144,17 @@ class Matrix:
     def rows_of(self, keep: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
         return self.x[keep], self.labels[keep]
 
+    def document_rows(self) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Every example as one unit, in example order: its whole-text row, or its only window's row
+        for a one-window example (the same text, so the same features); and each example's label."""
+        first = np.searchsorted(self.owner, np.arange(len(self.whole_of)))
+        single = self.x[first[self.whole_of < 0]]
+        rows = sparse.vstack([single, self.whole]).tocsr()
+        order = np.empty(len(self.whole_of), dtype=np.int64)  # example -> its row of ``rows``
+        order[self.whole_of < 0] = np.arange(single.shape[0])
+        order[self.whole_of >= 0] = single.shape[0] + self.whole_of[self.whole_of >= 0]
+        return rows[order], self.labels[first]
+
     def per_example(self, logits: np.ndarray, n: int) -> list[np.ndarray]:
         """``logits`` of every row, split into one array per example (rows are in example order)."""
         return np.split(logits, np.searchsorted(self.owner, np.arange(1, n)))
@@ -164,25 +179,37 @@ def featurize(examples: Sequence[Example], mean: np.ndarray, scale: np.ndarray, 
                                         name_weight, pooling=pooling), whole_of, pooling)
 
 
-def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT,
-        name_weight: float = NAME_WEIGHT, matrix: Matrix | None = None, without: str | None = None,
-        start: SourceLanguageModel | None = None, pooling: str = POOLING) -> SourceLanguageModel:
-    """The window classifier on ``train`` (``matrix``: its precomputed rows), leaving out the label
-    ``without`` (classes weighted equally; uncalibrated), optionally starting from ``start``'s weights
-    (``pooling``: of the window states, when ``matrix`` is not given)."""
+def _regression(x: sparse.csr_matrix, y: np.ndarray, c: float, start: tuple[np.ndarray, np.ndarray] | None = None):
+    """A multinomial logistic regression with classes weighted equally, optionally starting from
+    ``start``'s (weights, bias) (a fold starts from the full model less the held-out class: it converges sooner)."""
     from sklearn.linear_model import LogisticRegression
 
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300, warm_start=start is not None)
+    if start is not None:
+        lr.coef_, lr.intercept_ = start[0].copy(), start[1].copy()
+    return lr.fit(x, y)
+
+
+def fit(train: Sequence[Example], c: float = C, text_weight: float = TEXT_WEIGHT,
+        name_weight: float = NAME_WEIGHT, matrix: Matrix | None = None, without: str | None = None,
+        start: SourceLanguageModel | None = None, pooling: str = POOLING, doc_c: float = DOC_C) -> SourceLanguageModel:
+    """The window classifier and the document classifier (``Matrix.document_rows``) on ``train``
+    (``matrix``: its precomputed rows), leaving out the label ``without`` (uncalibrated), optionally
+    starting from ``start``'s weights (``pooling``: of the window states, when ``matrix`` is not given)."""
     if matrix is None:
         matrix = featurize(train, *standardiser(train, pooling), text_weight, name_weight, pooling)
+    keep = [i for i, k in enumerate(start.labels) if k != without] if start is not None else []
     x, y = matrix.rows_of(matrix.labels != without)
-    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=300, warm_start=start is not None)
-    if start is not None:  # a fold starts from the full model less the held-out class: it converges sooner
-        keep = [i for i, k in enumerate(start.labels) if k != without]
-        lr.coef_, lr.intercept_ = start.coef[keep].copy(), start.intercept[keep].copy()
-    lr.fit(x, y)
+    lr = _regression(x, y, c, (start.coef[keep], start.intercept[keep]) if start is not None else None)
+    docs, doc_labels = matrix.document_rows()
+    mine = doc_labels != without
+    doc_start = (start.doc_coef[keep], start.doc_intercept[keep]) if start is not None and start.doc_coef is not None else None
+    doc = _regression(docs[mine], doc_labels[mine], doc_c, doc_start)
+    assert list(doc.classes_) == list(lr.classes_)
     return SourceLanguageModel(tuple(str(k) for k in lr.classes_), matrix.mean, matrix.scale,
                                lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64), text_weight,
-                               name_weight=name_weight, pooling=matrix.pooling)
+                               name_weight=name_weight, pooling=matrix.pooling,
+                               doc_coef=doc.coef_.astype(np.float64), doc_intercept=doc.intercept_.astype(np.float64))
 
 
 def example_scores(model: SourceLanguageModel, examples: Sequence[Example], matrix: Matrix | None = None
@@ -191,7 +218,7 @@ def example_scores(model: SourceLanguageModel, examples: Sequence[Example], matr
     if matrix is None:
         return [(model.window_logits(e.vectors, e.sentences), model.whole_logits(e.vectors, e.sentences)) for e in examples]
     per = matrix.per_example(np.asarray(matrix.x @ model.coef.T) + model.intercept, len(examples))
-    whole = np.asarray(matrix.whole @ model.coef.T) + model.intercept
+    whole = model.whole_scores(matrix.whole)
     return [(lg, whole[j] if j >= 0 and model.doc_weight > 0 else None) for lg, j in zip(per, matrix.whole_of, strict=True)]
 
 
@@ -279,7 +306,7 @@ def fingerprint(train: Sequence[Example], dev: Sequence[Example], doc_weight: fl
     """A name for the folds of one training set and its settings (the eval reuses training's folds)."""
     import hashlib
 
-    h = hashlib.sha1(repr((sorted(kw.items()), doc_weight, C, TEXT_WEIGHT, NAME_WEIGHT, POOLING)).encode())
+    h = hashlib.sha1(repr((sorted(kw.items()), doc_weight, C, TEXT_WEIGHT, NAME_WEIGHT, POOLING, "document classifier", DOC_C)).encode())
     for e in (*train, *dev):
         h.update(f"{e.split}|{e.label}|{e.doc.group}|{e.doc.system}|{len(e.sentences)}\n".encode())
     return h.hexdigest()[:16]
@@ -366,7 +393,7 @@ def main(argv: list[str] | None = None) -> SourceLanguageModel:
     dev = [e for e in examples if e.split == "dev"]
     print(f"{len(train)} train, {len(dev)} dev documents", flush=True)
     model, doc_top1, scores = train_model(train, dev, store=args.cache)
-    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "pooling": POOLING,
+    model.meta = {"trained": dt.date.today().isoformat(), "c": C, "doc_c": DOC_C, "text_weight": TEXT_WEIGHT, "name_weight": NAME_WEIGHT, "pooling": POOLING,
                   "encoder": json.loads((args.cache / STAMP).read_text(encoding="utf-8")) if (args.cache / STAMP).is_file() else None,
                   "systems": args.systems, "eval_systems": args.eval_systems, "cached_only": args.cached_only,
                   "documents": {"train": len(train), "dev": len(dev)},
