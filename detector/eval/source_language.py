@@ -248,7 +248,8 @@ def main(argv: list[str] | None = None) -> dict:
 
         OVERRIDES["checks.mt_model.student"] = True
         model = SourceLanguageModel.load(args.head or STUDENT_HEAD_DIR)
-    else:
+    else:  # the 6-layer encoder's head: its scans must run that encoder, not the default student
+        OVERRIDES["checks.mt_model.student"] = False
         model = SourceLanguageModel.load(args.head or SHIPPED_DIR)
     meta = model.meta or {}
     # The scans of native text run in a second process meanwhile (they need only the shipped model).
